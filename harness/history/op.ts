@@ -1,0 +1,50 @@
+/**
+ * One line of history.jsonl (the contract is in README "History format"). Client ops and nemesis
+ * records share the shape so the whole history is one ordered stream.
+ */
+export type OpType = 'invoke' | 'ok' | 'fail' | 'info';
+
+/** Client processes are numbered from 0; fault records carry the process "nemesis". */
+export type Process = number | 'nemesis';
+
+/** What one replica told the coordinator about a key while serving an op. */
+export interface ReplicaReply {
+  node: string;
+  /** The version this replica held (reads) or stored (writes); null when it had nothing. */
+  version: number | null;
+  /** Tie-break of equal versions: the coordinator that wrote it. */
+  writer?: string;
+  /** For writes: whether the replica acknowledged. */
+  ok?: boolean;
+}
+
+/** The node's account of how it served an op: kept on completions so anomalies can be explained. */
+export interface ReplicaTrace {
+  coordinator?: string;
+  /** The replica set the coordinator chose for the key at that moment. */
+  replicaSet?: string[];
+  replicas?: ReplicaReply[];
+  /** Version (and writer) the op read or wrote. */
+  version?: number | null;
+  writer?: string;
+}
+
+export interface HistoryOp {
+  index: number;
+  type: OpType;
+  process: Process;
+  f: string;
+  key?: string;
+  value: unknown;
+  /** Nanoseconds since the run began, monotonic. */
+  time: number;
+  /** The node that served a client op. */
+  node?: string;
+  /** Why an op failed or is unknown. */
+  error?: string;
+  trace?: ReplicaTrace;
+}
+
+export function isNemesis(op: HistoryOp): boolean {
+  return op.process === 'nemesis';
+}
