@@ -1,0 +1,111 @@
+/**
+ * The full mesh of links for one cluster: one link per ordered pair of nodes. The harness starts each
+ * node with, for every peer, the address of the link from it to that peer (`peers(id)`), so every
+ * node-to-node byte passes through here; clients talk to the nodes directly.
+ */
+import type { LinkPair, NodeId, Partition } from '../topologies.js';
+import type { Address } from './connection.js';
+import type { DelayOptions } from './delay.js';
+import { startLink, type Link, type LinkStats } from './link.js';
+
+export interface ProxiesOptions {
+  /** Uniform in [0, 1), for delay jitter (default Math.random). */
+  random?: () => number;
+  /** Milliseconds, monotonic (default performance.now). */
+  now?: () => number;
+}
+
+export interface Proxies {
+  readonly nodes: readonly NodeId[];
+  link(from: NodeId, to: NodeId): Link;
+  links(): Link[];
+  /** `127.0.0.1:<port>`: what node `from` dials to reach node `to`. */
+  linkAddress(from: NodeId, to: NodeId): string;
+  /** Every peer of `from` and the address `from` dials to reach it (for the node's `--peer` flags). */
+  peers(from: NodeId): Record<NodeId, string>;
+  /**
+   * Make this the partition: its links are cut (or reset, with `mode: 'reject'`), every other link
+   * that was cut or reset heals. Delays are left as they are. Throws, changing nothing, on an
+   * unknown node or a link from a node to itself.
+   */
+  apply(partition: Partition): void;
+  /** End the partition (every cut and reject); delays stay. */
+  heal(): void;
+  /** Latency with jitter on these links, in both directions of their connections. */
+  delay(links: readonly LinkPair[], options: DelayOptions): void;
+  /** End the delay on these links (default: all); what is queued is delivered now. */
+  undelay(links?: readonly LinkPair[]): void;
+  /** Every link back to pass: no partition, no delay. */
+  healAll(): void;
+  stats(): LinkStats[];
+  /** Close every link; idempotent, and its work is done before it returns (safe in exit handlers). */
+  close(): Promise<void>;
+}
+
+/** Start one link per ordered pair of the given nodes, each forwarding to the node's real address. */
+export async function startProxies(
+  targets: Readonly<Record<NodeId, Address>>,
+  options: ProxiesOptions = {},
+): Promise<Proxies> {
+  const nodes = Object.keys(targets);
+  const pairs: LinkPair[] = nodes.flatMap((from) => nodes.filter((to) => to !== from).map((to): LinkPair => [from, to]));
+  const started = await Promise.allSettled(
+    pairs.map(([from, to]) => startLink({ from, to, target: targets[to]!, ...options })),
+  );
+  const links = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const failure = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failure) {
+    await Promise.all(links.map((l) => l.close()));
+    throw failure.reason;
+  }
+
+  const byKey = new Map(links.map((l) => [key(l.from, l.to), l]));
+  const get = (from: NodeId, to: NodeId): Link => {
+    const l = byKey.get(key(from, to));
+    if (!l) {
+      const why = from === to ? 'a node has no link to itself' : `known nodes: ${nodes.join(', ')}`;
+      throw new Error(`no link ${from} → ${to} (${why})`);
+    }
+    return l;
+  };
+  const resolve = (pairs: readonly LinkPair[]): Link[] => pairs.map(([from, to]) => get(from, to));
+  let closing: Promise<void> | undefined;
+
+  return {
+    nodes,
+    link: get,
+    links: () => [...links],
+    linkAddress: (from, to) => get(from, to).address,
+    peers(from) {
+      if (!nodes.includes(from)) throw new Error(`unknown node ${from} (known nodes: ${nodes.join(', ')})`);
+      return Object.fromEntries(nodes.filter((to) => to !== from).map((to) => [to, get(from, to).address]));
+    },
+    apply(partition) {
+      const down = new Set(resolve(partition.cut));
+      const mode = partition.mode ?? 'cut';
+      if (mode !== 'cut' && mode !== 'reject') throw new Error(`unknown partition mode ${JSON.stringify(mode)} (cut or reject)`);
+      for (const l of links) {
+        if (!down.has(l)) l.unblock();
+        else if (mode === 'reject') l.reject();
+        else l.cut();
+      }
+    },
+    heal: () => links.forEach((l) => l.unblock()),
+    delay(pairs, delay) {
+      for (const l of resolve(pairs)) l.delay(delay);
+    },
+    undelay(pairs) {
+      for (const l of pairs ? resolve(pairs) : links) l.undelay();
+    },
+    healAll: () => links.forEach((l) => l.heal()),
+    stats: () => links.map((l) => l.stats()),
+    close() {
+      closing ??= Promise.all(links.map((l) => l.close())).then(() => undefined);
+      return closing;
+    },
+  };
+}
+
+function key(from: NodeId, to: NodeId): string {
+  return `${from}\u0000${to}`;
+}
