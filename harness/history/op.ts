@@ -43,6 +43,8 @@ export interface HistoryOp {
   /** Why an op failed or is unknown. */
   error?: string;
   trace?: ReplicaTrace;
+  /** Set on the final reads, issued after every fault healed. */
+  final?: boolean;
 }
 
 export function isNemesis(op: HistoryOp): boolean {

@@ -1,0 +1,134 @@
+import type { LostWrite } from './checker/lost-writes.js';
+import type { StaleRead } from './checker/stale-reads.js';
+import type { FaultSpan } from './history/fault-spans.js';
+import type { OpPair } from './history/pairs.js';
+import type { ReplicaReply } from './history/op.js';
+import type { RunSettings } from './settings.js';
+
+/**
+ * One sentence a person understands for each anomaly, from the evidence the run kept: the replica
+ * traces the node returned with every op, and the nemesis records. Pure: the same history gives
+ * the same words.
+ */
+export interface ExplainContext {
+  settings: Pick<RunSettings, 'N' | 'R' | 'W' | 'quorum' | 'readRepair' | 'durable'>;
+  faults: readonly FaultSpan[];
+}
+
+export function explainStaleRead(ctx: ExplainContext, s: StaleRead): string {
+  const { read, missed } = s;
+  const w = missed[0]!;
+  const returned = s.source ? `${show(read.value)}${versionOf(read)}` : 'nothing';
+  const more = s.versionsBehind > 1 ? ` (${s.versionsBehind} acknowledged writes behind)` : '';
+  const head =
+    `read of ${s.key}${through(read)} at ${secs(read.start)} returned ${returned}, but ${show(w.value)}${versionOf(w)} ` +
+    `had been acknowledged at ${secs(w.end)}, ${ms(read.start - w.end)} before the read began${more}`;
+  return `${head}: ${cause(ctx, s.key, w, read)}.`;
+}
+
+export function explainLostWrite(ctx: ExplainContext, lost: LostWrite): string {
+  const { write, finalReads } = lost;
+  const seen = [...new Set(finalReads.map((r) => (r.value === null ? 'nothing' : show(r.value))))].join(' or ');
+  const nodes = [...new Set(finalReads.map((r) => r.node).filter(Boolean))];
+  const head =
+    `write of ${show(write.value)} to ${lost.key}${versionOf(write)} was acknowledged at ${secs(write.end)}` +
+    `${ackersOf(write).length > 0 ? ` by ${set(ackersOf(write))} (W = ${ctx.settings.W})` : ''}, ` +
+    `but the final reads${nodes.length > 0 ? ` through ${set(nodes as string[])}` : ''} returned ${seen}`;
+  const finalRead = finalReads[0]!;
+  return `${head}: ${cause(ctx, lost.key, write, finalRead)}.`;
+}
+
+function cause(ctx: ExplainContext, key: string, w: OpPair, r: OpPair): string {
+  const { N, R, W } = ctx.settings;
+  const ackers = ackersOf(w);
+  const answered = r.trace?.replicas ?? [];
+  const wVersion = w.trace?.version ?? null;
+
+  const restarted = ackers.filter((node) => killedBetween(ctx.faults, node, w.end, r.start));
+  if (restarted.length > 0 && !ctx.settings.durable) {
+    const kills = restarted.map((node) => killedBetween(ctx.faults, node, w.end, r.start)!);
+    const answeredOld = answered.filter((a) => restarted.includes(a.node) && older(a, wVersion));
+    const then = answeredOld.length > 0 ? `; then ${replies(answeredOld)} to the read` : '';
+    const at = [...new Set(kills.map((k) => secs(k.start)))].join(', ');
+    const who =
+      restarted.length === ackers.length
+        ? `every replica that acknowledged it (${set(restarted)}) was killed at ${at}`
+        : `${set(restarted)} acknowledged it but ${restarted.length === 1 ? 'was' : 'were'} killed at ${at}`;
+    return `${who} and restarted empty (in-memory store), forgetting the write${then}`;
+  }
+
+  const wSet = w.trace?.replicaSet;
+  const rSet = r.trace?.replicaSet;
+  if (wSet && rSet && !sameSet(wSet, rSet)) {
+    const left = wSet.filter((n) => !rSet.includes(n));
+    const why = left
+      .map((node) => nodeFault(ctx.faults, node, w.start, r.end))
+      .filter((d): d is string => d !== undefined);
+    return (
+      `the replica set of ${key} moved from ${set(wSet)} (at the write) to ${set(rSet)} (at the read)` +
+      `${left.length > 0 ? `: ${set(left)} had been marked dead and left it (sloppy quorum)` : ''}` +
+      `${why.length > 0 ? `, around ${why.join('; ')}` : ''}` +
+      `${answered.length > 0 ? `; the read heard ${replies(answered)}` : ''}`
+    );
+  }
+
+  const quorums = `${answered.length > 0 ? `the read quorum ${replies(answered)}` : 'the read quorum answered'}; the write was acknowledged by ${ackers.length > 0 ? set(ackers) : 'unknown replicas'}`;
+  const faults = faultsDuring(ctx.faults, w.start, r.end);
+  const during = faults.length > 0 ? `, during ${faults.join('; ')}` : '';
+  if (R + W <= N) return `${quorums}; R + W = ${R + W} ≤ N = ${N}, so the quorums need not overlap${during}`;
+  return `${quorums}, even though R + W = ${R + W} > N = ${N}${during}`;
+}
+
+function ackersOf(w: OpPair): string[] {
+  return (w.trace?.replicas ?? []).filter((r) => r.ok !== false).map((r) => r.node);
+}
+
+function older(reply: ReplicaReply, version: number | null): boolean {
+  return reply.version === null || (version !== null && reply.version < version);
+}
+
+function killedBetween(faults: readonly FaultSpan[], node: string, from: number, to: number): FaultSpan | undefined {
+  return faults.find((f) => f.kind === 'kill' && f.nodes.includes(node) && f.start >= from && f.start <= to);
+}
+
+function nodeFault(faults: readonly FaultSpan[], node: string, from: number, to: number): string | undefined {
+  const f = faults.find((span) => span.start <= to && span.end >= from && (span.nodes.includes(node) || span.description.includes(node)));
+  return f ? `${f.description} at ${secs(f.start)}` : undefined;
+}
+
+function faultsDuring(faults: readonly FaultSpan[], from: number, to: number): string[] {
+  return faults.filter((f) => f.start <= to && f.end >= from).map((f) => `${f.description} (${secs(f.start)}–${Number.isFinite(f.end) ? secs(f.end) : 'end'})`);
+}
+
+function replies(answers: readonly ReplicaReply[]): string {
+  return answers.map((a) => `${a.node} answered ${a.version === null ? 'nothing' : `version ${a.version}`}`).join(', ');
+}
+
+function versionOf(op: OpPair): string {
+  const v = op.trace?.version;
+  return typeof v === 'number' ? ` (version ${v})` : '';
+}
+
+function through(op: OpPair): string {
+  return op.node ? ` through ${op.node}` : '';
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x) => b.includes(x));
+}
+
+export function secs(ns: number): string {
+  return `${(ns / 1e9).toFixed(2)} s`;
+}
+
+function ms(ns: number): string {
+  return `${Math.round(ns / 1e6)} ms`;
+}
+
+function show(value: unknown): string {
+  return value === null || value === undefined ? 'nothing' : typeof value === 'string' ? JSON.stringify(value) : String(value);
+}
+
+function set(ids: readonly string[]): string {
+  return `{${ids.join(', ')}}`;
+}

@@ -1,0 +1,89 @@
+import type { Random } from './random.js';
+import type { FaultKind } from './settings.js';
+import { MIN_NODES, TOPOLOGY_NAMES, majority, type LinkPair, type Topology } from './topologies.js';
+import { topology } from './topologies.js';
+
+/** One fault as the schedule decided it: plain data, recorded as the nemesis record's value. */
+export type Fault =
+  | { kind: 'kill'; nodes: string[]; description: string }
+  | { kind: 'pause'; nodes: string[]; description: string }
+  | { kind: 'partition'; topology: Topology; description: string }
+  | { kind: 'delay'; links: LinkPair[]; ms: number; jitterMs: number; description: string };
+
+export interface FaultWindow {
+  /** Seconds after the workload began. */
+  start: number;
+  end: number;
+  fault: Fault;
+}
+
+export interface PlanOptions {
+  kinds: readonly FaultKind[];
+  /** Seconds from one fault's start to the next one's. */
+  interval: number;
+  timeLimit: number;
+  nodes: readonly string[];
+  random: Random;
+}
+
+/**
+ * The whole fault schedule, decided up front from the seed: the same seed gives the same faults at
+ * the same offsets. Faults do not overlap, so every anomaly lines up with at most one of them; each
+ * is held for 50–80 % of the interval and the cluster gets the rest to recover. The first fault
+ * waits half an interval so the keys hold data before anything breaks.
+ */
+export function planFaults(o: PlanOptions): FaultWindow[] {
+  if (o.kinds.length === 0) return [];
+  const windows: FaultWindow[] = [];
+  for (let start = o.interval / 2; ; start += o.interval) {
+    const hold = o.interval * (0.5 + 0.3 * o.random.next());
+    const kind = o.random.pick(o.kinds);
+    const end = start + hold;
+    if (end >= o.timeLimit) break;
+    windows.push({ start: round(start), end: round(end), fault: faultOf(kind, o.nodes, o.random) });
+  }
+  return windows;
+}
+
+function faultOf(kind: FaultKind, nodes: readonly string[], random: Random): Fault {
+  switch (kind) {
+    case 'kill': {
+      const targets = pickTargets(nodes, random, ['one', 'minority', 'majority', 'all']);
+      return { kind, nodes: targets, description: `killed ${set(targets)}` };
+    }
+    case 'pause': {
+      const targets = pickTargets(nodes, random, ['one', 'minority', 'majority']);
+      return { kind, nodes: targets, description: `paused ${set(targets)}` };
+    }
+    case 'partition': {
+      const names = TOPOLOGY_NAMES.filter((name) => nodes.length >= MIN_NODES[name]);
+      const t = topology(random.pick(names), nodes, random);
+      return { kind, topology: t, description: t.description };
+    }
+    case 'delay': {
+      const slow = random.pick(nodes);
+      const ms = random.pick([50, 100, 200, 400]);
+      const links = nodes.filter((n) => n !== slow).flatMap((n): LinkPair[] => [[slow, n], [n, slow]]);
+      return { kind, links, ms, jitterMs: ms / 2, description: `links of ${slow} delayed by ${ms} ± ${ms / 2} ms` };
+    }
+  }
+}
+
+type TargetSize = 'one' | 'minority' | 'majority' | 'all';
+
+/** Jepsen's target choices: one node, a minority, a majority, or all of them. */
+function pickTargets(nodes: readonly string[], random: Random, sizes: TargetSize[]): string[] {
+  const n = nodes.length;
+  const size = random.pick(sizes);
+  const count = size === 'one' ? 1 : size === 'minority' ? Math.max(1, majority(n) - 1) : size === 'majority' ? majority(n) : n;
+  const chosen = new Set(random.shuffle(nodes).slice(0, Math.min(count, n)));
+  return nodes.filter((id) => chosen.has(id));
+}
+
+function set(ids: readonly string[]): string {
+  return `{${ids.join(', ')}}`;
+}
+
+function round(seconds: number): number {
+  return Math.round(seconds * 1000) / 1000;
+}

@@ -1,0 +1,141 @@
+import { findLostWrites } from './checker/lost-writes.js';
+import { findStaleReads, indexWrites } from './checker/stale-reads.js';
+import { computeStats, type Stats } from './checker/stats.js';
+import { explainLostWrite, explainStaleRead, type ExplainContext } from './explain.js';
+import { faultSpans } from './history/fault-spans.js';
+import type { HistoryOp } from './history/op.js';
+import { pairOps, type OpPair } from './history/pairs.js';
+import { checkLinearizability } from './linearizable-check.js';
+import { promisesOf, type Promise_ } from './promises.js';
+import type { CheckName, RunSettings } from './settings.js';
+
+export type Verdict = true | false | 'unknown';
+
+/** One anomaly with its evidence: the ops involved (history indices) and a sentence. */
+export interface Anomaly {
+  type: string;
+  key?: string;
+  /** Invoke index of the op the anomaly is about. */
+  index: number;
+  /** Invoke indices of the ops it conflicts with. */
+  related: number[];
+  /** When it happened (ns since the run began). */
+  time: number;
+  explanation: string;
+  [detail: string]: unknown;
+}
+
+export interface CheckResult {
+  /** Did the run keep this check's promise? true where nothing was promised. */
+  valid: Verdict;
+  /** The settings (or --expect) promise that no such anomaly occurs. */
+  promised: boolean;
+  /** The settings allow such anomalies: finding them is expected, not a failure. */
+  expected: boolean;
+  reason: string;
+  count: number;
+  anomalies: Anomaly[];
+  /** Anomalies past this many are counted but not listed. */
+  truncated?: boolean;
+  [detail: string]: unknown;
+}
+
+export interface RunResults {
+  valid: Verdict;
+  settings: RunSettings;
+  checks: Record<string, CheckResult>;
+  /** A few sentences for the terminal: the first anomaly of each kind found. */
+  highlights: string[];
+}
+
+const MAX_LISTED = 2000;
+
+/** Every check over one history, judged against what the settings promise. Pure. */
+export function runChecks(history: readonly HistoryOp[], settings: RunSettings): RunResults {
+  const pairs = pairOps(history);
+  const promises = promisesOf(settings);
+  const promiseOf = (name: CheckName): Promise_ =>
+    settings.expect.includes(name) && !promises[name].promised
+      ? { promised: true, reason: `held to it by --expect ${name} (the settings alone do not promise it: ${promises[name].reason})` }
+      : promises[name];
+  const ctx: ExplainContext = { settings, faults: faultSpans(history) };
+  const writes = indexWrites(pairs);
+
+  const stale = findStaleReads(pairs, writes).map(
+    (s): Anomaly => ({
+      type: 'stale-read',
+      key: s.key,
+      index: s.read.index,
+      related: [...(s.source ? [s.source.index] : []), ...s.missed.map((w) => w.index)],
+      time: s.read.start,
+      node: s.read.node,
+      value: s.read.value,
+      versionsBehind: s.versionsBehind,
+      msSinceAck: round(s.msSinceAck),
+      final: s.read.final === true,
+      explanation: explainStaleRead(ctx, s),
+    }),
+  );
+  const lostResult = findLostWrites(pairs, writes);
+  const lost = lostResult.lost.map(
+    (l): Anomaly => ({
+      type: 'lost-write',
+      key: l.key,
+      index: l.write.index,
+      related: l.finalReads.map((r) => r.index),
+      time: l.write.end,
+      value: l.write.value,
+      explanation: explainLostWrite(ctx, l),
+    }),
+  );
+  const lin = checkLinearizability(history, settings.checkTimeLimit * 1000);
+
+  const checks: Record<string, CheckResult> = {
+    linearizable: judge(promiseOf('linearizable'), lin.anomalies, lin.decided, { keys: lin.keys }),
+    'stale-reads': judge(promiseOf('stale-reads'), stale, true, {
+      readsChecked: pairs.filter((p) => p.f === 'read' && p.type === 'ok').length,
+      finalReads: stale.filter((s) => s['final'] === true).length,
+    }),
+    'lost-writes': judge(promiseOf('lost-writes'), lost, true, { checked: lostResult.checked, unchecked: lostResult.unchecked }),
+    stats: statsCheck(computeStats(pairs)),
+  };
+  const verdicts = Object.values(checks).map((c) => c.valid);
+  const valid: Verdict = verdicts.includes(false) ? false : verdicts.includes('unknown') ? 'unknown' : true;
+  return { valid, settings, checks, highlights: highlights(checks) };
+}
+
+function judge(promise: Promise_, anomalies: Anomaly[], decided: boolean, details: Record<string, unknown>): CheckResult {
+  const count = anomalies.length;
+  const valid: Verdict = !promise.promised ? true : count > 0 ? false : decided ? true : 'unknown';
+  const result: CheckResult = {
+    valid,
+    promised: promise.promised,
+    expected: !promise.promised,
+    reason: promise.reason,
+    count,
+    anomalies: anomalies.slice(0, MAX_LISTED),
+    ...details,
+  };
+  if (!decided) result['decided'] = false;
+  if (count > MAX_LISTED) result.truncated = true;
+  return result;
+}
+
+function statsCheck(stats: Stats): CheckResult {
+  return { valid: true, promised: false, expected: true, reason: 'measurements only', count: 0, anomalies: [], ...stats };
+}
+
+function highlights(checks: Record<string, CheckResult>): string[] {
+  return Object.entries(checks).flatMap(([name, c]) => {
+    const first = c.anomalies[0];
+    if (!first) return [];
+    const status = c.valid === false ? 'breaks the promise' : 'allowed by the settings';
+    return [`${name} (${c.count}, ${status}): ${first.explanation}`];
+  });
+}
+
+function round(x: number): number {
+  return Math.round(x * 10) / 10;
+}
+
+export type { OpPair };

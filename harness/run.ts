@@ -1,0 +1,150 @@
+import path from 'node:path';
+import { onCleanup } from './cleanup.js';
+import { createCluster, nodeIds, sleep } from './cluster.js';
+import { createHistoryWriter } from './history/writer.js';
+import { planFaults } from './nemesis-plan.js';
+import { startNemesis } from './nemesis.js';
+import { freePorts } from './ports.js';
+import { showProgress } from './progress.js';
+import { startProxies } from './proxy/mesh.js';
+import { createRandom } from './random.js';
+import { createRunFolder, pointLatestAt, toolVersion, writeJson } from './results-folder.js';
+import { runChecks, type RunResults } from './run-checks.js';
+import { finalReads, runWorkload, type Tally } from './runner.js';
+import { settingsLabel, type RunSettings } from './settings.js';
+import { godist } from './sut/godist.js';
+import type { SystemUnderTest } from './sut/types.js';
+import { workloads } from '../workloads/index.js';
+
+export interface RunOptions {
+  resultsRoot: string;
+  sut?: SystemUnderTest;
+  /** Where the progress line goes; none when undefined. */
+  progress?: NodeJS.WriteStream;
+  /** The command line that reproduces the run, kept in run.json and the report. */
+  command?: string;
+  /** A name for the folder in place of the workload (compare and regress use it). */
+  label?: string;
+  /** Called with the run's folder as soon as it exists. */
+  onFolder?: (dir: string) => void;
+}
+
+export interface RunOutcome {
+  dir: string;
+  results: RunResults;
+}
+
+const HOST = '127.0.0.1';
+
+/**
+ * One whole run: start the cluster behind the proxies, drive the workload while the nemesis plays
+ * its schedule, heal, read every key back, stop everything, check the history, write results.json.
+ * Whatever happens, every process started here is gone when this returns or throws.
+ */
+export async function runTest(settings: RunSettings, options: RunOptions): Promise<RunOutcome> {
+  const sut = options.sut ?? godist;
+  const workload = workloads[settings.workload];
+  if (!workload) throw new Error(`unknown workload ${settings.workload}`);
+  const nemesisLabel = settings.nemesis.length > 0 ? settings.nemesis.join('+') : 'none';
+  const dir = createRunFolder(options.resultsRoot, `${options.label ?? settings.workload}-${settingsLabel(settings)}-${nemesisLabel}`);
+  options.onFolder?.(dir);
+  writeJson(path.join(dir, 'run.json'), {
+    tool: 'godist',
+    version: toolVersion(),
+    sut: sut.name,
+    command: options.command ?? null,
+    startedAt: new Date().toISOString(),
+    node: process.version,
+    settings,
+  });
+
+  const history = createHistoryWriter(path.join(dir, 'history.jsonl'));
+  const forgetNotice = onCleanup(() => {
+    process.stderr.write(`\ngodist: interrupted; the history so far is in ${path.join(dir, 'history.jsonl')} (check it: godist check ${dir})\n`);
+  });
+  const random = createRandom(settings.seed);
+  const ids = nodeIds(settings.nodes);
+  const ports = await freePorts(ids.length, HOST);
+  const portOf = Object.fromEntries(ids.map((id, i) => [id, ports[i]!]));
+  const proxies = await startProxies(Object.fromEntries(ids.map((id) => [id, { host: HOST, port: portOf[id]! }])), {
+    random: random.fork('proxy-jitter').next,
+  });
+  const forgetProxies = onCleanup(() => void proxies.close());
+  const cluster = createCluster({
+    sut,
+    settings,
+    host: HOST,
+    ports: portOf,
+    route: (from, to) => proxies.linkAddress(from, to),
+    logDir: path.join(dir, 'nodes'),
+    ...(settings.durable ? { dataDir: (id: string) => path.join(dir, 'nodes', `${id}-data`) } : {}),
+  });
+  const client = sut.client({ timeoutMs: clientTimeoutMs(settings), maxSocketsPerNode: settings.concurrency });
+  const tally: Tally = { ok: 0, fail: 0, info: 0 };
+  let phase = 'starting';
+  let origin = history.now();
+  let currentFault: () => string | undefined = () => undefined;
+  const stopProgress = options.progress
+    ? showProgress(options.progress, () => ({
+        elapsedS: (history.now() - origin) / 1e9,
+        timeLimitS: settings.timeLimit,
+        tally,
+        fault: currentFault(),
+        phase,
+      }))
+    : () => {};
+
+  try {
+    await cluster.start(ids[0]!);
+    await Promise.all(ids.slice(1).map((id) => cluster.start(id)));
+    await cluster.waitUntilConverged(15_000);
+
+    phase = 'running';
+    origin = history.now();
+    const plan = planFaults({
+      kinds: settings.nemesis,
+      interval: settings.nemesisInterval,
+      timeLimit: settings.timeLimit,
+      nodes: ids,
+      random: random.fork('nemesis'),
+    });
+    const nemesis = startNemesis({ plan, cluster, proxies, history, origin });
+    currentFault = nemesis.current;
+    const ctx = { settings, cluster, client, history, workload, random, tally };
+    const nextProcess = await runWorkload(ctx, () => history.now() - origin >= settings.timeLimit * 1e9);
+
+    phase = 'healing';
+    await nemesis.stop();
+    await cluster.waitUntilConverged(20_000).catch((error: Error) => {
+      process.stderr.write(`godist: ${error.message}; reading anyway\n`);
+    });
+    // Let in-flight replication and asynchronous read repair land before the final reads.
+    await sleep(1000);
+    phase = 'final reads';
+    await finalReads(ctx, nextProcess);
+  } finally {
+    stopProgress();
+    client.close();
+    await cluster.stopAll();
+    await proxies.close();
+    forgetProxies();
+    history.close();
+    forgetNotice();
+  }
+
+  phase = 'checking';
+  const results = runChecks(history.ops, settings);
+  writeJson(path.join(dir, 'results.json'), results);
+  pointLatestAt(options.resultsRoot, dir);
+  return { dir, results };
+}
+
+/**
+ * Longer than the node's slowest honest answer (a version read, then a write, each bounded by the
+ * node's request timeout), so that only a node that is stuck or cut off times the client out.
+ */
+export function clientTimeoutMs(settings: RunSettings): number {
+  const flag = settings.nodeArgs.indexOf('--request-timeout-ms');
+  const nodeTimeout = flag >= 0 ? Number(settings.nodeArgs[flag + 1]) : 500;
+  return Math.max(1000, 3 * (Number.isFinite(nodeTimeout) ? nodeTimeout : 500) + 500);
+}
