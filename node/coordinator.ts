@@ -1,0 +1,239 @@
+/**
+ * The coordinator: any node serves a client's put or get by talking to the key's replica set.
+ *
+ * Put: read the versions held by the replica set (wait for R answers; without them nothing is
+ * written), write version max + 1 tagged with this node's id to every replica, answer once W
+ * acknowledged. Get: ask every replica, answer once R replied, with the newest (version, writer).
+ * Read repair: `async` pushes the newest value to replicas that answered older or nothing after
+ * answering; `sync` writes it back to W replicas before answering (the second phase of ABD);
+ * `off` does neither.
+ *
+ * Every answer carries a trace: the coordinator, the replica set, and what each replica said.
+ */
+import type { Replica } from './replica.js';
+import type { Transport } from './transport.js';
+import { PeerError } from './transport.js';
+import { compareTags, newest, type VersionedValue } from './store.js';
+import type { ReadRepairMode } from './quorum.js';
+import { BadRequest } from './server.js';
+
+export interface CoordinatorDeps {
+  self: string;
+  R: number;
+  W: number;
+  readRepair: ReadRepairMode;
+  replica: Replica;
+  transport: Pick<Transport, 'post'>;
+  replicaSet(key: string): string[];
+}
+
+/** What one replica said, in a trace. */
+export interface ReplicaTrace {
+  node: string;
+  /** Reads: the version it held (null: nothing). Writes: the version it holds after the write. */
+  version: number | null;
+  writer: string | null;
+  /** Did it answer (reads) or acknowledge (writes)? */
+  ok: boolean;
+  /** Why it did not, when it failed. */
+  error?: string;
+  /** It had not answered yet when the coordinator replied. */
+  pending?: true;
+}
+
+export interface Outcome {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+/** Wire format of /internal/read answers. */
+export type ReadAnswer = { found: false } | { found: true; value: string; version: number; writer: string };
+/** Wire format of /internal/write answers. */
+export interface WriteAnswer {
+  ok: true;
+  version: number;
+  writer: string;
+}
+
+/** Serve POST /internal/read on the replica side. */
+export function serveRead(replica: Replica, body: unknown): ReadAnswer {
+  const key = (body as { key?: unknown } | null)?.key;
+  if (typeof key !== 'string' || key === '') throw new BadRequest('internal read needs {"key": non-empty string}');
+  const v = replica.read(key);
+  return v ? { found: true, value: v.value, version: v.version, writer: v.writer } : { found: false };
+}
+
+/** Serve POST /internal/write on the replica side: acknowledged once the replica holds it or newer. */
+export async function serveWrite(replica: Replica, body: unknown): Promise<WriteAnswer> {
+  const b = body as { key?: unknown; value?: unknown; version?: unknown; writer?: unknown } | null;
+  if (typeof b?.key !== 'string' || b.key === '' || typeof b.value !== 'string' || typeof b.writer !== 'string' || !Number.isSafeInteger(b.version) || (b.version as number) < 1) {
+    throw new BadRequest('internal write needs {"key","value","writer": strings, "version": integer >= 1}');
+  }
+  const held = await replica.write(b.key, { value: b.value, version: b.version as number, writer: b.writer });
+  return { ok: true, version: held.version, writer: held.writer };
+}
+
+type Settled<T> = { ok: true; value: T } | { ok: false; error: string };
+
+/**
+ * Start every task; resolve as soon as `needed` succeeded or all finished, with the results known
+ * at that moment. `all` resolves once every task finished.
+ */
+function quorumOf<T>(nodes: readonly string[], start: (node: string) => Promise<T>, needed: number) {
+  const results = new Map<string, Settled<T>>();
+  let okCount = 0;
+  let resolveEarly!: () => void;
+  const early = new Promise<void>((r) => (resolveEarly = r));
+  const all = Promise.all(
+    nodes.map((node) =>
+      start(node).then(
+        (value) => {
+          results.set(node, { ok: true, value });
+          if (++okCount >= needed) resolveEarly();
+        },
+        (e: unknown) => {
+          results.set(node, { ok: false, error: e instanceof PeerError ? e.reason : (e as Error)?.message ?? String(e) });
+        },
+      ),
+    ),
+  ).then(() => resolveEarly());
+  return {
+    reached: early.then(() => ({ results: new Map(results), okCount })),
+    all: all.then(() => results),
+  };
+}
+
+export class Coordinator {
+  /** Last version this coordinator issued per key, so two of its own concurrent puts never share a tag. */
+  private readonly issued = new Map<string, number>();
+
+  constructor(private readonly d: CoordinatorDeps) {}
+
+  // ---- talking to one replica ---------------------------------------------------------------------
+
+  private async readFrom(node: string, key: string): Promise<VersionedValue | undefined> {
+    if (node === this.d.self) return this.d.replica.read(key);
+    const a = await this.d.transport.post<ReadAnswer>({ peer: node }, '/internal/read', { key });
+    if (!a.found) return undefined;
+    if (typeof a.value !== 'string' || !Number.isInteger(a.version) || typeof a.writer !== 'string') throw new PeerError(node, 'answered a read with a malformed record');
+    return { value: a.value, version: a.version, writer: a.writer };
+  }
+
+  private async writeTo(node: string, key: string, rec: VersionedValue): Promise<{ version: number; writer: string }> {
+    if (node === this.d.self) {
+      const held = await this.d.replica.write(key, rec);
+      return { version: held.version, writer: held.writer };
+    }
+    const a = await this.d.transport.post<WriteAnswer>({ peer: node }, '/internal/write', { key, value: rec.value, version: rec.version, writer: rec.writer });
+    if (a.ok !== true) throw new PeerError(node, 'did not acknowledge the write');
+    return { version: a.version, writer: a.writer };
+  }
+
+  // ---- client operations --------------------------------------------------------------------------
+
+  async put(key: string, value: string): Promise<Outcome> {
+    const { self, R, W } = this.d;
+    const replicaSet = this.d.replicaSet(key);
+    const base = { key, coordinator: self, replicaSet };
+
+    const reading = quorumOf(replicaSet, (n) => this.readFrom(n, key), R);
+    const read = await reading.reached;
+    const readTrace = traceReads(replicaSet, read.results);
+    if (read.okCount < R) {
+      return {
+        status: 503,
+        body: {
+          error: `read quorum not reached before writing: ${read.okCount} of ${R} needed replicas answered the version read; nothing was written`,
+          phase: 'version-read',
+          replies: read.okCount,
+          needed: R,
+          ...base,
+          replicas: readTrace,
+          read: readTrace,
+        },
+      };
+    }
+    let max = 0;
+    for (const r of read.results.values()) if (r.ok && r.value && r.value.version > max) max = r.value.version;
+    const version = Math.max(max, this.issued.get(key) ?? 0) + 1;
+    if (this.issued.size > 100_000) this.issued.clear();
+    this.issued.set(key, version);
+    const rec: VersionedValue = { value, version, writer: self };
+
+    const writing = quorumOf(replicaSet, (n) => this.writeTo(n, key, rec), W);
+    const wrote = await writing.reached;
+    const replicas = traceWrites(replicaSet, wrote.results);
+    if (wrote.okCount < W) {
+      return {
+        status: 503,
+        body: { error: 'write quorum not reached', phase: 'write', acks: wrote.okCount, needed: W, ...base, value, version, writer: self, replicas, read: readTrace },
+      };
+    }
+    return { status: 200, body: { ...base, value, version, writer: self, acks: wrote.okCount, replicas, read: readTrace } };
+  }
+
+  async get(key: string): Promise<Outcome> {
+    const { self, R, W, readRepair } = this.d;
+    const replicaSet = this.d.replicaSet(key);
+    const base = { key, coordinator: self, replicaSet };
+
+    const reading = quorumOf(replicaSet, (n) => this.readFrom(n, key), R);
+    const read = await reading.reached;
+    const replicas = traceReads(replicaSet, read.results);
+    if (read.okCount < R) {
+      return { status: 503, body: { error: 'read quorum not reached', phase: 'read', replies: read.okCount, needed: R, ...base, replicas } };
+    }
+    const best = newest([...read.results.values()].map((r) => (r.ok ? r.value : undefined)));
+
+    if (readRepair === 'async') void reading.all.then((all) => this.repair(key, all));
+
+    if (!best) return { status: 404, body: { error: 'not found', replies: read.okCount, ...base, replicas } };
+
+    const answer = { ...base, value: best.value, version: best.version, writer: best.writer, replies: read.okCount };
+    if (readRepair !== 'sync') return { status: 200, body: { ...answer, replicas } };
+
+    // ABD write-back: W replicas must hold `best` (or newer) before we answer. Replicas that already
+    // answered with exactly `best` count; the others are sent it.
+    const holders = new Set<string>();
+    for (const [node, r] of read.results) if (r.ok && r.value && compareTags(r.value, best) === 0) holders.add(node);
+    if (holders.size >= W) return { status: 200, body: { ...answer, replicas, writeBack: { acks: holders.size, sent: [] } } };
+    const targets = replicaSet.filter((n) => !holders.has(n));
+    const writing = quorumOf(targets, (n) => this.writeTo(n, key, best), W - holders.size);
+    const wrote = await writing.reached;
+    const acks = holders.size + wrote.okCount;
+    const writeBack = { acks, sent: targets, replicas: traceWrites(targets, wrote.results) };
+    if (acks < W) {
+      return { status: 503, body: { error: 'write-back quorum not reached', phase: 'write-back', acks, needed: W, ...base, replicas, writeBack } };
+    }
+    return { status: 200, body: { ...answer, replicas, writeBack } };
+  }
+
+  /** Async read repair: push the newest record any replica returned to those that returned older or none. */
+  private repair(key: string, all: Map<string, Settled<VersionedValue | undefined>>): void {
+    const best = newest([...all.values()].map((r) => (r.ok ? r.value : undefined)));
+    if (!best) return;
+    for (const [node, r] of all) {
+      if (!r.ok) continue; // unknown state: leave it alone
+      if (r.value && compareTags(r.value, best) >= 0) continue;
+      this.writeTo(node, key, best).catch(() => {});
+    }
+  }
+}
+
+function traceReads(set: readonly string[], results: Map<string, Settled<VersionedValue | undefined>>): ReplicaTrace[] {
+  return set.map((node) => {
+    const r = results.get(node);
+    if (!r) return { node, version: null, writer: null, ok: false, pending: true };
+    if (!r.ok) return { node, version: null, writer: null, ok: false, error: r.error };
+    return { node, version: r.value?.version ?? null, writer: r.value?.writer ?? null, ok: true };
+  });
+}
+
+function traceWrites(set: readonly string[], results: Map<string, Settled<{ version: number; writer: string }>>): ReplicaTrace[] {
+  return set.map((node) => {
+    const r = results.get(node);
+    if (!r) return { node, version: null, writer: null, ok: false, pending: true };
+    if (!r.ok) return { node, version: null, writer: null, ok: false, error: r.error };
+    return { node, version: r.value.version, writer: r.value.writer, ok: true };
+  });
+}

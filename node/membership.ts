@@ -1,0 +1,163 @@
+/**
+ * Member table and failure detection. Pure: no timers, no I/O; every method takes the time.
+ *
+ * A member is `alive` while heard from recently, `suspect` after `suspectAfterMs` of silence, `dead`
+ * after `deadAfterMs`. Hearing from a suspect or dead member makes it alive again. Members are never
+ * forgotten: dead ones keep being heartbeated so they can come back. Transitions are returned as data,
+ * each with a reason, for the caller to log.
+ */
+export type PeerState = 'alive' | 'suspect' | 'dead';
+
+export interface Timings {
+  suspectAfterMs: number;
+  deadAfterMs: number;
+}
+
+export function classify(lastHeardMs: number, nowMs: number, t: Timings): PeerState {
+  const silence = nowMs - lastHeardMs;
+  if (silence >= t.deadAfterMs) return 'dead';
+  if (silence >= t.suspectAfterMs) return 'suspect';
+  return 'alive';
+}
+
+export interface Member {
+  id: string;
+  /** The address the member advertises (or the one we were given, until it speaks for itself). */
+  addr: string;
+  state: PeerState;
+  lastHeardMs: number;
+  self: boolean;
+}
+
+/** A member appeared in the table. */
+export interface Joined {
+  kind: 'joined';
+  peer: string;
+  addr: string;
+  /** How we learned of it: `--peer`, `heartbeat from node-1`, `member list of node-1`, ... */
+  via: string;
+}
+
+/** A member changed state. */
+export interface Transition {
+  kind: 'transition';
+  peer: string;
+  from: PeerState;
+  to: PeerState;
+  reason: string;
+  silenceMs: number;
+}
+
+export type MembershipChange = Joined | Transition;
+
+export class Membership {
+  private readonly table = new Map<string, Member>();
+  private lastTickMs: number | undefined;
+
+  constructor(
+    readonly selfId: string,
+    selfAddr: string,
+    readonly timings: Timings,
+    nowMs: number,
+  ) {
+    this.table.set(selfId, { id: selfId, addr: selfAddr, state: 'alive', lastHeardMs: nowMs, self: true });
+  }
+
+  /**
+   * Someone told us about a member (a `--peer` flag, a member list in a heartbeat). Unknown members are
+   * added as alive with a fresh grace period; known ones are left alone: only the member itself is
+   * believed about its own address and liveness.
+   */
+  learn(id: string, addr: string, nowMs: number, via: string): Joined | undefined {
+    if (this.table.has(id)) return undefined;
+    this.table.set(id, { id, addr, state: 'alive', lastHeardMs: nowMs, self: false });
+    return { kind: 'joined', peer: id, addr, via };
+  }
+
+  /** We heard from the member itself (its heartbeat, or its answer to ours). */
+  heard(id: string, addr: string, nowMs: number, how: string): MembershipChange[] {
+    if (id === this.selfId) return [];
+    const m = this.table.get(id);
+    if (!m) {
+      this.table.set(id, { id, addr, state: 'alive', lastHeardMs: nowMs, self: false });
+      return [{ kind: 'joined', peer: id, addr, via: how }];
+    }
+    const silenceMs = Math.max(0, nowMs - m.lastHeardMs);
+    m.lastHeardMs = Math.max(m.lastHeardMs, nowMs);
+    if (addr) m.addr = addr;
+    if (m.state === 'alive') return [];
+    const from = m.state;
+    m.state = 'alive';
+    return [{ kind: 'transition', peer: id, from, to: 'alive', reason: `${how} after ${silenceMs}ms of silence`, silenceMs }];
+  }
+
+  /**
+   * Reclassify every member by its silence. If this node itself stalled (a pause, a long GC) for
+   * longer than the suspect threshold, that gap is not the peers' silence: it is forgiven once, and
+   * reported, instead of accusing everyone at once.
+   */
+  tick(nowMs: number): { changes: Transition[]; stalledMs?: number } {
+    let stalledMs: number | undefined;
+    if (this.lastTickMs !== undefined && nowMs - this.lastTickMs > this.timings.suspectAfterMs) {
+      stalledMs = nowMs - this.lastTickMs;
+      const gap = stalledMs;
+      for (const m of this.table.values()) if (!m.self && m.state !== 'dead') m.lastHeardMs = Math.min(nowMs, m.lastHeardMs + gap);
+    }
+    this.lastTickMs = nowMs;
+    const changes: Transition[] = [];
+    for (const m of this.table.values()) {
+      if (m.self) {
+        m.lastHeardMs = nowMs;
+        continue;
+      }
+      const next = classify(m.lastHeardMs, nowMs, this.timings);
+      // Silence only makes things worse; only hearing from a member brings it back.
+      if (rank(next) <= rank(m.state)) continue;
+      const silenceMs = nowMs - m.lastHeardMs;
+      const threshold = next === 'dead' ? this.timings.deadAfterMs : this.timings.suspectAfterMs;
+      changes.push({
+        kind: 'transition',
+        peer: m.id,
+        from: m.state,
+        to: next,
+        reason: `no heartbeat for ${silenceMs}ms (${next} after ${threshold}ms)`,
+        silenceMs,
+      });
+      m.state = next;
+    }
+    return stalledMs === undefined ? { changes } : { changes, stalledMs };
+  }
+
+  get(id: string): Member | undefined {
+    const m = this.table.get(id);
+    return m && { ...m };
+  }
+
+  stateOf(id: string): PeerState | undefined {
+    return this.table.get(id)?.state;
+  }
+
+  /** Every member, self included, sorted by id. */
+  list(): Member[] {
+    return [...this.table.values()].map((m) => ({ ...m })).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  /** Every known member id, self included, alive or not. */
+  ids(): string[] {
+    return [...this.table.keys()];
+  }
+
+  /** Members other than self. */
+  peers(): Member[] {
+    return this.list().filter((m) => !m.self);
+  }
+
+  /** Ids of members not marked dead (self included): the seed's routing set. */
+  routableIds(): string[] {
+    return [...this.table.values()].filter((m) => m.state !== 'dead').map((m) => m.id);
+  }
+}
+
+function rank(s: PeerState): number {
+  return s === 'alive' ? 0 : s === 'suspect' ? 1 : 2;
+}

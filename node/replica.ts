@@ -1,0 +1,58 @@
+/**
+ * This node's replica: the versioned store, made durable by the log when `--data-dir` is given.
+ * Reads see only durable records; a write is acknowledged once the replica holds the record or a
+ * newer one, on disk when durable.
+ */
+import path from 'node:path';
+import { Store, supersedes, type VersionedValue } from './store.js';
+import { DurableLog, type CompactionResult, type ReplayResult } from './durable-log.js';
+
+export class Replica {
+  private constructor(
+    readonly store: Store,
+    private readonly log: DurableLog | null,
+  ) {}
+
+  static inMemory(): Replica {
+    return new Replica(new Store(), null);
+  }
+
+  static async durable(
+    dataDir: string,
+    id: string,
+    opts: { compactAfterBytes: number; onCompacted?(r: CompactionResult): void },
+  ): Promise<{ replica: Replica; replay: ReplayResult; file: string }> {
+    const store = new Store();
+    const file = path.join(dataDir, `${id}.wal`);
+    const { log, replay } = await DurableLog.open(file, {
+      apply: (r) => store.apply(r.key, r),
+      snapshot: function* () {
+        for (const [key, v] of store.entries()) yield { key, value: v.value, version: v.version, writer: v.writer };
+      },
+      compactAfterBytes: opts.compactAfterBytes,
+      ...(opts.onCompacted ? { onCompacted: opts.onCompacted } : {}),
+    });
+    return { replica: new Replica(store, log), replay, file };
+  }
+
+  get durable(): boolean {
+    return this.log !== null;
+  }
+
+  read(key: string): VersionedValue | undefined {
+    return this.store.get(key);
+  }
+
+  /** Store the record unless something newer is held; resolves with what is held afterwards. */
+  async write(key: string, record: VersionedValue): Promise<VersionedValue> {
+    const current = this.store.get(key);
+    if (!supersedes(record, current)) return current!;
+    if (this.log) await this.log.append({ key, value: record.value, version: record.version, writer: record.writer });
+    else this.store.apply(key, record);
+    return this.store.get(key)!;
+  }
+
+  async close(): Promise<void> {
+    await this.log?.close();
+  }
+}

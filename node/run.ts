@@ -1,0 +1,192 @@
+/**
+ * Wiring: configuration → replica (replayed from disk when durable) → cluster view → election →
+ * coordinator → HTTP server. `startNode` returns a handle to stop it; `runNode` is the command line
+ * (flags, one-line errors with exit code 2, clean shutdown on SIGTERM/SIGINT).
+ */
+import type http from 'node:http';
+import { parseFlags, USAGE, type NodeConfig } from './flags.js';
+import { createEventLog, type EventLog } from './log.js';
+import { Replica } from './replica.js';
+import { Cluster } from './cluster.js';
+import { ElectionLoop } from './election-loop.js';
+import { Coordinator, serveRead, serveWrite } from './coordinator.js';
+import { createServer } from './server.js';
+import { guaranteeOf } from './quorum.js';
+
+/** The node cannot start with these settings (port taken, data directory unusable): exit 2. */
+export class StartError extends Error {
+  override name = 'StartError';
+}
+
+export interface RunningNode {
+  config: NodeConfig;
+  server: http.Server;
+  stop(reason: string): Promise<void>;
+}
+
+export async function startNode(config: NodeConfig, log: EventLog = createEventLog(config.id)): Promise<RunningNode> {
+  const t0 = performance.now();
+
+  let replica: Replica;
+  if (config.dataDir) {
+    try {
+      const opened = await Replica.durable(config.dataDir, config.id, {
+        compactAfterBytes: config.compactAfterBytes,
+        onCompacted: (r) => log('log-compacted', { ...r }),
+      });
+      replica = opened.replica;
+      const r = opened.replay;
+      log('log-replayed', { file: opened.file, records: r.records, keys: replica.store.size, bytes: r.bytes, tornBytes: r.tornBytes, corruptRecords: r.corruptRecords, rewritten: r.rewritten, ms: Math.round(performance.now() - t0) });
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      if (err.code && ['EACCES', 'EPERM', 'ENOTDIR', 'EROFS', 'EEXIST', 'EISDIR'].includes(err.code)) {
+        throw new StartError(`--data-dir ${JSON.stringify(config.dataDir)} cannot hold the log (${err.code}: ${err.message}); give a writable directory`);
+      }
+      throw e;
+    }
+  } else replica = Replica.inMemory();
+
+  const cluster = new Cluster(config, log);
+  const election = new ElectionLoop(cluster, log);
+  const coordinator = new Coordinator({
+    self: config.id,
+    R: config.R,
+    W: config.W,
+    readRepair: config.readRepair,
+    replica,
+    transport: cluster.transport,
+    replicaSet: (key) => cluster.replicaSet(key),
+  });
+
+  const server = createServer(
+    {
+      put: (key, value) => coordinator.put(key, value),
+      get: (key) => coordinator.get(key),
+      status: () => ({
+        id: config.id,
+        addr: config.addr,
+        leader: election.leader,
+        members: cluster.statusMembers(),
+        config: {
+          N: config.N,
+          R: config.R,
+          W: config.W,
+          quorum: config.quorum,
+          readRepair: config.readRepair,
+          durable: replica.durable,
+          chaos: config.chaos,
+          ...(config.chaos ? { chaosDrop: config.chaosDrop, chaosDelayMs: config.chaosDelayMs } : {}),
+          vnodes: config.vnodes,
+          heartbeatMs: config.heartbeatMs,
+          suspectAfterMs: config.suspectAfterMs,
+          deadAfterMs: config.deadAfterMs,
+          requestTimeoutMs: config.requestTimeoutMs,
+        },
+        guarantee: guaranteeOf({ ...config, durable: replica.durable }),
+        keys: replica.store.size,
+      }),
+      internal: {
+        heartbeat: (body) => cluster.receiveHeartbeat(body, 'heartbeat'),
+        join: (body) => cluster.receiveHeartbeat(body, 'join'),
+        election: (body) => election.receiveElection(body),
+        leader: (body) => election.receiveLeader(body),
+        read: (body) => serveRead(replica, body),
+        write: (body) => serveWrite(replica, body),
+      },
+    },
+    log,
+  );
+
+  await new Promise<void>((resolve, reject) => {
+    const onError = (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EADDRINUSE') reject(new StartError(`cannot listen on --addr ${config.addr}: the address is already in use (stop the other process or pick a free port)`));
+      else if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND' || e.code === 'EACCES') reject(new StartError(`cannot listen on --addr ${config.addr} (${e.code}); give a local address such as 127.0.0.1:8081`));
+      else reject(e);
+    };
+    server.once('error', onError);
+    server.listen(config.port, config.host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  }).catch(async (e) => {
+    await replica.close();
+    throw e;
+  });
+
+  cluster.start();
+  election.start();
+  log('started', {
+    addr: config.addr,
+    seed: config.seed,
+    N: config.N,
+    R: config.R,
+    W: config.W,
+    quorum: config.quorum,
+    readRepair: config.readRepair,
+    durable: replica.durable,
+    chaos: config.chaos,
+    members: cluster.membership.ids().length,
+    startupMs: Math.round(performance.now() - t0),
+    sinceProcessStartMs: Math.round(process.uptime() * 1000),
+  });
+
+  let stopping: Promise<void> | undefined;
+  return {
+    config,
+    server,
+    stop(reason) {
+      stopping ??= (async () => {
+        election.stop();
+        cluster.stop();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+        await replica.close();
+        log('stopped', { reason });
+      })();
+      return stopping;
+    },
+  };
+}
+
+/** The `godist node` command: resolves once the node serves (or exitCode is set on bad flags). */
+export async function runNode(argv: readonly string[]): Promise<void> {
+  const parsed = parseFlags(argv);
+  if (parsed.kind === 'help') {
+    process.stdout.write(USAGE + '\n');
+    return;
+  }
+  if (parsed.kind === 'invalid') {
+    process.stderr.write(`godist node: ${parsed.problems.join('; ')}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  let node: RunningNode;
+  try {
+    node = await startNode(parsed.config);
+  } catch (e) {
+    if (e instanceof StartError) {
+      process.stderr.write(`godist node: ${e.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    throw e;
+  }
+  let signalled = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signalled) process.exit(130); // a second signal: stop waiting
+    signalled = true;
+    const force = setTimeout(() => process.exit(1), 5000);
+    force.unref();
+    node.stop(signal).then(
+      () => process.exit(0),
+      (e: unknown) => {
+        process.stderr.write(`godist node: error while stopping: ${(e as Error)?.stack ?? String(e)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}

@@ -1,0 +1,195 @@
+/**
+ * HTTP routes. The client API (JSON):
+ *   POST /kv/put {"key","value"}   GET /kv/get/:key   GET /cluster/status   GET /health
+ * and the node-to-node API, every route POST under /internal/.
+ *
+ * Bad input never crashes the node: malformed JSON, a missing, non-string or empty key, a missing or
+ * non-string value → 400; unknown route → 404; wrong method → 405; a body over 1 MiB → 413. Each with
+ * a JSON {"error": "..."} a person can read.
+ */
+import http from 'node:http';
+import type { EventLog } from './log.js';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface Reply {
+  status: number;
+  body: unknown;
+}
+
+/** A request the node cannot serve as sent; becomes a 400 with this message. */
+export class BadRequest extends Error {
+  override name = 'BadRequest';
+}
+
+export interface Routes {
+  put(key: string, value: string): Promise<Reply>;
+  get(key: string): Promise<Reply>;
+  status(): unknown;
+  /** Handlers for POST /internal/<name>; a thrown BadRequest becomes a 400. */
+  internal: Record<string, (body: unknown) => unknown>;
+}
+
+export function createServer(routes: Routes, log: EventLog): http.Server {
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      log('failed', { what: 'request handler', method: req.method, url: req.url, error: String((e as Error)?.stack ?? e) });
+      if (!res.headersSent) send(res, 500, { error: `internal error: ${(e as Error)?.message ?? String(e)}` });
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 30_000;
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable || (err.code === 'ECONNRESET' && !socket.readable)) {
+      socket.destroy();
+      return;
+    }
+    const body = JSON.stringify({ error: `malformed HTTP request: ${err.code ?? err.message}` });
+    socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  });
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q === -1 ? url : url.slice(0, q);
+    const method = req.method ?? 'GET';
+
+    if (path.startsWith('/kv/get/') || path === '/kv/get') {
+      if (method !== 'GET' && method !== 'HEAD') return notAllowed(req, res, path, 'GET');
+      let key: string;
+      try {
+        key = decodeURIComponent(path.slice('/kv/get/'.length));
+      } catch {
+        return send(res, 400, { error: `the key in ${JSON.stringify(path)} is not valid URL encoding (encode it with encodeURIComponent)` });
+      }
+      if (key === '') return send(res, 400, { error: 'missing key: use GET /kv/get/<key>' });
+      const r = await routes.get(key);
+      return send(res, r.status, r.body);
+    }
+
+    switch (path) {
+      case '/health':
+        if (method !== 'GET' && method !== 'HEAD') return notAllowed(req, res, path, 'GET');
+        return send(res, 200, { ok: true });
+      case '/cluster/status':
+        if (method !== 'GET' && method !== 'HEAD') return notAllowed(req, res, path, 'GET');
+        return send(res, 200, routes.status());
+      case '/kv/put': {
+        if (method !== 'POST') return notAllowed(req, res, path, 'POST');
+        const body = await readJson(req, res);
+        if (body === undefined) return;
+        let kv: { key: string; value: string };
+        try {
+          kv = parsePut(body);
+        } catch (e) {
+          if (e instanceof BadRequest) return send(res, 400, { error: e.message });
+          throw e;
+        }
+        const r = await routes.put(kv.key, kv.value);
+        return send(res, r.status, r.body);
+      }
+    }
+
+    if (path.startsWith('/internal/')) {
+      const handler = Object.hasOwn(routes.internal, path.slice('/internal/'.length)) ? routes.internal[path.slice('/internal/'.length)] : undefined;
+      if (!handler) return send(res, 404, { error: `no internal route ${path}` });
+      if (method !== 'POST') return notAllowed(req, res, path, 'POST');
+      const body = await readJson(req, res);
+      if (body === undefined) return;
+      try {
+        return send(res, 200, await handler(body));
+      } catch (e) {
+        if (e instanceof BadRequest) return send(res, 400, { error: e.message });
+        throw e;
+      }
+    }
+
+    drain(req);
+    return send(res, 404, { error: `no route ${method} ${path} (routes: POST /kv/put, GET /kv/get/:key, GET /cluster/status, GET /health)` });
+  }
+
+  return server;
+}
+
+function parsePut(body: unknown): { key: string; value: string } {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new BadRequest(`the body must be a JSON object like {"key":"alpha","value":"first"}, got ${Array.isArray(body) ? 'an array' : body === null ? 'null' : typeof body}`);
+  }
+  const { key, value } = body as { key?: unknown; value?: unknown };
+  if (key === undefined) throw new BadRequest('missing "key" (a non-empty string)');
+  if (typeof key !== 'string') throw new BadRequest(`"key" must be a string, got ${describeType(key)}`);
+  if (key === '') throw new BadRequest('"key" must not be empty');
+  if (value === undefined) throw new BadRequest('missing "value" (a string)');
+  if (typeof value !== 'string') throw new BadRequest(`"value" must be a string, got ${describeType(value)} (send numbers as strings, e.g. "17")`);
+  return { key, value };
+}
+
+function describeType(x: unknown): string {
+  if (x === null) return 'null';
+  if (Array.isArray(x)) return 'an array';
+  return typeof x === 'object' ? 'an object' : `${typeof x} ${JSON.stringify(x)}`;
+}
+
+/** Read and parse a JSON body of at most 1 MiB; on failure answer 400/413 and return undefined. */
+async function readJson(req: http.IncomingMessage, res: http.ServerResponse): Promise<unknown> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) {
+    tooLarge(req, res, declared);
+    return undefined;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let over = false;
+  try {
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        over = true;
+        break;
+      }
+      chunks.push(chunk);
+    }
+  } catch {
+    res.destroy(); // the client went away mid-body
+    return undefined;
+  }
+  if (over) {
+    tooLarge(req, res, size);
+    return undefined;
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (text.trim() === '') {
+    send(res, 400, { error: 'empty body: send a JSON object like {"key":"alpha","value":"first"}' });
+    return undefined;
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    send(res, 400, { error: `the body is not valid JSON (${(e as Error).message})` });
+    return undefined;
+  }
+}
+
+function tooLarge(req: http.IncomingMessage, res: http.ServerResponse, size: number): void {
+  res.setHeader('connection', 'close');
+  send(res, 413, { error: `the body is over the 1 MiB limit (${size} bytes or more; limit ${MAX_BODY_BYTES})` });
+  res.on('finish', () => req.destroy());
+}
+
+function notAllowed(req: http.IncomingMessage, res: http.ServerResponse, path: string, allowed: string): void {
+  drain(req);
+  res.setHeader('allow', allowed === 'GET' ? 'GET, HEAD' : allowed);
+  send(res, 405, { error: `${req.method} is not allowed on ${path} (use ${allowed})` });
+}
+
+/** Discard a body we will not read, so the connection can be reused. */
+function drain(req: http.IncomingMessage): void {
+  req.resume();
+  req.on('error', () => {});
+}
+
+export function send(res: http.ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
