@@ -129,6 +129,10 @@ function collect(s: net.Socket) {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Open TCP servers and sockets in this process. */
+const tcpHandles = () =>
+  process.getActiveResourcesInfo().filter((r) => r === 'TCPServerWrap' || r === 'TCPSocketWrap').length;
+
 describe('a link in pass mode', () => {
   it('carries a large payload through intact and in order, both ways', async () => {
     const echo = await echoTarget();
@@ -421,9 +425,42 @@ describe('the mesh of a cluster', () => {
   });
 });
 
+describe('under load', () => {
+  it('survives cuts, rejects, delays and heals while requests fly, then serves every request again', async () => {
+    await sleep(50);
+    const before = tcpHandles();
+    const target = await httpTarget('b');
+    const l = await link('a', 'b', target.port);
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+    const outcomes = { ok: 0, timeout: 0, error: 0 };
+    let stop = false;
+    const worker = async (w: number) => {
+      for (let i = 0; !stop; i++) outcomes[(await get(l.address, `/${w}/${i}`, { agent, timeoutMs: 150 })).kind]++;
+    };
+    const workers = Array.from({ length: 8 }, (_, w) => worker(w));
+    const random = createRandom(5);
+    for (let step = 0; step < 40; step++) {
+      const change = random.pick(['cut', 'reject', 'delay', 'undelay', 'unblock', 'heal'] as const);
+      if (change === 'delay') l.delay({ ms: 5, jitterMs: 5 });
+      else l[change]();
+      await sleep(random.int(40));
+    }
+    l.heal();
+    stop = true;
+    await Promise.all(workers);
+    expect(outcomes.ok).toBeGreaterThan(0);
+    for (let i = 0; i < 20; i++) expect(await get(l.address, `/after/${i}`, { agent })).toMatchObject({ kind: 'ok' });
+
+    agent.destroy();
+    await l.close();
+    while (cleanups.length) await cleanups.pop()!();
+    await sleep(50);
+    expect(l.stats().openConnections).toBe(0);
+    expect(tcpHandles()).toBe(before);
+  });
+});
+
 describe('close', () => {
-  const tcpHandles = () =>
-    process.getActiveResourcesInfo().filter((r) => r === 'TCPServerWrap' || r === 'TCPSocketWrap').length;
 
   it('leaves no listening port and no open socket, and can be called again', async () => {
     await sleep(50); // sockets the previous tests destroyed finish closing
