@@ -83,7 +83,7 @@ export async function startLink(options: LinkOptions): Promise<Link> {
   const connections = new Set<Connection>();
   let closing: Promise<void> | undefined;
 
-  const server: Server = net.createServer({ allowHalfOpen: true, pauseOnConnect: false }, (socket: Socket) => {
+  const server: Server = net.createServer({ allowHalfOpen: true }, (socket: Socket) => {
     counters.connections++;
     if (closing) return void socket.destroy();
     if (state.block === 'reject') {
