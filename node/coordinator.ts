@@ -11,8 +11,8 @@
  * Every answer carries a trace: the coordinator, the replica set, and what each replica said.
  */
 import type { Replica } from './replica.js';
-import type { Transport } from './transport.js';
 import { PeerError } from './transport.js';
+import type { PeerCaller } from './batching.js';
 import { compareTags, newest, type VersionedValue } from './store.js';
 import type { ReadRepairMode } from './quorum.js';
 import { BadRequest } from './server.js';
@@ -23,7 +23,8 @@ export interface CoordinatorDeps {
   W: number;
   readRepair: ReadRepairMode;
   replica: Replica;
-  transport: Pick<Transport, 'post'>;
+  /** Reaches other replicas (batched over HTTP in the node; in memory in tests). */
+  peers: PeerCaller;
   replicaSet(key: string): string[];
 }
 
@@ -113,7 +114,7 @@ export class Coordinator {
 
   private async readFrom(node: string, key: string): Promise<VersionedValue | undefined> {
     if (node === this.d.self) return this.d.replica.read(key);
-    const a = await this.d.transport.post<ReadAnswer>({ peer: node }, '/internal/read', { key });
+    const a = await this.d.peers.call<ReadAnswer>(node, 'read', { key });
     if (!a.found) return undefined;
     if (typeof a.value !== 'string' || !Number.isInteger(a.version) || typeof a.writer !== 'string') throw new PeerError(node, 'answered a read with a malformed record');
     return { value: a.value, version: a.version, writer: a.writer };
@@ -124,7 +125,7 @@ export class Coordinator {
       const held = await this.d.replica.write(key, rec);
       return { version: held.version, writer: held.writer };
     }
-    const a = await this.d.transport.post<WriteAnswer>({ peer: node }, '/internal/write', { key, value: rec.value, version: rec.version, writer: rec.writer });
+    const a = await this.d.peers.call<WriteAnswer>(node, 'write', { key, value: rec.value, version: rec.version, writer: rec.writer });
     if (a.ok !== true) throw new PeerError(node, 'did not acknowledge the write');
     return { version: a.version, writer: a.writer };
   }

@@ -11,6 +11,7 @@ import { Cluster } from './cluster.js';
 import { ElectionLoop } from './election-loop.js';
 import { Coordinator, serveRead, serveWrite } from './coordinator.js';
 import { createServer } from './server.js';
+import { Batcher, serveBatch } from './batching.js';
 import { guaranteeOf } from './quorum.js';
 
 /** The node cannot start with these settings (port taken, data directory unusable): exit 2. */
@@ -48,13 +49,14 @@ export async function startNode(config: NodeConfig, log: EventLog = createEventL
 
   const cluster = new Cluster(config, log);
   const election = new ElectionLoop(cluster, log);
+  const batcher = new Batcher(cluster.transport, { timeoutMs: config.requestTimeoutMs });
   const coordinator = new Coordinator({
     self: config.id,
     R: config.R,
     W: config.W,
     readRepair: config.readRepair,
     replica,
-    transport: cluster.transport,
+    peers: batcher,
     replicaSet: (key) => cluster.replicaSet(key),
   });
 
@@ -84,6 +86,7 @@ export async function startNode(config: NodeConfig, log: EventLog = createEventL
         },
         guarantee: guaranteeOf({ ...config, durable: replica.durable }),
         keys: replica.store.size,
+        stats: { replicaBatches: batcher.stats.batches, replicaOps: batcher.stats.ops },
       }),
       internal: {
         heartbeat: (body) => cluster.receiveHeartbeat(body, 'heartbeat'),
@@ -92,6 +95,7 @@ export async function startNode(config: NodeConfig, log: EventLog = createEventL
         leader: (body) => election.receiveLeader(body),
         read: (body) => serveRead(replica, body),
         write: (body) => serveWrite(replica, body),
+        batch: (body) => serveBatch(body, { read: (b) => serveRead(replica, b), write: (b) => serveWrite(replica, b) }),
       },
     },
     log,

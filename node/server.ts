@@ -11,6 +11,8 @@ import http from 'node:http';
 import type { EventLog } from './log.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+/** Node-to-node bodies carry client values plus framing (and batches several), so they may be larger. */
+export const MAX_INTERNAL_BODY_BYTES = 16 * 1024 * 1024;
 
 export interface Reply {
   status: number;
@@ -94,7 +96,7 @@ export function createServer(routes: Routes, log: EventLog): http.Server {
       const handler = Object.hasOwn(routes.internal, path.slice('/internal/'.length)) ? routes.internal[path.slice('/internal/'.length)] : undefined;
       if (!handler) return send(res, 404, { error: `no internal route ${path}` });
       if (method !== 'POST') return notAllowed(req, res, path, 'POST');
-      const body = await readJson(req, res);
+      const body = await readJson(req, res, MAX_INTERNAL_BODY_BYTES);
       if (body === undefined) return;
       try {
         return send(res, 200, await handler(body));
@@ -131,32 +133,37 @@ function describeType(x: unknown): string {
 }
 
 /** Read and parse a JSON body of at most 1 MiB; on failure answer 400/413 and return undefined. */
-async function readJson(req: http.IncomingMessage, res: http.ServerResponse): Promise<unknown> {
+async function readJson(req: http.IncomingMessage, res: http.ServerResponse, limit = MAX_BODY_BYTES): Promise<unknown> {
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) {
-    tooLarge(req, res, declared);
+  if (Number.isFinite(declared) && declared > limit) {
+    tooLarge(req, res, declared, limit);
     return undefined;
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let over = false;
-  try {
-    for await (const chunk of req as AsyncIterable<Buffer>) {
+  const read = await new Promise<{ chunks: Buffer[]; size: number; over: boolean } | undefined>((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        over = true;
-        break;
-      }
-      chunks.push(chunk);
-    }
-  } catch {
+      if (size > limit) {
+        req.off('data', onData);
+        req.pause();
+        resolve({ chunks, size, over: true });
+      } else chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.on('end', () => resolve({ chunks, size, over: false }));
+    req.on('error', () => resolve(undefined));
+    req.on('aborted', () => resolve(undefined));
+  });
+  if (!read) {
     res.destroy(); // the client went away mid-body
     return undefined;
   }
-  if (over) {
-    tooLarge(req, res, size);
+  if (read.over) {
+    tooLarge(req, res, read.size, limit);
     return undefined;
   }
+  const chunks = read.chunks;
   const text = Buffer.concat(chunks).toString('utf8');
   if (text.trim() === '') {
     send(res, 400, { error: 'empty body: send a JSON object like {"key":"alpha","value":"first"}' });
@@ -170,9 +177,9 @@ async function readJson(req: http.IncomingMessage, res: http.ServerResponse): Pr
   }
 }
 
-function tooLarge(req: http.IncomingMessage, res: http.ServerResponse, size: number): void {
+function tooLarge(req: http.IncomingMessage, res: http.ServerResponse, size: number, limit: number): void {
   res.setHeader('connection', 'close');
-  send(res, 413, { error: `the body is over the 1 MiB limit (${size} bytes or more; limit ${MAX_BODY_BYTES})` });
+  send(res, 413, { error: `the body is over the ${limit / 1024 / 1024} MiB limit (${size} bytes or more; limit ${limit})` });
   res.on('finish', () => req.destroy());
 }
 

@@ -49,6 +49,11 @@ export class Transport {
 
   /** POST a JSON body to `path` on the target; resolves with the JSON answer of a 200. */
   post<T>(target: Target, path: string, body: unknown, timeoutMs = this.opts.requestTimeoutMs): Promise<T> {
+    return this.postRaw<T>(target, path, JSON.stringify(body), timeoutMs);
+  }
+
+  /** POST an already serialized JSON payload. */
+  postRaw<T>(target: Target, path: string, payload: string, timeoutMs = this.opts.requestTimeoutMs): Promise<T> {
     const name = 'peer' in target ? target.peer : target.addr;
     const addr = 'peer' in target ? this.opts.resolve(target.peer) : target.addr;
     if (this.closed) return Promise.reject(new PeerError(name, 'node is shutting down'));
@@ -56,7 +61,6 @@ export class Transport {
     const colon = addr.lastIndexOf(':');
     const host = addr.slice(0, colon);
     const port = Number(addr.slice(colon + 1));
-    const payload = JSON.stringify(body);
 
     return new Promise<T>((resolve, reject) => {
       let done = false;
