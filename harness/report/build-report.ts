@@ -1,0 +1,323 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { reproduceCommand } from '../commands/run-options.js';
+import type { HistoryOp } from '../history/op.js';
+import { pairOps, type OpPair } from '../history/pairs.js';
+import type { CheckResult, RunResults } from '../run-checks.js';
+import { DEFAULT_SETTINGS, type RunSettings } from '../settings.js';
+import { UsageError } from '../usage-error.js';
+import { esc, page, scriptJson } from './html.js';
+import { linearizationDiagram } from './linearization-diagram.js';
+import { CHART_HELPERS_JS, REPORT_JS } from './report-script.js';
+import { reportData, type ReportAnomaly, type ReportData, type ReportInput, type RunInfo } from './report-data.js';
+
+export type { ReportInput, RunInfo } from './report-data.js';
+
+/**
+ * report.html for one run: a single self-contained page (every script and style inline, no
+ * network) with the summary, the timeline, the linearizability failures, the stale reads and lost
+ * writes with their staleness, and the performance plots. Pure: the same input gives the same page.
+ */
+export function buildReport(input: ReportInput): string {
+  const pairs = pairOps(input.history);
+  const data = reportData(input, pairs);
+  const body = [
+    header(input, data),
+    '<nav><a href="#summary">Summary</a><a href="#timeline">Timeline</a><a href="#linearizability">Linearizability</a><a href="#stale">Stale reads &amp; lost writes</a><a href="#performance">Performance</a></nav>',
+    summarySection(input),
+    timelineSection(data),
+    linearizabilitySection(input, data, pairs),
+    staleSection(input, data),
+    performanceSection(input),
+    `<script type="application/json" id="report-data">${scriptJson(data)}</script>`,
+  ].join('\n');
+  return page({
+    title: `godist report — ${data.title}`,
+    head: '<link rel="icon" href="data:,">',
+    body,
+    scripts: [CHART_HELPERS_JS + REPORT_JS],
+  });
+}
+
+/** Reads history.jsonl leniently: a crashed run's last line may be cut short. */
+export function readHistoryFile(file: string): HistoryOp[] {
+  const ops: HistoryOp[] = [];
+  const lines = readFileSync(file, 'utf8').split('\n');
+  lines.forEach((line, i) => {
+    if (line.trim() === '') return;
+    try {
+      ops.push(JSON.parse(line) as HistoryOp);
+    } catch (error) {
+      if (i < lines.length - 2) throw new UsageError(`${file}:${i + 1}: not JSON (${(error as Error).message})`);
+    }
+  });
+  return ops;
+}
+
+function readJsonIfThere<T>(file: string): T | null {
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as T) : null;
+}
+
+/** Reads a run folder (run.json, history.jsonl, results.json) and writes its report.html. Returns the file. */
+export function writeReport(dir: string): string {
+  const historyFile = path.join(dir, 'history.jsonl');
+  if (!existsSync(historyFile)) throw new UsageError(`${dir} is not a run folder (it has no history.jsonl)`);
+  const run = readJsonIfThere<RunInfo>(path.join(dir, 'run.json')) ?? {};
+  const results = readJsonIfThere<RunResults>(path.join(dir, 'results.json'));
+  const html = buildReport({ run, history: readHistoryFile(historyFile), results });
+  const file = path.join(dir, 'report.html');
+  writeFileSync(file, html);
+  return file;
+}
+
+// ---------------------------------------------------------------- sections
+
+export function verdictBadge(valid: unknown): string {
+  if (valid === true) return '<span class="verdict kept">every promise held</span>';
+  if (valid === false) return '<span class="verdict broken">a promise was broken</span>';
+  if (valid === 'unknown') return '<span class="verdict unknown">undecided</span>';
+  return '<span class="verdict none">not checked</span>';
+}
+
+function header(input: ReportInput, data: ReportData): string {
+  const { run, results } = input;
+  const meta = [
+    run.startedAt ? `started ${esc(run.startedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC'))}` : '',
+    `${data.ops.i.length} ops over ${data.durationS.toFixed(1)} s`,
+    run.tool ? `${esc(run.tool)} ${esc(run.version ?? '')}` : '',
+    run.sut ? `system under test: ${esc(run.sut)}` : '',
+    run.node ? `Node ${esc(run.node)}` : '',
+  ].filter(Boolean);
+  return `<header><h1>${esc(data.title)} ${verdictBadge(results?.valid)}</h1><div class="muted">${meta.join(' · ')}</div></header>`;
+}
+
+function fullSettings(run: RunInfo, results: RunResults | null | undefined): RunSettings | null {
+  const s = run.settings ?? results?.settings;
+  return s ? { ...DEFAULT_SETTINGS, ...s } : null;
+}
+
+function checkVerdict(c: CheckResult): string {
+  if (c.valid === false) return '<span class="verdict broken">broke the promise</span>';
+  if (c.valid === 'unknown') return '<span class="verdict unknown">undecided (time limit)</span>';
+  if (!c.promised && c.count > 0) return '<span class="verdict allowed">found, allowed by the settings</span>';
+  if (!c.promised) return '<span class="verdict kept">none found</span>';
+  return '<span class="verdict kept">kept the promise</span>';
+}
+
+function summarySection(input: ReportInput): string {
+  const { run, results } = input;
+  const s = fullSettings(run, results);
+  const command = run.command ?? (s ? reproduceCommand(s) : null);
+  const out: string[] = ['<section id="summary"><h2>Summary</h2>'];
+  if (command) out.push(`<h3>Reproduce</h3><pre id="reproduce">${esc(command)}</pre>`);
+  if (results) {
+    out.push('<h3>Checks</h3><table id="checks"><tr><th>check</th><th class="num">found</th><th>promised by the settings</th><th>verdict</th><th>why</th></tr>');
+    for (const [name, c] of Object.entries(results.checks)) {
+      if (name === 'stats') continue;
+      out.push(
+        `<tr><td><a href="#${name === 'linearizable' ? 'linearizability' : 'stale'}">${esc(name)}</a></td><td class="num">${c.valid === 'unknown' && c.count === 0 ? '?' : c.count}${c.truncated ? ' (first listed)' : ''}</td>` +
+          `<td>${c.promised ? 'yes' : 'no — expected'}</td><td>${checkVerdict(c)}</td><td class="muted">${esc(c.reason)}</td></tr>`,
+      );
+    }
+    out.push('</table>');
+    if (results.highlights.length > 0) out.push(`<ul class="highlights">${results.highlights.map((h) => `<li>${esc(h)}</li>`).join('')}</ul>`);
+  } else {
+    out.push('<p class="muted">No results.json: the run ended before its checks. Check the history with <code>godist check</code>, then rebuild this page with <code>godist report</code>.</p>');
+  }
+  const stats = results?.checks['stats'] as (CheckResult & { byF?: Record<string, OpStatsLike>; total?: OpStatsLike; final?: OpStatsLike }) | undefined;
+  if (stats?.byF) {
+    out.push('<h3>Ops</h3><table id="op-counts"><tr><th>ops</th><th class="num">count</th><th class="num">ok</th><th class="num">fail</th><th class="num">info</th><th class="num">p50 ms</th><th class="num">p90 ms</th><th class="num">p99 ms</th><th class="num">max ms</th></tr>');
+    const rows: [string, OpStatsLike | undefined][] = [...Object.entries(stats.byF), ['all', stats.total], ['final reads', stats.final]];
+    for (const [f, o] of rows) {
+      if (!o) continue;
+      const l = o.latencyMs;
+      out.push(
+        `<tr><td>${esc(f)}</td><td class="num">${o.count}</td><td class="num">${o.ok}</td><td class="num">${o.fail}</td><td class="num">${o.info}</td>` +
+          `<td class="num">${l ? l.p50 : '–'}</td><td class="num">${l ? l.p90 : '–'}</td><td class="num">${l ? l.p99 : '–'}</td><td class="num">${l ? l.max : '–'}</td></tr>`,
+      );
+    }
+    out.push('</table>');
+  }
+  if (s) {
+    const rows: [string, unknown][] = [
+      ['workload', s.workload],
+      ['nodes', s.nodes],
+      ['N / R / W', `${s.N} / ${s.R} / ${s.W} (R + W ${s.R + s.W > s.N ? '>' : '≤'} N)`],
+      ['quorum', s.quorum],
+      ['read repair', s.readRepair],
+      ['durable', s.durable],
+      ['chaos', s.chaos],
+      ['nemesis', s.nemesis.length > 0 ? `${s.nemesis.join(', ')} every ${s.nemesisInterval} s` : 'none'],
+      ['time limit', `${s.timeLimit} s`],
+      ['concurrency / rate', `${s.concurrency} workers, ${s.rate} ops/s`],
+      ['keys', s.keys],
+      ['seed', s.seed],
+      ['held to (--expect)', s.expect.length > 0 ? s.expect.join(', ') : '—'],
+      ['node flags', s.nodeArgs.length > 0 ? s.nodeArgs.join(' ') : '—'],
+    ];
+    out.push(`<h3>Settings</h3><table id="settings">${rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</table>`);
+  }
+  out.push('</section>');
+  return out.join('\n');
+}
+
+interface OpStatsLike {
+  count: number;
+  ok: number;
+  fail: number;
+  info: number;
+  latencyMs: { p50: number; p90: number; p99: number; max: number } | null;
+}
+
+function timelineSection(data: ReportData): string {
+  const kinds = [...new Set(data.faults.map((f) => f.kind))];
+  const swatch = (colour: string, label: string) => `<span><i class="swatch" style="background:${colour}"></i>${esc(label)}</span>`;
+  const FAULT: Record<string, string> = { kill: 'rgba(217,83,79,0.35)', pause: 'rgba(124,58,237,0.3)', partition: 'rgba(37,99,235,0.3)', delay: 'rgba(234,179,8,0.4)' };
+  const legend = [
+    swatch('#2e9e44', 'ok'),
+    swatch('#d9534f', 'fail'),
+    swatch('#e8a33d', 'info (unknown outcome)'),
+    '<span><span style="color:#c0158b">▼ outlined</span>: an anomaly; dashed: its evidence</span>',
+    ...kinds.map((k) => swatch(FAULT[k] ?? 'rgba(107,114,128,0.3)', `${k} (fault window)`)),
+  ];
+  const faults =
+    data.faults.length > 0
+      ? `<details><summary>${data.faults.length} fault window${data.faults.length === 1 ? '' : 's'}</summary><table id="faults"><tr><th>kind</th><th class="num">from</th><th class="num">to</th><th>what</th></tr>${data.faults
+          .map((f) => `<tr><td>${esc(f.kind)}</td><td class="num">${f.start.toFixed(3)} s</td><td class="num">${f.end === null ? 'never healed' : `${f.end.toFixed(3)} s`}</td><td>${esc(f.description)}</td></tr>`)
+          .join('')}</table></details>`
+      : '<p class="muted">No faults were injected.</p>';
+  return [
+    '<section id="timeline"><h2>Timeline</h2>',
+    `<div class="legend">${legend.join('')}</div>`,
+    '<div class="help">One lane per worker (a worker takes a new process number after an op of unknown outcome). Drag to zoom in; wheel to zoom at the pointer; shift-drag or shift-wheel to pan; double-click to see everything. Click an op for its details; the plots below follow the zoom.</div>',
+    '<div><button id="tl-zoom-in">zoom in</button><button id="tl-zoom-out">zoom out</button><button id="tl-left">◀</button><button id="tl-right">▶</button><button id="tl-reset">everything</button></div>',
+    '<div id="timeline-chart" class="chart"></div>',
+    '<div id="op-detail" class="panel" data-empty="Click an op, or an anomaly in the tables below, to see what happened and what it conflicts with."></div>',
+    faults,
+    '</section>',
+  ].join('\n');
+}
+
+function anomalyLink(ai: number, label = 'show in timeline'): string {
+  return `<a href="#timeline" data-anomaly="${ai}">${esc(label)}</a>`;
+}
+
+function linearizabilitySection(input: ReportInput, data: ReportData, pairs: readonly OpPair[]): string {
+  const check = input.results?.checks['linearizable'];
+  const out: string[] = ['<section id="linearizability"><h2>Linearizability</h2>'];
+  if (!check) {
+    out.push('<p class="muted">Not checked in this run.</p></section>');
+    return out.join('\n');
+  }
+  const keys = (check['keys'] ?? {}) as Record<string, string>;
+  const verdicts = Object.values(keys);
+  const count = (v: string) => verdicts.filter((x) => x === v).length;
+  out.push(
+    `<p>${checkVerdict(check)} ${
+      verdicts.length > 0 ? `${verdicts.length} keys checked: ${count('ok')} linearizable, ${count('illegal')} not, ${count('unknown')} undecided.` : ''
+    } <span class="muted">${esc(check.reason)}</span></p>`,
+  );
+  const unknownKeys = Object.entries(keys).filter(([, v]) => v === 'unknown').map(([k]) => k);
+  if (unknownKeys.length > 0) out.push(`<p class="muted">The search ran out of time on ${unknownKeys.map(esc).join(', ')}: no verdict there, not "valid".</p>`);
+  data.anomalies.forEach((a, ai) => {
+    if (a.check !== 'linearizable') return;
+    const longest = numbers(a.details['longest']);
+    const couldNotPlace = numbers(a.details['couldNotPlace']);
+    out.push(`<h3>Key <code>${esc(a.key ?? '?')}</code></h3>`);
+    out.push(`<p class="anomaly-explanation">${esc(a.explanation)} ${anomalyLink(ai)}</p>`);
+    if (longest.length > 0 || couldNotPlace.length > 0) {
+      out.push(
+        linearizationDiagram(
+          { key: a.key ?? '', longest, couldNotPlace: couldNotPlace.length > 0 ? couldNotPlace : [a.index], stateAfter: a.details['stateAfter'] },
+          pairs,
+        ),
+      );
+    }
+  });
+  if (check.truncated) out.push(`<p class="muted">${check.count} keys failed; the first ${check.anomalies.length} are drawn.</p>`);
+  out.push('</section>');
+  return out.join('\n');
+}
+
+function numbers(v: unknown): number[] {
+  return Array.isArray(v) ? v.filter((x): x is number => typeof x === 'number') : [];
+}
+
+function pct(x: number | null | undefined): string {
+  return x === null || x === undefined ? '–' : `${(x * 100).toFixed(1)}%`;
+}
+
+function staleSection(input: ReportInput, data: ReportData): string {
+  const out: string[] = ['<section id="stale"><h2>Stale reads &amp; lost writes</h2>'];
+  const stale = data.anomalies.map((a, ai) => [a, ai] as const).filter(([a]) => a.check === 'stale-reads');
+  const lost = data.anomalies.map((a, ai) => [a, ai] as const).filter(([a]) => a.check === 'lost-writes');
+  const staleCheck = input.results?.checks['stale-reads'];
+  const lostCheck = input.results?.checks['lost-writes'];
+
+  out.push(`<h3>Stale reads ${staleCheck ? checkVerdict(staleCheck) : ''}</h3>`);
+  if (staleCheck) out.push(`<p class="muted">${esc(staleCheck.reason)}</p>`);
+  if (stale.length === 0) out.push('<p>No stale reads.</p>');
+  else {
+    out.push(
+      '<table id="stale-reads"><tr><th class="num">at</th><th>key</th><th>via</th><th>returned</th><th class="num" title="k-staleness: acknowledged writes the read missed">k behind</th><th class="num" title="t-visibility: ms from the first missed acknowledgement to the read">t ms</th><th>final</th><th>explanation</th></tr>',
+    );
+    for (const [a, ai] of stale) {
+      const d = a.details;
+      out.push(
+        `<tr class="clickable" data-anomaly="${ai}"><td class="num">${a.time.toFixed(3)} s</td><td><code>${esc(a.key)}</code></td><td>${esc(d['node'] ?? '')}</td><td>${esc(showValue(d['value']))}</td>` +
+          `<td class="num">${esc(d['versionsBehind'] ?? '')}</td><td class="num">${esc(d['msSinceAck'] ?? '')}</td><td>${d['final'] === true ? 'yes' : ''}</td><td>${esc(a.explanation)}</td></tr>`,
+      );
+    }
+    out.push('</table>');
+    if (staleCheck?.truncated) out.push(`<p class="muted">${staleCheck.count} stale reads; the first ${staleCheck.anomalies.length} are listed.</p>`);
+  }
+
+  out.push(`<h3>Lost writes ${lostCheck ? checkVerdict(lostCheck) : ''}</h3>`);
+  if (lost.length === 0) out.push(`<p>No lost writes${lostCheck ? ` (${esc(lostCheck['checked'] ?? '?')} acknowledged writes checked against the final reads)` : ''}.</p>`);
+  else {
+    out.push('<table id="lost-writes"><tr><th class="num">acknowledged</th><th>key</th><th>value</th><th>explanation</th></tr>');
+    for (const [a, ai] of lost) {
+      out.push(`<tr class="clickable" data-anomaly="${ai}"><td class="num">${a.time.toFixed(3)} s</td><td><code>${esc(a.key)}</code></td><td>${esc(showValue(a.details['value']))}</td><td>${esc(a.explanation)}</td></tr>`);
+    }
+    out.push('</table>');
+  }
+
+  const { kStaleness: k, tVisibility: t, predicted } = data.staleness;
+  out.push('<h3>Staleness, as PBS measures it</h3>');
+  out.push(
+    `<p class="help">k-staleness: the share of the ${k.reads} ok reads (main phase, with a write acknowledged before them) that returned one of the k newest acknowledged versions (k = 1: the newest). ` +
+      `PBS predicts 1 − (C(N−W, R) / C(N, R))^k for a strict quorum whose writes reach exactly W replicas; GoDist sends every write to all N replicas and repairs on read, so it usually does better, and sloppy quorums or faults can make it worse.</p>`,
+  );
+  out.push('<table id="k-staleness"><tr><th>k</th>' + k.share.map((_, i) => `<th class="num">${i + 1}</th>`).join('') + '</tr>');
+  out.push('<tr><td>measured</td>' + k.share.map((x) => `<td class="num">${pct(x)}</td>`).join('') + '</tr>');
+  if (predicted) out.push('<tr><td>PBS prediction</td>' + predicted.map((x) => `<td class="num">${pct(x)}</td>`).join('') + '</tr>');
+  out.push('</table>');
+  out.push(
+    `<p class="help">t-visibility: of ${t.pairs} (acknowledged write, later read of the same key) pairs, the share in which the read saw that write or a newer one, by how long after the acknowledgement the read began.</p>`,
+  );
+  out.push('<div id="t-visibility" class="chart"></div>');
+  out.push(
+    '<table id="t-visibility-table"><tr><th>t (ms)</th>' + t.buckets.map((b) => `<th class="num">${b.fromMs}–${b.toMs}</th>`).join('') + '</tr>' +
+      '<tr><td>P(consistent)</td>' + t.buckets.map((b) => `<td class="num">${pct(b.p)}</td>`).join('') + '</tr>' +
+      '<tr><td class="muted">pairs</td>' + t.buckets.map((b) => `<td class="num muted">${b.pairs}</td>`).join('') + '</tr></table>',
+  );
+  out.push('</section>');
+  return out.join('\n');
+}
+
+function showValue(v: unknown): string {
+  return v === null || v === undefined ? 'nothing' : typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+function performanceSection(input: ReportInput): string {
+  const out = ['<section id="performance"><h2>Performance</h2>'];
+  out.push('<div class="help">Fault windows are shaded as in the timeline; drag on a plot to zoom all of them, double-click to reset.</div>');
+  out.push('<div id="perf-latency" class="chart"></div>');
+  out.push('<div id="perf-quantiles" class="chart"></div>');
+  out.push('<div class="grid2"><div id="perf-throughput" class="chart"></div><div id="perf-availability" class="chart"></div></div>');
+  if (!input.results) out.push('<p class="muted">No results.json: counts above are from the history alone.</p>');
+  out.push('</section>');
+  return out.join('\n');
+}
+
+export type { ReportAnomaly };

@@ -1,0 +1,309 @@
+import type { HistoryOp } from '../history/op.js';
+import { pairOps } from '../history/pairs.js';
+import type { RunResults, Verdict } from '../run-checks.js';
+import type { QuorumMode, ReadRepair, RunSettings } from '../settings.js';
+import { UsageError } from '../usage-error.js';
+import { esc, page, scriptJson } from './html.js';
+import { CHART_HELPERS_JS } from './report-script.js';
+import { kStaleness, pbsKStaleness, tVisibility, type TVisibilityBucket } from './staleness.js';
+
+/** One `--settings` entry: N/R/W and the modes it names (unnamed modes come from the shared flags). */
+export interface CompareSetting {
+  text: string;
+  N: number;
+  R: number;
+  W: number;
+  quorum?: QuorumMode;
+  readRepair?: ReadRepair;
+  durable?: boolean;
+}
+
+const MODES: Record<string, Partial<CompareSetting>> = {
+  strict: { quorum: 'strict' },
+  sloppy: { quorum: 'sloppy' },
+  sync: { readRepair: 'sync' },
+  async: { readRepair: 'async' },
+  'rr-sync': { readRepair: 'sync' },
+  'rr-async': { readRepair: 'async' },
+  'rr-off': { readRepair: 'off' },
+  durable: { durable: true },
+};
+
+export const SETTINGS_SYNTAX = 'N/R/W[/strict|sloppy][/sync|async|rr-off][/durable], e.g. 3/2/2/strict/sync';
+
+/** `3/1/1,3/2/2/strict/sync` → the settings compared. Throws UsageError naming a malformed entry. */
+export function parseSettingsList(text: string): CompareSetting[] {
+  const entries = text.split(',').map((e) => e.trim());
+  if (entries.length === 0 || entries.every((e) => e === '')) throw new UsageError(`--settings is empty: give one or more of ${SETTINGS_SYNTAX}`);
+  return entries.map((entry) => {
+    const parts = entry.split('/').map((p) => p.trim().toLowerCase());
+    const [n, r, w, ...modes] = parts;
+    const whole = (s: string | undefined) => (s !== undefined && /^[1-9]\d*$/.test(s) ? Number(s) : NaN);
+    const N = whole(n);
+    const R = whole(r);
+    const W = whole(w);
+    if (entry === '' || Number.isNaN(N) || Number.isNaN(R) || Number.isNaN(W)) {
+      throw new UsageError(`--settings entry "${entry}" is not ${SETTINGS_SYNTAX}`);
+    }
+    const setting: CompareSetting = { text: entry, N, R, W };
+    for (const mode of modes) {
+      const m = MODES[mode];
+      if (!m) throw new UsageError(`--settings entry "${entry}": unknown mode "${mode}" (known: ${Object.keys(MODES).join(', ')})`);
+      Object.assign(setting, m);
+    }
+    return setting;
+  });
+}
+
+/** The base settings (the shared run flags) with one entry's N/R/W and modes applied. */
+export function applySetting(base: RunSettings, s: CompareSetting): RunSettings {
+  return {
+    ...base,
+    N: s.N,
+    R: s.R,
+    W: s.W,
+    ...(s.quorum ? { quorum: s.quorum } : {}),
+    ...(s.readRepair ? { readRepair: s.readRepair } : {}),
+    ...(s.durable !== undefined ? { durable: s.durable } : {}),
+  };
+}
+
+/** One setting's line in the comparison, everything compare.html and the terminal table need. */
+export interface CompareRow {
+  text: string;
+  /** N/R/W and modes spelled out. */
+  label: string;
+  /** The run's folder relative to the compare folder (for links). */
+  folder: string;
+  settings: RunSettings;
+  valid: Verdict;
+  readAvailability: number | null;
+  writeAvailability: number | null;
+  p50: number | null;
+  p99: number | null;
+  staleReads: number;
+  readsChecked: number;
+  staleRate: number | null;
+  linearizable: { valid: Verdict; count: number; promised: boolean; keys: number } | null;
+  lostWrites: number;
+  lostPromised: boolean;
+  kMeasured: number[];
+  kReads: number;
+  kPredicted: number[];
+  tVisibility: TVisibilityBucket[];
+  /** Where the measured k-staleness departs from PBS's prediction, and why. */
+  departure: string;
+  highlights: string[];
+}
+
+function share(o: { count: number; ok: number } | undefined): number | null {
+  return o && o.count > 0 ? o.ok / o.count : null;
+}
+
+/** The comparison line of one finished run. Pure. */
+export function compareRow(input: { text: string; folder: string; settings: RunSettings; history: readonly HistoryOp[]; results: RunResults }): CompareRow {
+  const { settings: s, results } = input;
+  const pairs = pairOps(input.history);
+  const stats = results.checks['stats'] as unknown as { byF?: Record<string, { count: number; ok: number }>; total?: { latencyMs: { p50: number; p99: number } | null } } | undefined;
+  const stale = results.checks['stale-reads'];
+  const lin = results.checks['linearizable'];
+  const lost = results.checks['lost-writes'];
+  const k = kStaleness(pairs);
+  const kPredicted = [1, 2, 3, 4, 5].map((i) => pbsKStaleness(s.N, s.R, s.W, i));
+  const readsChecked = typeof stale?.['readsChecked'] === 'number' ? stale['readsChecked'] : 0;
+  return {
+    text: input.text,
+    label: settingsText(s),
+    folder: input.folder,
+    settings: s,
+    valid: results.valid,
+    readAvailability: share(stats?.byF?.['read']),
+    writeAvailability: share(stats?.byF?.['write']),
+    p50: stats?.total?.latencyMs?.p50 ?? null,
+    p99: stats?.total?.latencyMs?.p99 ?? null,
+    staleReads: stale?.count ?? 0,
+    readsChecked,
+    staleRate: readsChecked > 0 ? (stale?.count ?? 0) / readsChecked : null,
+    linearizable: lin ? { valid: lin.valid, count: lin.count, promised: lin.promised, keys: Object.keys((lin['keys'] ?? {}) as object).length } : null,
+    lostWrites: lost?.count ?? 0,
+    lostPromised: lost?.promised ?? false,
+    kMeasured: k.share,
+    kReads: k.reads,
+    kPredicted,
+    tVisibility: tVisibility(pairs).buckets,
+    departure: departure(s, k.share[0]!, kPredicted[0]!, k.reads),
+    highlights: results.highlights,
+  };
+}
+
+export function settingsText(s: Pick<RunSettings, 'N' | 'R' | 'W' | 'quorum' | 'readRepair' | 'durable'>): string {
+  return [`${s.N}/${s.R}/${s.W}`, s.quorum, `rr-${s.readRepair}`, s.durable ? 'durable' : ''].filter(Boolean).join('/');
+}
+
+const pct = (x: number | null | undefined) => (x === null || x === undefined ? '–' : `${(x * 100).toFixed(1)}%`);
+
+/**
+ * One sentence on where the measured share of fresh reads (k = 1) departs from PBS's closed form,
+ * and the causes these settings make possible. PBS's form is the worst case of a strict quorum
+ * whose write reached exactly W replicas when acknowledged; GoDist sends each write to all N
+ * replicas (W is only how many it waits for) and repairs stale replicas on read, so it is usually
+ * fresher; sloppy quorums, kills of in-memory nodes and partitions can make it staler.
+ */
+export function departure(s: Pick<RunSettings, 'N' | 'R' | 'W' | 'quorum' | 'readRepair' | 'durable' | 'nemesis'>, measured: number, predicted: number, reads: number): string {
+  if (reads === 0) return 'No read followed an acknowledged write, so there is nothing to measure.';
+  const head = `Fresh reads (k = 1): ${pct(measured)} measured, ${pct(predicted)} predicted by PBS`;
+  const diff = measured - predicted;
+  if (Math.abs(diff) < 0.05) return `${head}: within 5 points of the prediction.`;
+  if (diff > 0) {
+    const why = [
+      `each write goes to all ${s.N} replicas and is only acknowledged after ${s.W}, so the other ${s.N - s.W} usually have it a few ms later (PBS's closed form assumes they never do)`,
+      s.readRepair !== 'off' ? `read repair (${s.readRepair}) writes the newest version back to replicas a read found stale` : '',
+    ].filter(Boolean);
+    return `${head}: fresher than predicted, because ${why.join(', and ')}.`;
+  }
+  const causes = [
+    s.quorum === 'sloppy' && s.nemesis.some((f) => f === 'kill' || f === 'partition' || f === 'pause')
+      ? 'sloppy quorums: a replica marked dead leaves the replica set, so reads ask replicas the write never reached'
+      : '',
+    s.nemesis.includes('kill') && !s.durable ? 'killed in-memory nodes restart empty, forgetting writes they acknowledged' : '',
+    s.nemesis.includes('partition') ? 'partitions kept writes from reaching the replicas beyond the W that acknowledged them' : '',
+    s.nemesis.includes('pause') ? 'paused replicas answered late, after newer writes' : '',
+    s.nemesis.includes('delay') ? 'delayed links let reads overtake replication' : '',
+  ].filter(Boolean);
+  return causes.length > 0
+    ? `${head}: staler than predicted, because ${causes.join('; ')}.`
+    : `${head}: staler than predicted, and no fault or mode of these settings accounts for it: read the stale reads in the run's report.`;
+}
+
+/** 0 unless a setting broke a promise its settings make (1); 3 when some setting was undecided and none broken. */
+export function compareExitCode(rows: readonly Pick<CompareRow, 'valid'>[]): number {
+  if (rows.some((r) => r.valid === false)) return 1;
+  if (rows.some((r) => r.valid === 'unknown')) return 3;
+  return 0;
+}
+
+function linText(r: CompareRow): string {
+  const l = r.linearizable;
+  if (!l) return '–';
+  if (l.valid === 'unknown' && l.count === 0) return 'undecided';
+  if (l.count === 0) return 'yes';
+  return `no (${l.count} key${l.count === 1 ? '' : 's'})${l.promised ? ' BROKEN' : ''}`;
+}
+
+function verdictText(v: Verdict): string {
+  return v === true ? 'kept' : v === false ? 'BROKEN' : 'undecided';
+}
+
+function ms(x: number | null): string {
+  return x === null ? '–' : x.toFixed(1);
+}
+
+/** The table `godist compare` prints. */
+export function formatCompareTable(rows: readonly CompareRow[]): string {
+  const header = ['setting', 'reads ok', 'writes ok', 'p50 ms', 'p99 ms', 'stale reads', 'linearizable', 'lost writes', 'fresh (k=1) measured / PBS', 'promises'];
+  const cells = rows.map((r) => [
+    r.label,
+    pct(r.readAvailability),
+    pct(r.writeAvailability),
+    ms(r.p50),
+    ms(r.p99),
+    `${r.staleReads} (${pct(r.staleRate)})`,
+    linText(r),
+    `${r.lostWrites}${r.lostWrites > 0 && r.lostPromised ? ' BROKEN' : ''}`,
+    `${pct(r.kMeasured[0])} / ${pct(r.kPredicted[0])}`,
+    verdictText(r.valid),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  const line = (c: string[]) => c.map((x, i) => x.padEnd(widths[i]!)).join('  ').trimEnd();
+  return [line(header), ...cells.map(line), '', ...rows.map((r) => `${r.label}: ${r.departure}`), ''].join('\n');
+}
+
+export interface CompareInput {
+  command: string;
+  startedAt: string;
+  base: RunSettings;
+  rows: CompareRow[];
+}
+
+const SERIES_COLOURS = ['#2563eb', '#ea580c', '#16a34a', '#9333ea', '#dc2626', '#0891b2', '#ca8a04', '#db2777'];
+
+/** compare.html: the settings side by side. Pure. */
+export function buildCompare(input: CompareInput): string {
+  const { rows, base } = input;
+  const faults = base.nemesis.length > 0 ? base.nemesis.join(', ') : 'no faults';
+  const table = rows
+    .map((r, i) => {
+      const v = r.valid === true ? 'kept' : r.valid === false ? 'broken' : 'unknown';
+      return (
+        `<tr class="clickable" data-row="${i}"><td><i class="swatch" style="background:${SERIES_COLOURS[i % SERIES_COLOURS.length]}"></i><b>${esc(r.label)}</b></td>` +
+        `<td class="num">${pct(r.readAvailability)}</td><td class="num">${pct(r.writeAvailability)}</td><td class="num">${ms(r.p50)}</td><td class="num">${ms(r.p99)}</td>` +
+        `<td class="num">${r.staleReads} (${pct(r.staleRate)})</td><td>${esc(linText(r))}</td><td class="num">${r.lostWrites}</td>` +
+        `<td class="num">${pct(r.kMeasured[0])} / ${pct(r.kPredicted[0])}</td><td><span class="verdict ${v}">${esc(verdictText(r.valid))}</span></td>` +
+        `<td><a href="${esc(encodeURI(`${r.folder}/report.html`))}">report</a></td></tr>`
+      );
+    })
+    .join('\n');
+  const kTable = rows
+    .map(
+      (r) =>
+        `<tr><td>${esc(r.label)}</td>${r.kMeasured.map((m, k) => `<td class="num">${pct(m)} <span class="muted">/ ${pct(r.kPredicted[k])}</span></td>`).join('')}<td class="num muted">${r.kReads}</td></tr>`,
+    )
+    .join('');
+  const body = [
+    `<header><h1>godist compare · ${esc(base.workload)} · ${esc(faults)}</h1><div class="muted">${rows.length} settings, one after another, with the same workload, seed ${base.seed} and fault schedule · started ${esc(input.startedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC'))}</div></header>`,
+    '<section id="summary"><h2>Side by side</h2>',
+    `<pre>${esc(input.command)}</pre>`,
+    '<table id="compare"><tr><th>setting (N/R/W, quorum, read repair)</th><th class="num">reads ok</th><th class="num">writes ok</th><th class="num">p50 ms</th><th class="num">p99 ms</th><th class="num">stale reads</th><th>linearizable</th><th class="num">lost writes</th><th class="num">fresh reads: measured / PBS</th><th>promises</th><th></th></tr>',
+    table,
+    '</table>',
+    '<div class="help">Click a setting for what its run found and where its staleness departs from PBS.</div>',
+    '<div id="row-detail" class="panel" data-empty="Click a setting above."></div>',
+    '</section>',
+    '<section id="staleness"><h2>Staleness, as PBS measures it</h2>',
+    '<p class="help">t-visibility: the probability that a read beginning t ms after a write was acknowledged sees that write or a newer one.</p>',
+    '<div id="t-visibility" class="chart"></div>',
+    '<p class="help">k-staleness: the share of reads that returned one of the k newest acknowledged versions, measured (solid) against PBS\'s closed form for a strict quorum, 1 − (C(N−W, R) / C(N, R))^k (dashed).</p>',
+    '<div id="k-staleness" class="chart"></div>',
+    `<table id="k-table"><tr><th>setting</th>${[1, 2, 3, 4, 5].map((k) => `<th class="num">k = ${k} measured / PBS</th>`).join('')}<th class="num">reads</th></tr>${kTable}</table>`,
+    `<ul id="departures">${rows.map((r) => `<li><b>${esc(r.label)}</b>: ${esc(r.departure)}</li>`).join('')}</ul>`,
+    '</section>',
+    `<script type="application/json" id="compare-data">${scriptJson({ rows: rows.map((r) => ({ label: r.label, departure: r.departure, highlights: r.highlights, kMeasured: r.kMeasured, kPredicted: r.kPredicted, tVisibility: r.tVisibility, folder: r.folder })), colours: SERIES_COLOURS })}</script>`,
+  ].join('\n');
+  return page({ title: `godist compare — ${base.workload}`, head: '<link rel="icon" href="data:,">', body, scripts: [CHART_HELPERS_JS + COMPARE_JS] });
+}
+
+const COMPARE_JS = String.raw`
+(function () {
+'use strict';
+var C = JSON.parse(document.getElementById('compare-data').textContent), rows = C.rows;
+function colour(i) { return C.colours[i % C.colours.length]; }
+function esc(s) { return String(s).replace(/[&<>"']/g, function (c) { return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]; }); }
+var buckets = rows.length > 0 ? rows[0].tVisibility : [];
+if (buckets.length > 0) {
+  lineChart(document.getElementById('t-visibility'), 'P(consistent | read began t ms after the acknowledgement)', buckets.map(function (b, i) { return i; }), rows.map(function (r, i) {
+    return { label: r.label, colour: colour(i), points: true, width: 2, data: r.tVisibility.map(function (b) { return b.p; }), value: function (u, v) { return v == null ? '' : (v * 100).toFixed(1) + '%'; } };
+  }), { sync: false, y: { range: [0, 1.02] }, xLabel: 't (ms)', xFmt: function (i) { var b = buckets[i]; return b ? b.fromMs + '–' + b.toMs : ''; }, height: 280 });
+}
+var ks = [1, 2, 3, 4, 5], series = [];
+rows.forEach(function (r, i) {
+  series.push({ label: r.label + ' measured', colour: colour(i), width: 2, points: true, data: r.kMeasured, value: function (u, v) { return v == null ? '' : (v * 100).toFixed(1) + '%'; } });
+  series.push({ label: r.label + ' PBS', colour: colour(i), dash: [6, 4], width: 1.5, data: r.kPredicted, value: function (u, v) { return v == null ? '' : (v * 100).toFixed(1) + '%'; } });
+});
+lineChart(document.getElementById('k-staleness'), 'P(read within k versions of the newest)', ks, series, { sync: false, y: { range: [0, 1.02] }, xLabel: 'k', xFmt: function (k) { return Number.isInteger(k) ? 'k = ' + k : ''; }, height: 280 });
+var panel = document.getElementById('row-detail');
+function showRow(i) {
+  var r = rows[i];
+  document.querySelectorAll('tr.selected').forEach(function (x) { x.classList.remove('selected'); });
+  document.querySelectorAll('tr[data-row="' + i + '"]').forEach(function (x) { x.classList.add('selected'); });
+  panel.innerHTML = '<div><b>' + esc(r.label) + '</b> · <a href="' + esc(encodeURI(r.folder + '/report.html')) + '">open its report</a></div>' +
+    '<div class="anomaly-explanation">' + esc(r.departure) + '</div>' +
+    (r.highlights.length > 0 ? '<ul>' + r.highlights.map(function (h) { return '<li>' + esc(h) + '</li>'; }).join('') + '</ul>' : '<div class="muted">The run found no anomalies.</div>');
+}
+document.addEventListener('click', function (e) {
+  var t = e.target.closest ? e.target.closest('tr[data-row]') : null;
+  if (t && !(e.target.closest && e.target.closest('a'))) showRow(Number(t.getAttribute('data-row')));
+});
+window.godistCompare = { charts: charts, showRow: showRow };
+document.body.setAttribute('data-ready', '1');
+})();
+`;

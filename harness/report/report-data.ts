@@ -1,0 +1,312 @@
+import { faultSpans } from '../history/fault-spans.js';
+import type { HistoryOp, ReplicaTrace } from '../history/op.js';
+import { pairOps, type OpPair } from '../history/pairs.js';
+import type { Anomaly, RunResults } from '../run-checks.js';
+import type { RunSettings } from '../settings.js';
+import { kStaleness, pbsKStaleness, tVisibility, type KStaleness, type TVisibility } from './staleness.js';
+
+/** run.json as `godist run` writes it; every field optional, since old or foreign folders differ. */
+export interface RunInfo {
+  tool?: string;
+  version?: string;
+  sut?: string;
+  command?: string | null;
+  startedAt?: string;
+  node?: string;
+  settings?: Partial<RunSettings>;
+}
+
+export interface ReportInput {
+  run: RunInfo;
+  history: readonly HistoryOp[];
+  /** results.json; absent for a run that crashed before its checks. */
+  results?: RunResults | null;
+}
+
+/**
+ * Every client op as columns (one array per field, index = op in invocation order), so 100,000 ops
+ * embed as a few flat arrays rather than 100,000 objects. Times are whole microseconds since the
+ * run began; `s` is delta-encoded (ops are in invocation order, so deltas are small and positive).
+ */
+export interface OpColumns {
+  /** History index of the invoke line (anomalies name ops by it). */
+  i: number[];
+  process: number[];
+  /** The worker lane the op is drawn in. */
+  lane: number[];
+  /** Index into `fs`. */
+  f: number[];
+  /** Index into `keys`. */
+  k: number[];
+  /** Start, delta-encoded µs. */
+  s: number[];
+  /** Duration in µs until the completion line; −1 when the op never completed. */
+  d: number[];
+  /** 0 ok, 1 fail, 2 info. */
+  t: number[];
+  /** Written value (writes), returned value (ok reads), else null. */
+  v: unknown[];
+  /** Index into `nodes`, −1 when unknown. */
+  n: number[];
+  /** Index into `errors`, −1 when none. */
+  e: number[];
+  /** Bit 1: a final read; bit 2: an anomaly is about this op; bit 4: an anomaly names it as related. */
+  x: number[];
+}
+
+export interface FaultWindow {
+  kind: string;
+  /** Seconds since the run began; end null when the history never saw the fault end. */
+  start: number;
+  end: number | null;
+  description: string;
+  nodes: string[];
+}
+
+/** One anomaly as the report shows it; `op` and `related` are positions in the op columns. */
+export interface ReportAnomaly {
+  check: string;
+  type: string;
+  key: string | null;
+  index: number;
+  related: number[];
+  /** Seconds since the run began. */
+  time: number;
+  explanation: string;
+  /** Did this check break a promise (true) or was the anomaly allowed by the settings? */
+  broken: boolean;
+  details: Record<string, unknown>;
+}
+
+export interface PerfSeries {
+  /** Bucket width in seconds, and each bucket's middle. */
+  bucketS: number;
+  t: number[];
+  /** Latency quantiles (ms) of ok ops invoked in the bucket, per function. */
+  latency: Record<string, { p50: (number | null)[]; p95: (number | null)[]; p99: (number | null)[]; max: (number | null)[] }>;
+  /** Completions per second in the bucket, by outcome. */
+  throughput: { ok: number[]; fail: number[]; info: number[] };
+  /** Share of completed ops that were ok, per function and in all. */
+  availability: Record<string, (number | null)[]>;
+}
+
+export interface StalenessData {
+  tVisibility: TVisibility;
+  kStaleness: KStaleness;
+  /** PBS's closed-form k-staleness for these N/R/W (k = 1..5); null when N/R/W are unknown. */
+  predicted: number[] | null;
+}
+
+export interface ReportData {
+  title: string;
+  durationS: number;
+  lanes: number;
+  fs: string[];
+  keys: string[];
+  nodes: string[];
+  errors: string[];
+  ops: OpColumns;
+  faults: FaultWindow[];
+  anomalies: ReportAnomaly[];
+  /** Replica traces of the ops anomalies name, by history index. */
+  traces: Record<number, ReplicaTrace>;
+  perf: PerfSeries;
+  staleness: StalenessData;
+}
+
+const TYPE_CODE = { ok: 0, fail: 1, info: 2 } as const;
+
+/** Interning table: value → small index, kept in first-seen order. */
+function table(): { list: string[]; of(v: string | undefined): number } {
+  const list: string[] = [];
+  const at = new Map<string, number>();
+  return {
+    list,
+    of(v) {
+      if (v === undefined) return -1;
+      let i = at.get(v);
+      if (i === undefined) {
+        i = list.length;
+        list.push(v);
+        at.set(v, i);
+      }
+      return i;
+    },
+  };
+}
+
+/** The compact data the page's script draws from. Pure. */
+export function reportData(input: ReportInput, pairs: readonly OpPair[] = pairOps(input.history)): ReportData {
+  const { run, history, results } = input;
+  const settings = run.settings ?? results?.settings ?? {};
+  const concurrency = settings.concurrency && settings.concurrency > 0 ? settings.concurrency : undefined;
+
+  const completionTime = new Map<number, number>();
+  for (const op of history) if (op.type !== 'invoke' && typeof op.process === 'number') completionTime.set(op.index, op.time);
+
+  const fs = table();
+  const keys = table();
+  const nodes = table();
+  const errors = table();
+  const ops: OpColumns = { i: [], process: [], lane: [], f: [], k: [], s: [], d: [], t: [], v: [], n: [], e: [], x: [] };
+  const position = new Map<number, number>();
+  let prevStart = 0;
+  let lanes = 0;
+  let lastTime = 0;
+  pairs.forEach((p, pos) => {
+    position.set(p.index, pos);
+    const startUs = Math.round(p.start / 1e3);
+    const done = p.completeIndex !== undefined ? completionTime.get(p.completeIndex) : undefined;
+    const lane = concurrency ? p.process % concurrency : p.process;
+    lanes = Math.max(lanes, lane + 1);
+    ops.i.push(p.index);
+    ops.process.push(p.process);
+    ops.lane.push(lane);
+    ops.f.push(fs.of(p.f));
+    ops.k.push(keys.of(p.key));
+    ops.s.push(startUs - prevStart);
+    ops.d.push(done === undefined ? -1 : Math.max(0, Math.round(done / 1e3) - startUs));
+    ops.t.push(TYPE_CODE[p.type]);
+    ops.v.push(p.value === undefined ? null : p.value);
+    ops.n.push(nodes.of(p.node));
+    ops.e.push(errors.of(p.error));
+    ops.x.push(p.final ? 1 : 0);
+    prevStart = startUs;
+    lastTime = Math.max(lastTime, done ?? p.start);
+  });
+  for (const op of history) lastTime = Math.max(lastTime, op.time);
+
+  const anomalies: ReportAnomaly[] = [];
+  const traces: Record<number, ReplicaTrace> = {};
+  const mark = (index: number, bit: number): number | undefined => {
+    const pos = position.get(index);
+    if (pos === undefined) return undefined;
+    ops.x[pos] = ops.x[pos]! | bit;
+    const trace = pairs[pos]!.trace;
+    if (trace) traces[index] = trace;
+    return pos;
+  };
+  for (const [check, result] of Object.entries(results?.checks ?? {})) {
+    for (const a of result.anomalies ?? []) {
+      mark(a.index, 2);
+      for (const r of a.related ?? []) mark(r, 4);
+      anomalies.push(toReportAnomaly(check, a, result.valid === false));
+    }
+  }
+
+  const faults: FaultWindow[] = faultSpans(history).map((f) => ({
+    kind: f.kind,
+    start: f.start / 1e9,
+    end: Number.isFinite(f.end) ? f.end / 1e9 : null,
+    description: f.description,
+    nodes: f.nodes,
+  }));
+
+  const { N, R, W } = settings;
+  const predicted = N && R && W ? [1, 2, 3, 4, 5].map((k) => pbsKStaleness(N, R, W, k)) : null;
+
+  return {
+    title: titleOf(run),
+    durationS: lastTime / 1e9,
+    lanes: Math.max(1, lanes),
+    fs: fs.list,
+    keys: keys.list,
+    nodes: nodes.list,
+    errors: errors.list,
+    ops,
+    faults,
+    anomalies,
+    traces,
+    perf: perfSeries(pairs, completionTime, lastTime),
+    staleness: { tVisibility: tVisibility(pairs), kStaleness: kStaleness(pairs), predicted },
+  };
+}
+
+const KNOWN = new Set(['type', 'key', 'index', 'related', 'time', 'explanation']);
+
+function toReportAnomaly(check: string, a: Anomaly, broken: boolean): ReportAnomaly {
+  const details: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(a)) if (!KNOWN.has(k)) details[k] = v;
+  return {
+    check,
+    type: a.type,
+    key: a.key ?? null,
+    index: a.index,
+    related: Array.isArray(a.related) ? a.related : [],
+    time: (typeof a.time === 'number' ? a.time : 0) / 1e9,
+    explanation: typeof a.explanation === 'string' ? a.explanation : '',
+    broken,
+    details,
+  };
+}
+
+export function titleOf(run: RunInfo): string {
+  const s = run.settings;
+  if (!s) return 'godist run';
+  const modes = [s.quorum, s.readRepair ? `read repair ${s.readRepair}` : undefined, s.durable ? 'durable' : undefined].filter(Boolean);
+  const faults = s.nemesis && s.nemesis.length > 0 ? s.nemesis.join('+') : 'no faults';
+  return `${s.workload ?? 'run'} · N=${s.N} R=${s.R} W=${s.W}${modes.length ? ` (${modes.join(', ')})` : ''} · ${faults}`;
+}
+
+/** A round bucket width giving at most about `target` buckets. */
+export function bucketWidth(durationS: number, target = 150): number {
+  const raw = Math.max(durationS / target, 0.05);
+  const pow = 10 ** Math.floor(Math.log10(raw));
+  for (const m of [1, 2, 5, 10]) if (raw <= m * pow) return m * pow;
+  return 10 * pow;
+}
+
+function perfSeries(pairs: readonly OpPair[], completionTime: Map<number, number>, lastTime: number): PerfSeries {
+  const main = pairs.filter((p) => !p.final);
+  const end = main.reduce((m, p) => Math.max(m, p.completeIndex !== undefined ? (completionTime.get(p.completeIndex) ?? p.start) : p.start), 0) / 1e9;
+  const durationS = Math.max(end, lastTime > 0 && main.length === 0 ? lastTime / 1e9 : end, 0.001);
+  const bucketS = bucketWidth(durationS);
+  const n = Math.max(1, Math.ceil(durationS / bucketS));
+  const at = (ns: number) => Math.min(n - 1, Math.max(0, Math.floor(ns / 1e9 / bucketS)));
+  const fsSeen = [...new Set(main.map((p) => p.f))];
+
+  const lat = new Map<string, number[][]>(fsSeen.map((f) => [f, Array.from({ length: n }, () => [])]));
+  const done = new Map<string, number[]>([...fsSeen, '*'].map((f) => [f, new Array<number>(n).fill(0)]));
+  const okDone = new Map<string, number[]>([...fsSeen, '*'].map((f) => [f, new Array<number>(n).fill(0)]));
+  const throughput = { ok: new Array<number>(n).fill(0), fail: new Array<number>(n).fill(0), info: new Array<number>(n).fill(0) };
+  for (const p of main) {
+    if (p.type === 'ok') lat.get(p.f)![at(p.start)]!.push((p.end - p.start) / 1e6);
+    const completed = p.completeIndex !== undefined ? completionTime.get(p.completeIndex) : undefined;
+    const b = at(completed ?? p.start);
+    throughput[p.type][b]!++;
+    for (const f of [p.f, '*']) {
+      done.get(f)![b]!++;
+      if (p.type === 'ok') okDone.get(f)![b]!++;
+    }
+  }
+  const latency: PerfSeries['latency'] = {};
+  for (const [f, buckets] of lat) {
+    const q = { p50: [] as (number | null)[], p95: [] as (number | null)[], p99: [] as (number | null)[], max: [] as (number | null)[] };
+    for (const xs of buckets) {
+      xs.sort((a, b) => a - b);
+      const pick = (x: number) => (xs.length === 0 ? null : round3(xs[Math.min(xs.length - 1, Math.floor(x * xs.length))]!));
+      q.p50.push(pick(0.5));
+      q.p95.push(pick(0.95));
+      q.p99.push(pick(0.99));
+      q.max.push(xs.length === 0 ? null : round3(xs[xs.length - 1]!));
+    }
+    latency[f] = q;
+  }
+  const availability: PerfSeries['availability'] = {};
+  for (const [f, d] of done) {
+    const ok = okDone.get(f)!;
+    availability[f === '*' ? 'all' : f] = d.map((c, i) => (c === 0 ? null : round3(ok[i]! / c)));
+  }
+  const perSecond = (xs: number[]) => xs.map((c) => round3(c / bucketS));
+  return {
+    bucketS,
+    t: Array.from({ length: n }, (_, i) => round3((i + 0.5) * bucketS)),
+    latency,
+    throughput: { ok: perSecond(throughput.ok), fail: perSecond(throughput.fail), info: perSecond(throughput.info) },
+    availability,
+  };
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}

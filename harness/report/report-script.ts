@@ -1,0 +1,378 @@
+/**
+ * The script of report.html, as text inlined into the page (it runs in the browser, beside uPlot).
+ * It draws from the JSON in <script id="report-data"> (see report-data.ts for its shape): the
+ * timeline on a canvas, drawing only the ops in view; the performance plots with uPlot; clicks.
+ * Plain ES2020, no template literals (this file is itself one).
+ */
+export const CHART_HELPERS_JS = String.raw`
+var FAULT_COLOURS = { kill: 'rgba(217,83,79,0.13)', pause: 'rgba(124,58,237,0.12)', partition: 'rgba(37,99,235,0.11)', delay: 'rgba(234,179,8,0.16)' };
+function faultColour(kind) { return FAULT_COLOURS[kind] || 'rgba(107,114,128,0.12)'; }
+function shadeFaults(faults, endS) {
+  return function (u) {
+    var ctx = u.ctx, bb = u.bbox, min = u.scales.x.min, max = u.scales.x.max;
+    if (min == null || max == null) return;
+    ctx.save();
+    for (var i = 0; i < faults.length; i++) {
+      var f = faults[i], e = f.end == null ? endS : f.end;
+      if (e < min || f.start > max) continue;
+      var x0 = u.valToPos(Math.max(f.start, min), 'x', true), x1 = u.valToPos(Math.min(e, max), 'x', true);
+      ctx.fillStyle = faultColour(f.kind);
+      ctx.fillRect(x0, bb.top, Math.max(1, x1 - x0), bb.height);
+    }
+    ctx.restore();
+  };
+}
+/** A uPlot paths builder that draws points as small squares, one per pixel at most. */
+function dotPaths(size) {
+  return function (u, si, i0, i1) {
+    var xs = u.data[0], ys = u.data[si], bb = u.bbox, s = u.series[si];
+    var p = new Path2D(), w = Math.ceil(bb.width) + 2, seen = new Uint8Array(w * (Math.ceil(bb.height) + 2));
+    var r = Math.max(1, Math.round(size * devicePixelRatio / 2));
+    for (var i = i0; i <= i1; i++) {
+      var y = ys[i];
+      if (y == null) continue;
+      var px = Math.round(u.valToPos(xs[i], 'x', true)), py = Math.round(u.valToPos(y, s.scale, true));
+      var cx = px - bb.left, cy = py - bb.top;
+      if (cx < 0 || cy < 0 || cx >= w - 1 || cy > bb.height + 1) continue;
+      var k = cy * w + cx;
+      if (seen[k]) continue;
+      seen[k] = 1;
+      p.rect(px - r, py - r, 2 * r, 2 * r);
+    }
+    return { stroke: p, fill: p };
+  };
+}
+function chartWidth(el) { return Math.max(420, Math.floor((el.clientWidth || document.body.clientWidth - 48))); }
+var charts = [];
+var syncing = false;
+function syncX(u) {
+  if (syncing || !u.__sync) return;
+  syncing = true;
+  var min = u.scales.x.min, max = u.scales.x.max;
+  for (var i = 0; i < charts.length; i++) if (charts[i] !== u && charts[i].__sync) charts[i].setScale('x', { min: min, max: max });
+  syncing = false;
+}
+window.addEventListener('resize', function () {
+  for (var i = 0; i < charts.length; i++) {
+    var c = charts[i];
+    c.setSize({ width: chartWidth(c.root.parentNode), height: c.height });
+  }
+});
+function fmtS(v) { return v == null ? '' : (Math.abs(v) < 10 ? v.toFixed(Math.abs(v) < 1 ? 3 : 2) : v.toFixed(1)) + ' s'; }
+function lineChart(el, title, x, series, opts) {
+  opts = opts || {};
+  var o = {
+    title: title,
+    width: chartWidth(el),
+    height: opts.height || 220,
+    scales: { x: { time: false }, y: opts.y || {} },
+    axes: [{ values: function (u, v) { return v.map(opts.xFmt || fmtS); } }, { label: opts.yLabel || '', size: 60 }],
+    series: [{ label: opts.xLabel || 'time' }].concat(series.map(function (s) {
+      return { label: s.label, stroke: s.colour, width: s.width || 1.5, dash: s.dash, spanGaps: false, points: { show: s.points || false, size: 5, fill: s.colour }, value: s.value };
+    })),
+    cursor: opts.sync === false ? {} : { sync: { key: 'time' }, drag: { x: true, y: false } },
+    hooks: opts.hooks || {},
+  };
+  var u = new uPlot(o, [x].concat(series.map(function (s) { return s.data; })), el);
+  u.__sync = opts.sync !== false;
+  charts.push(u);
+  return u;
+}
+`;
+
+export const REPORT_JS = String.raw`
+(function () {
+'use strict';
+var D = JSON.parse(document.getElementById('report-data').textContent);
+var O = D.ops, n = O.i.length, TYPE = ['ok', 'fail', 'info'], COLOUR = ['#2e9e44', '#d9534f', '#e8a33d'];
+var start = new Float64Array(n), end = new Float64Array(n), pos = new Map(), acc = 0, runEnd = D.durationS, maxDur = 0;
+for (var i = 0; i < n; i++) {
+  acc += O.s[i];
+  start[i] = acc / 1e6;
+  end[i] = O.d[i] < 0 ? NaN : (acc + O.d[i]) / 1e6;
+  if (O.d[i] >= 0 && O.d[i] / 1e6 > maxDur) maxDur = O.d[i] / 1e6;
+  if (end[i] > runEnd) runEnd = end[i];
+  pos.set(O.i[i], i);
+}
+if (!(runEnd > 0)) runEnd = 1;
+function endOf(p) { return isNaN(end[p]) ? runEnd : end[p]; }
+var laneOps = [], openOps = [];
+for (var l = 0; l < D.lanes; l++) laneOps.push([]);
+for (var p = 0; p < n; p++) { laneOps[O.lane[p]].push(p); if (isNaN(end[p])) openOps.push(p); }
+var anomaliesOf = new Map(), relatedOf = new Map();
+D.anomalies.forEach(function (a, ai) {
+  var p = pos.get(a.index);
+  if (p !== undefined) { if (!anomaliesOf.has(p)) anomaliesOf.set(p, []); anomaliesOf.get(p).push(ai); }
+  a.related.forEach(function (r) { var q = pos.get(r); if (q !== undefined) { if (!relatedOf.has(q)) relatedOf.set(q, []); relatedOf.get(q).push(ai); } });
+});
+
+function show(v) { return v === null || v === undefined ? '∅' : typeof v === 'string' ? v : JSON.stringify(v); }
+function esc(s) { return String(s).replace(/[&<>"']/g, function (c) { return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]; }); }
+function describe(p) {
+  var f = D.fs[O.f[p]], t = TYPE[O.t[p]];
+  var value = f === 'read' ? (t === 'ok' ? ' → ' + show(O.v[p]) : '') : ' ' + show(O.v[p]);
+  var dur = isNaN(end[p]) ? 'never completed' : ((end[p] - start[p]) * 1000).toFixed(1) + ' ms';
+  var node = O.n[p] >= 0 ? ' via ' + D.nodes[O.n[p]] : '';
+  var err = O.e[p] >= 0 ? ' (' + D.errors[O.e[p]] + ')' : '';
+  return f + ' ' + D.keys[O.k[p]] + value + ' · ' + t + err + ' · ' + dur + ' at ' + start[p].toFixed(3) + ' s · process ' + O.process[p] + node + ((O.x[p] & 1) ? ' · final read' : '') + ' · #' + O.i[p];
+}
+function opLink(p) { return '<a href="#" class="op-link" data-pos="' + p + '">' + esc(describe(p)) + '</a>'; }
+
+// ---------- timeline ----------
+var tlEl = document.getElementById('timeline-chart');
+var panel = document.getElementById('op-detail');
+var selected = -1, selectedRelated = [], selectedAnomaly = -1;
+var laneH = Math.max(6, Math.min(22, Math.floor(520 / D.lanes)));
+function lowerStart(arr, t) { var lo = 0, hi = arr.length; while (lo < hi) { var m = (lo + hi) >> 1; if (start[arr[m]] < t) lo = m + 1; else hi = m; } return lo; }
+function barGeometry(u, p) {
+  var bb = u.bbox, lh = bb.height / D.lanes, h = Math.max(2, lh * 0.62);
+  var y = u.valToPos(O.lane[p], 'y', true) - h / 2;
+  var x0 = u.valToPos(start[p], 'x', true), x1 = u.valToPos(endOf(p), 'x', true);
+  return { x: x0, y: y, w: Math.max(1, x1 - x0), h: h };
+}
+function drawOps(u) {
+  var ctx = u.ctx, bb = u.bbox, min = u.scales.x.min, max = u.scales.x.max;
+  var pxPerS = bb.width / (max - min), lh = bb.height / D.lanes, h = Math.max(2, lh * 0.62);
+  ctx.save();
+  ctx.beginPath(); ctx.rect(bb.left, bb.top, bb.width, bb.height); ctx.clip();
+  var paths = [new Path2D(), new Path2D(), new Path2D()], marks = new Path2D(), related = new Path2D();
+  function add(p, y) {
+    var s = start[p], e = endOf(p);
+    if (e < min || s > max) return -1;
+    var x0 = bb.left + (s - min) * pxPerS, x1 = bb.left + (e - min) * pxPerS;
+    var w = x1 - x0;
+    if (w < 1) w = 1;
+    if (x0 < bb.left - 2) { w -= bb.left - 2 - x0; x0 = bb.left - 2; }
+    if (w > bb.width + 4) w = bb.width + 4;
+    paths[O.t[p]].rect(x0, y, w, h);
+    if (O.x[p] & 2) marks.rect(x0 - 1, y - 1, w + 2, h + 2);
+    else if (O.x[p] & 4) related.rect(x0, y, w, h);
+    return x0 + w;
+  }
+  for (var l = 0; l < D.lanes; l++) {
+    var arr = laneOps[l], y = u.valToPos(l, 'y', true) - h / 2, lastPx = -1, lastType = -1;
+    for (var j = lowerStart(arr, min - maxDur); j < arr.length; j++) {
+      var p = arr[j];
+      if (start[p] > max) break;
+      if (isNaN(end[p])) continue;
+      var px = Math.floor(bb.left + (start[p] - min) * pxPerS);
+      // Zoomed far out, ops narrower than a pixel land on the same pixel: draw one of each colour there.
+      if (px === lastPx && O.t[p] === lastType && !(O.x[p] & 6) && (end[p] - start[p]) * pxPerS < 1) continue;
+      add(p, y);
+      lastPx = px; lastType = O.t[p];
+    }
+  }
+  for (var k = 0; k < openOps.length; k++) { var q = openOps[k]; add(q, u.valToPos(O.lane[q], 'y', true) - h / 2); }
+  for (var t = 0; t < 3; t++) { ctx.fillStyle = COLOUR[t]; ctx.globalAlpha = t === 2 ? 0.75 : 0.9; ctx.fill(paths[t]); }
+  ctx.globalAlpha = 1;
+  ctx.lineWidth = 1.5 * devicePixelRatio; ctx.strokeStyle = '#c0158b'; ctx.stroke(marks);
+  ctx.setLineDash([3 * devicePixelRatio, 2 * devicePixelRatio]); ctx.lineWidth = 1 * devicePixelRatio; ctx.stroke(related); ctx.setLineDash([]);
+  // Anomalous ops as triangles above their lane, visible at any zoom.
+  ctx.fillStyle = '#c0158b';
+  anomaliesOf.forEach(function (_, p) {
+    var s = start[p];
+    if (s < min || s > max) return;
+    var x = bb.left + (s - min) * pxPerS, y = u.valToPos(O.lane[p], 'y', true) - h / 2 - 1;
+    ctx.beginPath(); ctx.moveTo(x - 4 * devicePixelRatio, y - 6 * devicePixelRatio); ctx.lineTo(x + 4 * devicePixelRatio, y - 6 * devicePixelRatio); ctx.lineTo(x, y); ctx.closePath(); ctx.fill();
+  });
+  if (selected >= 0) {
+    var g = barGeometry(u, selected);
+    ctx.lineWidth = 3 * devicePixelRatio; ctx.strokeStyle = '#111827'; ctx.strokeRect(g.x - 2, g.y - 2, g.w + 4, g.h + 4);
+    ctx.strokeStyle = '#c0158b'; ctx.lineWidth = 2 * devicePixelRatio;
+    selectedRelated.forEach(function (r) {
+      var gr = barGeometry(u, r);
+      ctx.strokeRect(gr.x - 2, gr.y - 2, gr.w + 4, gr.h + 4);
+      ctx.beginPath(); ctx.moveTo(g.x + g.w / 2, g.y + g.h / 2); ctx.lineTo(gr.x + gr.w / 2, gr.y + gr.h / 2); ctx.stroke();
+    });
+  }
+  ctx.restore();
+}
+var pan = null;
+var laneSplits = [];
+var every = Math.max(1, Math.ceil(D.lanes / 24));
+for (var ls = 0; ls < D.lanes; ls += every) laneSplits.push(ls);
+var tl = new uPlot({
+  width: chartWidth(tlEl),
+  height: D.lanes * laneH + 56,
+  scales: { x: { time: false, range: function (u, a, b) { return [a, b]; } }, y: { range: [-0.6, D.lanes - 0.4], dir: -1 } },
+  axes: [
+    { values: function (u, v) { return v.map(fmtS); } },
+    { size: 76, splits: function () { return laneSplits; }, values: function (u, v) { return v.map(function (x) { return 'worker ' + x; }); }, grid: { show: false } },
+  ],
+  series: [{}, { label: 'ops', paths: function () { return null; }, points: { show: false } }],
+  legend: { show: false },
+  cursor: {
+    y: false, points: { show: false }, drag: { x: true, y: false }, sync: { key: 'time' },
+    bind: {
+      mousedown: function (u, targ, handler) {
+        return function (e) {
+          if (e.shiftKey || e.altKey) { pan = { x: e.clientX, min: u.scales.x.min, max: u.scales.x.max }; e.preventDefault(); return null; }
+          return handler(e);
+        };
+      },
+    },
+  },
+  hooks: { drawClear: [shadeFaults(D.faults, runEnd)], draw: [drawOps], setScale: [function (u, key) { if (key === 'x') syncX(u); }] },
+}, [[0, runEnd], [null, null]], tlEl);
+tl.__sync = true;
+charts.push(tl);
+window.addEventListener('mousemove', function (e) {
+  if (!pan) return;
+  var dt = (e.clientX - pan.x) / tl.bbox.width * devicePixelRatio * (pan.max - pan.min);
+  tl.setScale('x', { min: pan.min - dt, max: pan.max - dt });
+});
+window.addEventListener('mouseup', function () { pan = null; });
+function zoomBy(factor, at) {
+  var min = tl.scales.x.min, max = tl.scales.x.max;
+  if (at == null) at = (min + max) / 2;
+  var nmin = at - (at - min) * factor, nmax = at + (max - at) * factor;
+  if (nmax - nmin < 1e-5) return;
+  tl.setScale('x', { min: Math.max(nmin, -runEnd * 0.05), max: Math.min(nmax, runEnd * 1.05) });
+}
+function panBy(frac) { var min = tl.scales.x.min, max = tl.scales.x.max, d = (max - min) * frac; tl.setScale('x', { min: min + d, max: max + d }); }
+function resetZoom() { tl.setScale('x', { min: 0, max: runEnd }); }
+tl.over.addEventListener('wheel', function (e) {
+  e.preventDefault();
+  if (e.shiftKey || Math.abs(e.deltaX) > Math.abs(e.deltaY)) { panBy((e.deltaX || e.deltaY) > 0 ? 0.1 : -0.1); return; }
+  zoomBy(e.deltaY < 0 ? 0.8 : 1.25, tl.posToVal(e.offsetX, 'x'));
+}, { passive: false });
+var downAt = null;
+tl.over.addEventListener('mousedown', function (e) { downAt = [e.clientX, e.clientY]; });
+tl.over.addEventListener('click', function (e) {
+  if (downAt && Math.abs(e.clientX - downAt[0]) + Math.abs(e.clientY - downAt[1]) > 3) return;
+  var t = tl.posToVal(e.offsetX, 'x'), l = Math.round(tl.posToVal(e.offsetY, 'y'));
+  if (l < 0 || l >= D.lanes) return;
+  var tol = 4 / (tl.bbox.width / devicePixelRatio) * (tl.scales.x.max - tl.scales.x.min);
+  var arr = laneOps[l], best = -1, bestD = Infinity;
+  for (var j = Math.max(0, lowerStart(arr, t - maxDur - tol)); j < arr.length && start[arr[j]] <= t + tol; j++) {
+    var p = arr[j], d = t < start[p] ? start[p] - t : t > endOf(p) ? t - endOf(p) : 0;
+    if (d <= tol && d < bestD) { best = p; bestD = d; }
+  }
+  for (var k = 0; k < openOps.length; k++) { var q = openOps[k]; if (O.lane[q] === l && t >= start[q] - tol && bestD > 0) { best = q; bestD = 0; } }
+  if (best >= 0) select(best, -1, false);
+});
+document.getElementById('tl-zoom-in').onclick = function () { zoomBy(0.5); };
+document.getElementById('tl-zoom-out').onclick = function () { zoomBy(2); };
+document.getElementById('tl-left').onclick = function () { panBy(-0.25); };
+document.getElementById('tl-right').onclick = function () { panBy(0.25); };
+document.getElementById('tl-reset').onclick = resetZoom;
+
+function traceText(p) {
+  var tr = D.traces[O.i[p]];
+  if (!tr) return '';
+  var parts = [];
+  if (tr.coordinator) parts.push('coordinator ' + tr.coordinator);
+  if (tr.replicaSet) parts.push('replica set {' + tr.replicaSet.join(', ') + '}');
+  if (tr.replicas) parts.push('replies: ' + tr.replicas.map(function (r) { return r.node + (r.ok === false ? ' no answer' : ' v' + (r.version == null ? '∅' : r.version)); }).join(', '));
+  if (tr.version != null) parts.push('version ' + tr.version + (tr.writer ? ' by ' + tr.writer : ''));
+  return parts.join(' · ');
+}
+function anomalyHtml(ai) {
+  var a = D.anomalies[ai];
+  var status = a.broken ? '<span class="verdict broken">breaks a promise</span>' : '<span class="verdict allowed">allowed by the settings</span>';
+  return '<div class="anomaly-explanation"><b>' + esc(a.type) + '</b>' + (a.key != null ? ' on <code>' + esc(a.key) + '</code>' : '') + ' ' + status + '<br>' + esc(a.explanation) + '</div>';
+}
+function select(p, ai, zoom) {
+  selected = p;
+  var own = anomaliesOf.get(p) || [];
+  if (ai < 0 && own.length > 0) ai = own[0];
+  selectedAnomaly = ai;
+  var rel = [];
+  if (ai >= 0) D.anomalies[ai].related.forEach(function (r) { var q = pos.get(r); if (q !== undefined && q !== p) rel.push(q); });
+  selectedRelated = rel;
+  var html = '';
+  if (ai >= 0) html += anomalyHtml(ai);
+  html += '<div><b>Op</b>: ' + esc(describe(p)) + '</div>';
+  var tr = traceText(p);
+  if (tr) html += '<div class="muted">' + esc(tr) + '</div>';
+  if (rel.length > 0) html += '<div><b>Conflicts with</b> (outlined in the timeline):<ul>' + rel.map(function (q) { return '<li>' + opLink(q) + (traceText(q) ? ' <span class="muted">' + esc(traceText(q)) + '</span>' : '') + '</li>'; }).join('') + '</ul></div>';
+  var by = (relatedOf.get(p) || []).filter(function (x) { return x !== ai; });
+  if (by.length > 0) html += '<div>Named as evidence by ' + by.length + ' anomal' + (by.length === 1 ? 'y' : 'ies') + ': ' + by.slice(0, 5).map(function (x) { return '<a href="#" class="anomaly-link" data-anomaly="' + x + '">' + esc(D.anomalies[x].type + ' #' + D.anomalies[x].index) + '</a>'; }).join(', ') + '</div>';
+  panel.innerHTML = html;
+  document.querySelectorAll('tr.selected').forEach(function (r) { r.classList.remove('selected'); });
+  if (ai >= 0) document.querySelectorAll('tr[data-anomaly="' + ai + '"]').forEach(function (r) { r.classList.add('selected'); });
+  if (zoom) {
+    var lo = start[p], hi = endOf(p);
+    rel.forEach(function (q) { lo = Math.min(lo, start[q]); hi = Math.max(hi, endOf(q)); });
+    var padS = Math.max((hi - lo) * 0.3, 0.01);
+    tl.setScale('x', { min: Math.max(-0.01, lo - padS), max: Math.min(runEnd * 1.02, hi + padS) });
+  }
+  tl.redraw(false);
+}
+function selectAnomaly(ai) {
+  var a = D.anomalies[ai], p = pos.get(a.index);
+  if (p === undefined) { panel.innerHTML = anomalyHtml(ai); return; }
+  select(p, ai, true);
+  document.getElementById('timeline').scrollIntoView({ block: 'start' });
+}
+document.addEventListener('click', function (e) {
+  var t = e.target.closest ? e.target.closest('[data-anomaly],[data-pos],[data-index]') : null;
+  if (!t) return;
+  if (t.hasAttribute('data-anomaly')) { e.preventDefault(); selectAnomaly(Number(t.getAttribute('data-anomaly'))); }
+  else if (t.hasAttribute('data-pos')) { e.preventDefault(); select(Number(t.getAttribute('data-pos')), -1, true); }
+  else if (t.hasAttribute('data-index')) { var q = pos.get(Number(t.getAttribute('data-index'))); if (q !== undefined) { e.preventDefault(); select(q, -1, true); document.getElementById('timeline').scrollIntoView({ block: 'start' }); } }
+});
+
+// ---------- performance ----------
+var P = D.perf, hooks = { drawClear: [shadeFaults(D.faults, runEnd)], setScale: [function (u, key) { if (key === 'x') syncX(u); }] };
+(function scatter() {
+  var el = document.getElementById('perf-latency');
+  var ys = [[], [], []];
+  for (var p = 0; p < n; p++) {
+    var lat = isNaN(end[p]) ? null : Math.max(0.01, (end[p] - start[p]) * 1000);
+    for (var t = 0; t < 3; t++) ys[t].push(O.t[p] === t ? lat : null);
+  }
+  var u = new uPlot({
+    title: 'Latency of every op (ms, log scale)',
+    width: chartWidth(el), height: 260,
+    scales: { x: { time: false }, y: { distr: 3 } },
+    axes: [{ values: function (u, v) { return v.map(fmtS); } }, { size: 60 }],
+    series: [{ label: 'invoked at', value: function (u, v) { return fmtS(v); } }].concat(TYPE.map(function (t, i) {
+      return { label: t, stroke: COLOUR[i], fill: COLOUR[i], paths: dotPaths(3), points: { show: false }, value: function (u, v) { return v == null ? '' : v.toFixed(2) + ' ms'; } };
+    })),
+    cursor: { sync: { key: 'time' }, drag: { x: true, y: false } },
+    hooks: hooks,
+  }, [Array.from(start)].concat(ys), el);
+  u.__sync = true;
+  charts.push(u);
+})();
+var Q_COLOURS = { p50: '#2563eb', p95: '#16a34a', p99: '#ea580c', max: '#6b7280' };
+var latSeries = [];
+Object.keys(P.latency).forEach(function (f) {
+  ['p50', 'p95', 'p99', 'max'].forEach(function (q) {
+    latSeries.push({ label: f + ' ' + q, colour: Q_COLOURS[q], dash: f === 'read' ? undefined : [5, 3], data: P.latency[f][q], value: function (u, v) { return v == null ? '' : v.toFixed(2) + ' ms'; } });
+  });
+});
+lineChart(document.getElementById('perf-quantiles'), 'Latency quantiles of ok ops per ' + P.bucketS + ' s (ms, log scale; writes dashed)', P.t, latSeries, { y: { distr: 3 }, hooks: hooks });
+lineChart(document.getElementById('perf-throughput'), 'Throughput (completions per second)', P.t, [
+  { label: 'ok', colour: COLOUR[0], data: P.throughput.ok }, { label: 'fail', colour: COLOUR[1], data: P.throughput.fail }, { label: 'info', colour: COLOUR[2], data: P.throughput.info },
+], { hooks: hooks });
+var AV = { read: '#2563eb', write: '#ea580c', all: '#111827' };
+lineChart(document.getElementById('perf-availability'), 'Availability (share of completed ops that were ok)', P.t, Object.keys(P.availability).map(function (f) {
+  return { label: f, colour: AV[f] || '#6b7280', data: P.availability[f], width: f === 'all' ? 2 : 1.2 };
+}), { y: { range: [0, 1.02] }, hooks: hooks });
+
+// ---------- staleness ----------
+var TV = D.staleness.tVisibility.buckets, tvEl = document.getElementById('t-visibility');
+if (tvEl && TV.length > 0) {
+  lineChart(tvEl, 'P(read sees the write or a newer one | read began t ms after the acknowledgement)', TV.map(function (b, i) { return i; }), [
+    { label: 'measured', colour: '#2563eb', points: true, data: TV.map(function (b) { return b.p; }), value: function (u, v) { return v == null ? '' : (v * 100).toFixed(1) + '%'; } },
+  ], { sync: false, y: { range: [0, 1.02] }, xLabel: 't (ms)', xFmt: function (i) { var b = TV[i]; return b ? b.fromMs + '–' + b.toMs : ''; } });
+}
+
+window.godistReport = {
+  charts: charts,
+  timeline: tl,
+  select: function (index) { var p = pos.get(index); if (p !== undefined) select(p, -1, true); },
+  selectAnomaly: selectAnomaly,
+  /** Where op (history index) is drawn, in page coordinates: for tests that click it. */
+  opPoint: function (index) {
+    var p = pos.get(index);
+    if (p === undefined) return null;
+    var g = barGeometry(tl, p), r = tl.over.getBoundingClientRect(), d = devicePixelRatio;
+    return { x: r.left + (g.x - tl.bbox.left) / d + Math.min(g.w / d / 2, 2), y: r.top + (g.y - tl.bbox.top + g.h / 2) / d };
+  },
+};
+document.body.setAttribute('data-ready', '1');
+})();
+`;
