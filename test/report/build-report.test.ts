@@ -1,0 +1,194 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { pairOps } from '../../harness/history/pairs.js';
+import { buildReport, writeReport } from '../../harness/report/build-report.js';
+import { applySetting, compareExitCode, compareRow, departure, formatCompareTable, parseSettingsList, buildCompare } from '../../harness/report/compare-page.js';
+import { buildIndex, scanResults, writeIndex } from '../../harness/report/index-page.js';
+import { linearizationDiagram } from '../../harness/report/linearization-diagram.js';
+import { reportData, type ReportData } from '../../harness/report/report-data.js';
+import { runChecks } from '../../harness/run-checks.js';
+import { DEFAULT_SETTINGS, type RunSettings } from '../../harness/settings.js';
+import { UsageError } from '../../harness/usage-error.js';
+import { historyOf } from '../harness/history-builder.js';
+
+const settings: RunSettings = { ...DEFAULT_SETTINGS, nodes: 3, N: 3, R: 1, W: 1, nemesis: ['partition'], concurrency: 3, keys: 2, timeLimit: 1 };
+
+/** A small run with a stale read (also not linearizable), a partition window and a failed write. */
+function syntheticRun() {
+  const history = historyOf((h) => {
+    h.op(0, 'write', 'k1', 1, 0, 10, 'ok', { node: 'node-1' });
+    h.op(1, 'write', 'k1', 2, 20, 30, 'ok', { node: 'node-2' });
+    h.nemesis('partition', 35, { description: 'isolate node-3', nodes: ['node-3'] });
+    h.op(2, 'read', 'k1', 1, 40, 45, 'ok', { node: 'node-3' });
+    h.op(0, 'write', 'k2', 3, 50, 400, 'fail', { node: 'node-3' });
+    h.op(1, 'read', 'k2', null, 60, 70, 'ok', { node: 'node-1' });
+    h.nemesis('heal', 500, {});
+    h.op(2, 'read', 'k1', 2, 600, 610, 'ok', { node: 'node-1', final: true });
+  });
+  const results = runChecks(history, settings);
+  const run = { tool: 'godist', version: '0.1.0', sut: 'godist', command: 'npx godist run --nodes 3 -N 3 -R 1 -W 1 --seed 7', startedAt: '2026-01-01T00:00:00.000Z', node: 'v20', settings };
+  return { run, history, results };
+}
+
+function decode(data: ReportData): number[] {
+  let acc = 0;
+  return data.ops.s.map((d) => (acc += d));
+}
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+function tempDir(): string {
+  const d = mkdtempSync(path.join(os.tmpdir(), 'godist-report-'));
+  dirs.push(d);
+  return d;
+}
+
+describe('report data', () => {
+  it('embeds ops as columns: delta-encoded µs starts, durations, outcomes, and marks the anomalous ops', () => {
+    const input = syntheticRun();
+    const data = reportData(input);
+    expect(decode(data)).toEqual([0, 20_000, 40_000, 50_000, 60_000, 600_000]);
+    expect(data.ops.d).toEqual([10_000, 10_000, 5_000, 350_000, 10_000, 10_000]);
+    expect(data.ops.t).toEqual([0, 0, 0, 1, 0, 0]);
+    expect(data.ops.lane).toEqual([0, 1, 2, 0, 1, 2]);
+    expect(data.ops.x[5]! & 1).toBe(1); // final read
+    const stale = data.anomalies.find((a) => a.type === 'stale-read')!;
+    expect(stale.explanation).toMatch(/k1/);
+    const staleOp = data.ops.i.indexOf(stale.index);
+    expect(data.ops.x[staleOp]! & 2).toBe(2);
+    expect(data.faults).toEqual([{ kind: 'partition', start: 0.035, end: 0.5, description: 'isolate node-3', nodes: ['node-3'] }]);
+    expect(data.staleness.predicted![0]).toBeCloseTo(1 / 3);
+  });
+});
+
+describe('report.html', () => {
+  it('is one self-contained page: no external script, style or link, the data inline and safe', () => {
+    const html = buildReport(syntheticRun());
+    expect(html).not.toMatch(/<script[^>]+src=/i);
+    expect(html).not.toMatch(/<link[^>]+stylesheet/i);
+    expect(html).not.toMatch(/(src|href)="https?:/i);
+    expect(html).toContain('uPlot');
+    const json = /<script type="application\/json" id="report-data">(.*?)<\/script>/s.exec(html)![1]!;
+    expect(JSON.parse(json).ops.i).toHaveLength(6);
+  });
+
+  it('shows the verdicts, the reproduce command, each anomaly with its explanation, and the failing key drawn', () => {
+    const input = syntheticRun();
+    const html = buildReport(input);
+    expect(html).toContain('npx godist run --nodes 3 -N 3 -R 1 -W 1 --seed 7');
+    expect(html).toContain('found, allowed by the settings');
+    for (const check of ['stale-reads', 'linearizable']) {
+      const a = input.results.checks[check]!.anomalies[0]!;
+      expect(html).toContain(a.explanation.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;'));
+    }
+    expect(html).toMatch(/<svg class="linearization"/);
+    expect(html).toMatch(/<tr class="clickable" data-anomaly="\d+">/);
+    expect(html).toContain('id="k-staleness"');
+  });
+
+  it('escapes values a history may carry', () => {
+    const input = syntheticRun();
+    input.run.command = 'npx godist run </script><script>alert(1)</script>';
+    const html = buildReport(input);
+    expect(html).not.toContain('<script>alert(1)');
+  });
+
+  it('builds without results.json (a crashed run) and says so', () => {
+    const { run, history } = syntheticRun();
+    const html = buildReport({ run, history, results: null });
+    expect(html).toContain('No results.json');
+  });
+
+  it('writeReport reads a run folder and writes report.html; a folder without a history is a usage error', () => {
+    const dir = tempDir();
+    const { run, history, results } = syntheticRun();
+    writeFileSync(path.join(dir, 'run.json'), JSON.stringify(run));
+    writeFileSync(path.join(dir, 'history.jsonl'), history.map((o) => JSON.stringify(o)).join('\n') + '\n');
+    writeFileSync(path.join(dir, 'results.json'), JSON.stringify(results));
+    const file = writeReport(dir);
+    expect(readFileSync(file, 'utf8')).toContain('<!doctype html>');
+    expect(() => writeReport(tempDir())).toThrow(UsageError);
+  });
+});
+
+describe('linearization diagram', () => {
+  it('numbers the longest linearization and marks the op that could not be placed', () => {
+    const { history } = syntheticRun();
+    const pairs = pairOps(history);
+    const [w1, w2, r] = pairs;
+    const svg = linearizationDiagram({ key: 'k1', longest: [w1!.index, w2!.index], couldNotPlace: [r!.index], stateAfter: 2 }, pairs);
+    expect(svg).toMatch(/>1<\/text>/);
+    expect(svg).toMatch(/>2<\/text>/);
+    expect(svg).toContain('✕');
+    expect(svg).toContain('could not be placed');
+  });
+});
+
+describe('results index', () => {
+  it('lists every run and comparison, newest first, with its verdict and a relative link', () => {
+    const root = tempDir();
+    const { run, results } = syntheticRun();
+    for (const [name, startedAt, valid] of [['a-run', '2026-01-01T00:00:00Z', true], ['b-run', '2026-01-02T00:00:00Z', false]] as const) {
+      mkdirSync(path.join(root, name));
+      writeFileSync(path.join(root, name, 'run.json'), JSON.stringify({ ...run, startedAt }));
+      writeFileSync(path.join(root, name, 'results.json'), JSON.stringify({ ...results, valid }));
+      writeFileSync(path.join(root, name, 'report.html'), '');
+    }
+    mkdirSync(path.join(root, 'c-compare'));
+    writeFileSync(path.join(root, 'c-compare', 'compare.json'), JSON.stringify({ startedAt: '2026-01-03T00:00:00Z', base: settings, rows: [{ text: '3/1/1', valid: true }] }));
+    const entries = scanResults(root);
+    expect(entries.map((e) => e.folder)).toEqual(['c-compare', 'b-run', 'a-run']);
+    const html = readFileSync(writeIndex(root), 'utf8');
+    expect(html).toContain('href="b-run/report.html"');
+    expect(html).toContain('a promise was broken');
+    expect(buildIndex([])).toContain('0 folders');
+  });
+});
+
+describe('compare', () => {
+  it('parses N/R/W entries with modes', () => {
+    expect(parseSettingsList('3/1/1, 3/2/2/strict/sync,5/3/3/durable/rr-off')).toEqual([
+      { text: '3/1/1', N: 3, R: 1, W: 1 },
+      { text: '3/2/2/strict/sync', N: 3, R: 2, W: 2, quorum: 'strict', readRepair: 'sync' },
+      { text: '5/3/3/durable/rr-off', N: 5, R: 3, W: 3, durable: true, readRepair: 'off' },
+    ]);
+    expect(applySetting(settings, { text: '3/2/2/strict', N: 3, R: 2, W: 2, quorum: 'strict' })).toMatchObject({ N: 3, R: 2, W: 2, quorum: 'strict', readRepair: 'async' });
+  });
+
+  it('rejects a malformed entry with one line naming it', () => {
+    for (const bad of ['3/1', '3/x/1', '3/1/1/fast', '', '3/0/1']) {
+      expect(() => parseSettingsList(bad)).toThrow(UsageError);
+    }
+    expect(() => parseSettingsList('3/1/1,3/1')).toThrow(/"3\/1"/);
+  });
+
+  it('exits 1 when a setting broke a promise, 3 when undecided, else 0', () => {
+    expect(compareExitCode([{ valid: true }, { valid: true }])).toBe(0);
+    expect(compareExitCode([{ valid: true }, { valid: 'unknown' }])).toBe(3);
+    expect(compareExitCode([{ valid: 'unknown' }, { valid: false }])).toBe(1);
+  });
+
+  it('says why the measured staleness departs from PBS', () => {
+    const s = { ...settings, nemesis: [] as RunSettings['nemesis'] };
+    expect(departure(s, 0.8, 1 / 3, 100)).toMatch(/fresher than predicted.*all 3 replicas/);
+    expect(departure({ ...s, N: 3, R: 2, W: 2, nemesis: ['kill'] }, 0.9, 1, 100)).toMatch(/staler than predicted.*sloppy quorums.*restart empty/);
+    expect(departure(s, 0.35, 1 / 3, 100)).toMatch(/within 5 points/);
+    expect(departure(s, 0, 1 / 3, 0)).toMatch(/nothing to measure/);
+  });
+
+  it('lays settings side by side in the terminal and in compare.html', () => {
+    const { history, results } = syntheticRun();
+    const row = compareRow({ text: '3/1/1', folder: 'runs/x', settings, history, results });
+    expect(row.kPredicted[0]).toBeCloseTo(1 / 3);
+    expect(row.staleReads).toBe(results.checks['stale-reads']!.count);
+    const table = formatCompareTable([row]);
+    expect(table.split('\n')[0]).toMatch(/^setting\s+reads ok\s+writes ok\s+p50 ms\s+p99 ms\s+stale reads\s+linearizable\s+lost writes/);
+    const html = buildCompare({ command: 'npx godist compare --settings 3/1/1', startedAt: '2026-01-01T00:00:00.000Z', base: settings, rows: [row] });
+    expect(html).toContain('href="runs/x/report.html"');
+    expect(html).toContain('id="t-visibility"');
+  });
+});
