@@ -1,0 +1,261 @@
+/**
+ * Checking a whole history: splits it into independent parts with the model's `partition`, runs a
+ * search per part, and turns the outcome into plain data with explanations. No I/O; the clock is
+ * an argument.
+ *
+ * By default the parts share one time limit and are searched round-robin, a slice of steps each in
+ * turn (one thread standing in for Porcupine's goroutines), and checking stops at the first part
+ * found not linearizable: some parts of a bad history are out of reach of any exhaustive search,
+ * and one illegal part already decides the verdict. With `perKey`, every part gets its own verdict
+ * under its own time limit.
+ */
+import type { HistoryOp } from '../history/op.js';
+import { UsageError } from '../usage-error.js';
+import type { FailureContext, Model } from './model.js';
+import { models, type ModelName } from './models/index.js';
+import { toOperations, type Operation } from './operation.js';
+import type { CheckResult, Failure, OpSummary, PartitionResult, TimeUnit, Validity } from './result.js';
+import { LinearizationSearch } from './search.js';
+import { formatValue } from './values.js';
+
+export interface CheckOptions {
+  /** A model or its name; `register` by default. */
+  model?: Model | ModelName;
+  /**
+   * Milliseconds the search may take: for the whole history, or for each key with `perKey`.
+   * Undefined or 0: no limit. When it runs out the verdict is 'unknown', never valid.
+   */
+  timeLimitMs?: number;
+  /** Give every key its own verdict (each under `timeLimitMs`) instead of stopping at the first bad key. */
+  perKey?: boolean;
+  /** The clock (milliseconds), read between slices of search. Required for a time limit. */
+  now?: () => number;
+  /** Unit of the ops' times, for sentences: 'ns' (our histories) or 'line' (line-numbered sources). */
+  timeUnit?: TimeUnit;
+  /** A part whose search cache reaches this many configurations is given up as 'unknown'. */
+  maxCacheEntries?: number;
+}
+
+/** Search steps per part per turn. Small enough to watch the clock often, large enough to be cheap. */
+const SLICE = 1 << 15;
+const DEFAULT_MAX_CACHE = 10_000_000;
+
+/** Checks a history of invoke/ok/fail/info records (our history.jsonl, or Jepsen's EDN read into it). */
+export function check(history: readonly HistoryOp[], options: CheckOptions = {}): CheckResult {
+  return checkOperations(toOperations(history), options);
+}
+
+/** Checks ops whose invocations and completions are already joined. */
+export function checkOperations(input: readonly Operation[], options: CheckOptions = {}): CheckResult {
+  const model = resolveModel(options.model);
+  const now = options.now ?? (() => 0);
+  const limit = options.timeLimitMs ?? 0;
+  if (limit > 0 && !options.now) throw new Error('checkOperations: a time limit needs a clock (options.now)');
+  const timeUnit = options.timeUnit ?? 'ns';
+  const maxCacheEntries = options.maxCacheEntries ?? DEFAULT_MAX_CACHE;
+  const started = now();
+
+  const ops: Operation[] = [];
+  for (const op of input) {
+    const why = model.reject?.(op);
+    if (why) throw new UsageError(`op ${op.id} (process ${op.process}, ${op.f}): ${why}`);
+    if (op.return === Infinity && model.readOnly(op)) continue; // an unknown read constrains nothing
+    ops.push(op);
+  }
+
+  const parts = partition(ops, model);
+  const searches = parts.map(
+    (p) =>
+      new LinearizationSearch(
+        model,
+        p.ops.map((op) => model.prepare(op)),
+        p.ops.map((op) => op.call),
+        p.ops.map((op) => op.return),
+        { maxCacheEntries },
+      ),
+  );
+  const outcome: (PartitionResult['unknownReason'] | 'done')[] = searches.map((s) => (s.status === 'running' ? undefined : 'done'));
+
+  if (options.perKey) {
+    for (let i = 0; i < searches.length; i++) {
+      const s = searches[i]!;
+      const deadline = limit > 0 ? now() + limit : Infinity;
+      while (s.run(SLICE) === 'running') {
+        if (now() >= deadline) break;
+      }
+      outcome[i] = reasonOf(s.status);
+      s.release();
+    }
+  } else {
+    // Round-robin; the memory bound is shared by the parts searched side by side.
+    const deadline = limit > 0 ? started + limit : Infinity;
+    let active = searches.map((_, i) => i).filter((i) => searches[i]!.status === 'running');
+    let stop: 'illegal' | 'time-limit' | 'memory-limit' | undefined;
+    while (active.length > 0 && !stop) {
+      const still: number[] = [];
+      let cached = 0;
+      for (const i of active) {
+        const s = searches[i]!;
+        const status = s.run(SLICE);
+        if (status === 'running') {
+          still.push(i);
+          cached += s.cacheEntries;
+        } else {
+          outcome[i] = reasonOf(status);
+          s.release();
+        }
+        if (status === 'illegal') stop = 'illegal';
+        else if (now() >= deadline) stop = 'time-limit';
+        else if (cached > maxCacheEntries) stop = 'memory-limit';
+        if (stop) break;
+      }
+      active = still;
+    }
+    for (let i = 0; i < searches.length; i++) {
+      if (outcome[i] === undefined) outcome[i] = stop === 'illegal' ? 'not-checked' : (stop ?? 'time-limit');
+      searches[i]!.release();
+    }
+  }
+
+  const formatTime = timeFormatter(timeUnit);
+  const partitions: PartitionResult[] = parts.map((p, i) => {
+    const s = searches[i]!;
+    const valid: Validity = s.status === 'linearizable' ? true : s.status === 'illegal' ? false : 'unknown';
+    const result: PartitionResult = { key: p.key, valid, opCount: p.ops.length, steps: s.steps };
+    const reason = outcome[i];
+    if (valid === 'unknown' && reason !== 'done' && reason !== undefined) result.unknownReason = reason;
+    if (valid === false) result.failure = explainFailure(model, p.key, p.ops, s, formatTime);
+    return result;
+  });
+  const valid: Validity = partitions.some((p) => p.valid === false)
+    ? false
+    : partitions.every((p) => p.valid === true)
+      ? true
+      : 'unknown';
+  return { valid, model: model.name, opCount: ops.length, timeUnit, partitions, elapsedMs: now() - started };
+}
+
+function resolveModel(m: Model | ModelName | undefined): Model {
+  if (m === undefined) return models.register;
+  if (typeof m !== 'string') return m;
+  const found = (models as Record<string, Model>)[m];
+  if (!found) throw new UsageError(`unknown model ${JSON.stringify(m)}: choose one of ${Object.keys(models).join(', ')}`);
+  return found;
+}
+
+function reasonOf(status: string): PartitionResult['unknownReason'] | 'done' {
+  if (status === 'cache-full') return 'memory-limit';
+  if (status === 'running') return 'time-limit';
+  return 'done';
+}
+
+interface Part {
+  key: string | null;
+  ops: Operation[];
+}
+
+function partition(ops: readonly Operation[], model: Model): Part[] {
+  const by = model.partition;
+  if (!by) return [{ key: null, ops: [...ops] }];
+  const parts = new Map<string, Operation[]>();
+  for (const op of ops) {
+    const k = by(op);
+    const list = parts.get(k);
+    if (list) list.push(op);
+    else parts.set(k, [op]);
+  }
+  return [...parts.keys()].sort(compareKeys).map((key) => ({ key, ops: parts.get(key)! }));
+}
+
+/** Keys in a person's order: numbers as numbers, and the digits inside keys too (k2 before k10). */
+function compareKeys(a: string, b: string): number {
+  const x = a.split(/(\d+)/);
+  const y = b.split(/(\d+)/);
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    if (x[i] === y[i]) continue;
+    // Odd pieces are digit runs.
+    if (i % 2 === 1) {
+      const d = Number(x[i]) - Number(y[i]);
+      if (d !== 0) return d;
+    }
+    return x[i]! < y[i]! ? -1 : 1;
+  }
+  return x.length - y.length;
+}
+
+/** A time for a sentence: seconds for nanosecond sources ("4.1 s"), or "line 120". */
+export function timeFormatter(unit: TimeUnit): (t: number) => string {
+  if (unit === 'line') return (t) => `line ${t}`;
+  return (t) => {
+    const trim = (s: string) => s.replace(/\.?0+$/, '');
+    if (t !== 0 && Math.abs(t) < 1e6) return `${trim((t / 1e6).toFixed(3))} ms`;
+    return `${trim((t / 1e9).toFixed(3))} s`;
+  };
+}
+
+export function summarize(model: Model, op: Operation): OpSummary {
+  const s: OpSummary = {
+    id: op.id,
+    process: op.process,
+    f: op.f,
+    value: op.value,
+    call: op.call,
+    return: op.return === Infinity ? null : op.return,
+    description: model.describe(op),
+  };
+  if (op.key !== undefined) s.key = op.key;
+  if (op.output !== undefined) s.output = op.output;
+  return s;
+}
+
+function explainFailure(
+  model: Model,
+  key: string | null,
+  ops: readonly Operation[],
+  search: LinearizationSearch<unknown, unknown>,
+  formatTime: (t: number) => string,
+): Failure {
+  const order = search.longest();
+  const taken = new Uint8Array(ops.length);
+  let state: unknown = model.init();
+  for (const i of order) {
+    taken[i] = 1;
+    const after = model.step(state, model.prepare(ops[i]!));
+    if (after === undefined) throw new Error('checker: the longest order found does not replay (a model step is not pure?)');
+    state = after;
+  }
+  // What could come next by real time: calls before the earliest return still in the list.
+  let firstReturn = Infinity;
+  for (let i = 0; i < ops.length; i++) if (!taken[i]) firstReturn = Math.min(firstReturn, search.returnPos[i]!);
+  const next: number[] = [];
+  for (let i = 0; i < ops.length; i++) if (!taken[i] && search.callPos[i]! < firstReturn) next.push(i);
+  next.sort((a, b) => search.callPos[a]! - search.callPos[b]!);
+  const couldNotPlace = next.map((i) => ops[i]!);
+  const longest = order.map((i) => ops[i]!);
+
+  const byCall = [...ops].sort((a, b) => a.call - b.call);
+  const ctx: FailureContext = { key: key ?? undefined, ops: byCall, longest, stateAfter: state, couldNotPlace, formatTime };
+  const explanation = model.explain?.(ctx) ?? generalExplanation(model, ctx);
+  return {
+    explanation,
+    longest: longest.map((op) => op.id),
+    stateAfter: model.describeState(state),
+    couldNotPlace: couldNotPlace.map((op) => summarize(model, op)),
+  };
+}
+
+/** The search's own account, for models without a sharper one. */
+export function generalExplanation(model: Model, ctx: FailureContext): string {
+  const where = ctx.key === undefined || ctx.key === '' ? 'the history' : `key ${formatValue(ctx.key)}`;
+  const t = ctx.formatTime;
+  const shown = ctx.couldNotPlace.slice(0, 3).map((op) => {
+    const ret = op.return === Infinity ? 'never returned' : `returned at ${t(op.return)}`;
+    return `${model.describe(op)} (called at ${t(op.call)}, ${ret})`;
+  });
+  const more = ctx.couldNotPlace.length > 3 ? `, and ${ctx.couldNotPlace.length - 3} more` : '';
+  return (
+    `no order of the ${ctx.ops.length} operations on ${where} fits both real time and the ${model.name} model: ` +
+    `the longest that does places ${ctx.longest.length} of them, leaving the state ${model.describeState(ctx.stateAfter)}, ` +
+    `and no operation that could come next fits there: ${shown.join('; ')}${more}`
+  );
+}

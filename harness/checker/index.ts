@@ -1,0 +1,34 @@
+/**
+ * godist's linearizability checker (`import { check, models } from 'godist/checker'`): the
+ * Wing–Gong–Lowe search as Porcupine does it, with Jepsen's meaning of ok / fail / info, over
+ * models written as records of plain functions. Pure: it reads no file and, unless a time limit
+ * asks for one, no clock.
+ */
+import type { HistoryOp } from '../history/op.js';
+import { check as checkWith, checkOperations as checkOperationsWith, type CheckOptions } from './check.js';
+import type { Operation } from './operation.js';
+import type { CheckResult } from './result.js';
+
+/** The clock at the edge: used only when the caller gives none. */
+const defaultNow = () => performance.now();
+
+/**
+ * Checks a history of invoke/ok/fail/info records (history.jsonl, or Jepsen EDN read into the same
+ * shape) for linearizability under `options.model` (default `register`, per key).
+ */
+export function check(history: readonly HistoryOp[], options: CheckOptions = {}): CheckResult {
+  return checkWith(history, { ...options, now: options.now ?? defaultNow });
+}
+
+/** Checks ops whose invocations and completions are already joined (e.g. read from a Jepsen log). */
+export function checkOperations(ops: readonly Operation[], options: CheckOptions = {}): CheckResult {
+  return checkOperationsWith(ops, { ...options, now: options.now ?? defaultNow });
+}
+
+export type { CheckOptions } from './check.js';
+export { generalExplanation, timeFormatter } from './check.js';
+export type { FailureContext, Model } from './model.js';
+export { casRegister, kv, modelNames, models, register, type ModelName } from './models/index.js';
+export { isUnknownOutcome, toOperations, type Operation, type ToOperationsOptions } from './operation.js';
+export type { CheckResult, Failure, OpSummary, PartitionResult, TimeUnit, Validity } from './result.js';
+export { LinearizationSearch, type SearchModel, type SearchStatus } from './search.js';

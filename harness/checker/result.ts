@@ -1,0 +1,67 @@
+/**
+ * What a linearizability check returns: plain JSON-ready data (no Infinity, no class instances), so
+ * results.json and the HTML report can carry it as it is.
+ */
+
+/** true: linearizable; false: not; 'unknown': the checker could not decide (never read as valid). */
+export type Validity = true | false | 'unknown';
+
+export interface CheckResult {
+  valid: Validity;
+  /** The model's name, e.g. `register`. */
+  model: string;
+  /** Ops searched: completed ones and writes of unknown outcome (failed ops and unknown reads left out). */
+  opCount: number;
+  /** Unit of every `call`/`return` below: nanoseconds since the run began, or source line numbers. */
+  timeUnit: TimeUnit;
+  /** One entry per independent part (per key), sorted by key. */
+  partitions: PartitionResult[];
+  /** Wall time the check took, by the clock the caller passed. */
+  elapsedMs: number;
+}
+
+export type TimeUnit = 'ns' | 'line';
+
+export interface PartitionResult {
+  /** The key; null when the model does not partition. */
+  key: string | null;
+  valid: Validity;
+  opCount: number;
+  /**
+   * Why `valid` is 'unknown': the time limit ran out, the search's cache reached its size limit,
+   * or the part was not checked to the end because another part was found not linearizable first.
+   */
+  unknownReason?: 'time-limit' | 'memory-limit' | 'not-checked';
+  /** Search steps spent on this part. */
+  steps: number;
+  /** Present when `valid` is false. */
+  failure?: Failure;
+}
+
+export interface Failure {
+  /** One plain sentence a person reads, e.g. "read of k3 returned 17 at 4.1 s, but …". */
+  explanation: string;
+  /** The longest order of ops found that fits the model and real time: op ids, in that order. */
+  longest: number[];
+  /** The model's state after `longest`, in words. */
+  stateAfter: string;
+  /** The ops that could have come next by real time, none of which fits there, in call order. */
+  couldNotPlace: OpSummary[];
+}
+
+export interface OpSummary {
+  /** The `index` of the op's invoke record in the input history. */
+  id: number;
+  process: number | string;
+  f: string;
+  key?: string;
+  /** The invoke's argument. */
+  value: unknown;
+  /** What the completion reported (the value read; for a cas whether it swapped). */
+  output?: unknown;
+  call: number;
+  /** null when the outcome is unknown. */
+  return: number | null;
+  /** The model's words for the op, e.g. `read → 17`. */
+  description: string;
+}
