@@ -347,7 +347,7 @@ lineChart(document.getElementById('perf-quantiles'), 'Latency quantiles of ok op
 lineChart(document.getElementById('perf-throughput'), 'Throughput (completions per second)', P.t, [
   { label: 'ok', colour: COLOUR[0], data: P.throughput.ok }, { label: 'fail', colour: COLOUR[1], data: P.throughput.fail }, { label: 'info', colour: COLOUR[2], data: P.throughput.info },
 ], { hooks: hooks });
-var AV = { read: '#2563eb', write: '#ea580c', all: '#111827' };
+var AV = { read: '#2563eb', write: '#ea580c', all: '#7c3aed' };
 lineChart(document.getElementById('perf-availability'), 'Availability (share of completed ops that were ok)', P.t, Object.keys(P.availability).map(function (f) {
   return { label: f, colour: AV[f] || '#6b7280', data: P.availability[f], width: f === 'all' ? 2 : 1.2 };
 }), { y: { range: [0, 1.02] }, hooks: hooks });

@@ -1,0 +1,136 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCompare, type CompareOutcome } from '../../harness/commands/compare.js';
+import { packageRoot } from '../../harness/paths.js';
+import type { RunResults } from '../../harness/run-checks.js';
+import { DEFAULT_SETTINGS, type RunSettings } from '../../harness/settings.js';
+import { launchChromium, type Browser } from './chromium.js';
+
+/**
+ * The pages as a person sees them: a real (short) comparison of two settings on a 3-node cluster
+ * under partitions, then report.html and compare.html opened from disk in Debian's Chromium.
+ * Screenshots land in test-artifacts/ (git-ignored).
+ */
+const artifacts = path.join(packageRoot, 'test-artifacts');
+const base: RunSettings = {
+  ...DEFAULT_SETTINGS,
+  nodes: 3,
+  N: 3,
+  R: 1,
+  W: 1,
+  nemesis: ['partition'],
+  nemesisInterval: 1.5,
+  timeLimit: 4,
+  keys: 3,
+  concurrency: 5,
+  rate: 150,
+  checkTimeLimit: 10,
+};
+
+let root: string;
+let outcome: CompareOutcome;
+let browser: Browser;
+
+beforeAll(async () => {
+  mkdirSync(artifacts, { recursive: true });
+  root = mkdtempSync(path.join(os.tmpdir(), 'godist-browser-'));
+  browser = await launchChromium();
+  outcome = await runCompare(base, '3/1/1,3/2/2/strict/sync', { resultsRoot: root });
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  if (root) rmSync(root, { recursive: true, force: true });
+});
+
+/** Opens a page from disk and records every console error and uncaught exception. */
+async function open(file: string): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.context.newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(pathToFileURL(file).href);
+  await page.waitForSelector('body[data-ready="1"]', { timeout: 10_000 });
+  return { page, errors };
+}
+
+/** Opaque, saturated pixels on the chart's canvas: data drawn, not just grey axes and grid. */
+function colouredPixels(page: Page, selector: string): Promise<number> {
+  return page.evaluate((sel) => {
+    const canvas = document.querySelector(`${sel} canvas`) as HTMLCanvasElement | null;
+    if (!canvas) return -1;
+    const d = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) {
+      if (d[i + 3]! > 160 && Math.max(d[i]!, d[i + 1]!, d[i + 2]!) - Math.min(d[i]!, d[i + 1]!, d[i + 2]!) > 60) n++;
+    }
+    return n;
+  }, selector);
+}
+
+describe('report.html in Chromium', () => {
+  it('opens from disk without console errors; timeline and plots render; clicking an anomaly shows its explanation', async () => {
+    const runDir = path.join(outcome.dir, outcome.rows[0]!.folder);
+    const results = JSON.parse(readFileSync(path.join(runDir, 'results.json'), 'utf8')) as RunResults;
+    const anomalies = Object.values(results.checks).flatMap((c) => c.anomalies);
+    expect(anomalies.length, 'an R=W=1 run under partitions should show stale reads; without one there is nothing to click').toBeGreaterThan(0);
+
+    const { page, errors } = await open(path.join(runDir, 'report.html'));
+    for (const chart of ['#timeline-chart', '#perf-latency', '#perf-quantiles', '#perf-throughput', '#perf-availability']) {
+      expect(await colouredPixels(page, chart), `${chart} draws nothing`).toBeGreaterThan(50);
+    }
+
+    // An anomaly in the tables: its explanation appears in the detail panel.
+    const row = page.locator('tr[data-anomaly]').first();
+    const ai = Number(await row.getAttribute('data-anomaly'));
+    const data = await page.evaluate(() => JSON.parse(document.getElementById('report-data')!.textContent!) as { anomalies: { index: number; time: number; explanation: string }[] });
+    await row.click();
+    expect(await page.locator('#op-detail').textContent()).toContain(data.anomalies[ai]!.explanation);
+    await page.locator('#timeline').screenshot({ path: path.join(artifacts, 'report-timeline.png') });
+
+    // The same anomaly's op, clicked on the timeline canvas itself.
+    const a = data.anomalies[ai]!;
+    const expected = data.anomalies.find((x) => x.index === a.index)!.explanation;
+    await page.evaluate(() => (document.getElementById('op-detail')!.innerHTML = ''));
+    await page.locator('#timeline-chart').scrollIntoViewIfNeeded();
+    await page.evaluate((t) => (window as unknown as { godistReport: { timeline: { setScale(k: string, r: object): void } } }).godistReport.timeline.setScale('x', { min: t - 0.05, max: t + 0.05 }), a.time);
+    const point = await page.evaluate((i) => (window as unknown as { godistReport: { opPoint(i: number): { x: number; y: number } } }).godistReport.opPoint(i), a.index);
+    await page.mouse.click(point.x, point.y);
+    expect(await page.locator('#op-detail').textContent()).toContain(expected);
+
+    // Zoom: the buttons change the timeline's range.
+    const range = () => page.evaluate(() => {
+      const s = (window as unknown as { godistReport: { timeline: { scales: { x: { min: number; max: number } } } } }).godistReport.timeline.scales.x;
+      return s.max - s.min;
+    });
+    await page.click('#tl-reset');
+    const whole = await range();
+    await page.click('#tl-zoom-in');
+    expect(await range()).toBeCloseTo(whole / 2, 5);
+
+    await page.screenshot({ path: path.join(artifacts, 'report.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('compare.html in Chromium', () => {
+  it('opens from disk without console errors; both staleness charts render; clicking a setting explains it', async () => {
+    const { page, errors } = await open(path.join(outcome.dir, 'compare.html'));
+    expect(await page.locator('#compare tr[data-row]').count()).toBe(2);
+    for (const chart of ['#t-visibility', '#k-staleness']) expect(await colouredPixels(page, chart), `${chart} draws nothing`).toBeGreaterThan(50);
+    await page.locator('tr[data-row="0"]').click();
+    expect(await page.locator('#row-detail').textContent()).toContain(outcome.rows[0]!.departure);
+    const href = await page.locator('tr[data-row="0"] a').getAttribute('href');
+    expect(href).toBe(`${outcome.rows[0]!.folder}/report.html`);
+    await page.screenshot({ path: path.join(artifacts, 'compare.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
