@@ -146,7 +146,6 @@ async function readJson(req: http.IncomingMessage, res: http.ServerResponse, lim
       size += chunk.length;
       if (size > limit) {
         req.off('data', onData);
-        req.pause();
         resolve({ chunks, size, over: true });
       } else chunks.push(chunk);
     };
@@ -180,7 +179,12 @@ async function readJson(req: http.IncomingMessage, res: http.ServerResponse, lim
 function tooLarge(req: http.IncomingMessage, res: http.ServerResponse, size: number, limit: number): void {
   res.setHeader('connection', 'close');
   send(res, 413, { error: `the body is over the ${limit / 1024 / 1024} MiB limit (${size} bytes or more; limit ${limit})` });
-  res.on('finish', () => req.destroy());
+  // Discard the rest of the body so the client gets to read the answer rather than a reset, but do not
+  // wait for it forever.
+  drain(req);
+  const timer = setTimeout(() => req.socket.destroy(), 2000);
+  timer.unref();
+  req.socket.once('close', () => clearTimeout(timer));
 }
 
 function notAllowed(req: http.IncomingMessage, res: http.ServerResponse, path: string, allowed: string): void {
