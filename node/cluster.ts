@@ -37,7 +37,7 @@ export class Cluster {
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private joinTimer: NodeJS.Timeout | undefined;
   private joinFailures = 0;
-  private ringCache: { all: Ring; routable: Ring; allKey: string; routableKey: string } | undefined;
+  private ringCache: { all: Ring; routable: Ring; allKey: string; routableKey: string; generation: number } | undefined;
   /** Who this node believes leads; set by the election loop, carried in heartbeats. */
   leader: string | null = null;
 
@@ -79,15 +79,16 @@ export class Cluster {
 
   /** Rings over every known member (strict) and over members not marked dead (sloppy), cached. */
   rings(): { all: Ring; routable: Ring } {
+    const c = this.ringCache;
+    const generation = this.membership.generation;
+    if (c && c.generation === generation) return c;
     const allIds = this.membership.ids().sort();
     const routableIds = this.membership.routableIds().sort();
     const allKey = allIds.join(',');
     const routableKey = routableIds.join(',');
-    const c = this.ringCache;
-    if (c && c.allKey === allKey && c.routableKey === routableKey) return c;
     const all = c && c.allKey === allKey ? c.all : buildRing(allIds, this.config.vnodes);
     const routable = routableKey === allKey ? all : c && c.routableKey === routableKey ? c.routable : buildRing(routableIds, this.config.vnodes);
-    this.ringCache = { all, routable, allKey, routableKey };
+    this.ringCache = { all, routable, allKey, routableKey, generation };
     return this.ringCache;
   }
 

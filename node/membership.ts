@@ -53,6 +53,8 @@ export type MembershipChange = Joined | Transition;
 export class Membership {
   private readonly table = new Map<string, Member>();
   private lastTickMs: number | undefined;
+  /** Increases whenever a member joins or changes state: lets callers cache what they derive. */
+  generation = 0;
 
   constructor(
     readonly selfId: string,
@@ -71,6 +73,7 @@ export class Membership {
   learn(id: string, addr: string, nowMs: number, via: string): Joined | undefined {
     if (this.table.has(id)) return undefined;
     this.table.set(id, { id, addr, state: 'alive', lastHeardMs: nowMs, self: false });
+    this.generation++;
     return { kind: 'joined', peer: id, addr, via };
   }
 
@@ -80,6 +83,7 @@ export class Membership {
     const m = this.table.get(id);
     if (!m) {
       this.table.set(id, { id, addr, state: 'alive', lastHeardMs: nowMs, self: false });
+      this.generation++;
       return [{ kind: 'joined', peer: id, addr, via: how }];
     }
     const silenceMs = Math.max(0, nowMs - m.lastHeardMs);
@@ -88,6 +92,7 @@ export class Membership {
     if (m.state === 'alive') return [];
     const from = m.state;
     m.state = 'alive';
+    this.generation++;
     return [{ kind: 'transition', peer: id, from, to: 'alive', reason: `${how} after ${silenceMs}ms of silence`, silenceMs }];
   }
 
@@ -124,6 +129,7 @@ export class Membership {
         silenceMs,
       });
       m.state = next;
+      this.generation++;
     }
     return stalledMs === undefined ? { changes } : { changes, stalledMs };
   }
