@@ -121,7 +121,7 @@ export function explainRegister(ctx: FailureContext<ValueKey>): string | undefin
     const v = observed(r);
     if (v === undefined) return undefined;
     const all = (writers.get(v) ?? []).filter((w) => w !== r);
-    if (v !== null && all.length === 0) return `${subject(r, v)}, but no operation ever wrote ${show(v)} to ${where}`;
+    if (v !== null && all.length === 0) return `${subject(r, v)}, but ${show(v)} was never written to ${where}`;
     // Writes of v that could take effect before r did (a call at r's return time is concurrent).
     const before = all.filter((w) => w.call <= r.return);
     if (v !== null && before.length === 0) {

@@ -1,0 +1,149 @@
+/** `godist check`, through the command's handler: files in, a summary or JSON out, exit codes. */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { checkCommand, guessFormat, type CheckArgs } from '../../harness/commands/check.js';
+import { UsageError } from '../../harness/usage-error.js';
+import { corpusDir } from '../fixtures/porcupine-corpus.js';
+import { history, read, write } from './helpers.js';
+
+let dir: string;
+let out: string;
+let savedExitCode: typeof process.exitCode;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'godist-check-'));
+  out = '';
+  savedExitCode = process.exitCode;
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    out += String(chunk);
+    return true;
+  });
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  process.exitCode = savedExitCode;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Runs the handler as yargs would, returning the exit code it set. */
+function run(args: Partial<CheckArgs> & { path: string }): number | undefined {
+  process.exitCode = undefined;
+  void checkCommand.handler({ timeLimit: 60, perKey: false, json: false, _: [], $0: 'godist', ...args } as never);
+  const code = process.exitCode;
+  process.exitCode = savedExitCode;
+  return code as number | undefined;
+}
+
+const jsonl = (ops: object[]) => ops.map((o) => JSON.stringify(o)).join('\n');
+
+describe('godist check', () => {
+  it('checks a results folder (its history.jsonl): linearizable, exit 0', () => {
+    const folder = join(dir, 'run-1');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'history.jsonl'), jsonl(history(write(0, 'k1', 1, 0, 1), read(1, 'k1', 1, 2, 3))));
+    expect(run({ path: folder })).toBe(0);
+    expect(out).toContain('history.jsonl (jsonl): 2 ops on 1 key, model register');
+    expect(out).toContain('key k1: ok (2 ops)');
+    expect(out).toMatch(/verdict: linearizable\n$/);
+  });
+
+  it('explains a history that is not linearizable, exit 1', () => {
+    const file = join(dir, 'history.jsonl');
+    writeFileSync(file, jsonl(history(write(0, 'k3', 17, 1, 2), write(1, 'k3', 18, 3, 3.9), read(2, 'k3', 17, 4.0, 4.1))));
+    expect(run({ path: file })).toBe(1);
+    expect(out).toContain('key k3: NOT LINEARIZABLE (3 ops)');
+    expect(out).toContain('read of k3 returned 17 at 4.1 s, but 17 had been overwritten by 18, acknowledged at 3.9 s, before this read began at 4 s');
+    expect(out).toContain('longest order that fits: 2 ops, leaving 18; could not come next:');
+    expect(out).toContain('op 4 (process 2): read → 17, called 4.000 s, returned 4.100 s');
+    expect(out).toMatch(/verdict: NOT linearizable\n$/);
+  });
+
+  it('prints the full result with --json', () => {
+    const file = join(dir, 'history.jsonl');
+    writeFileSync(file, jsonl(history(write(0, 'k', 1, 0, 1), read(1, 'k', 2, 2, 3))));
+    expect(run({ path: file, json: true })).toBe(1);
+    const result = JSON.parse(out);
+    expect(result).toMatchObject({ file, format: 'jsonl', valid: false, model: 'register', timeUnit: 'ns', opCount: 2 });
+    expect(result.partitions[0].failure.explanation).toBe('read of k returned 2 at 3 s, but 2 was never written to k');
+  });
+
+  it('says unknown, exit 3, when the time limit runs out', () => {
+    const path = join(corpusDir(), 'jepsen', 'etcd_002.log');
+    expect(run({ path, timeLimit: 0.001 })).toBe(3);
+    expect(out).toContain('history: unknown, undecided: the time limit ran out (raise --time-limit)');
+    expect(out).toMatch(/verdict: unknown \(the checker could not decide; this is not a pass\)\n$/);
+  });
+
+  it('reads a Jepsen etcd log with the cas-register model, guessed', () => {
+    expect(run({ path: join(corpusDir(), 'jepsen', 'etcd_002.log'), json: true })).toBe(0);
+    expect(JSON.parse(out)).toMatchObject({ format: 'jepsen-log', model: 'cas-register', timeUnit: 'line', valid: true });
+  });
+
+  it('reads a kv EDN history with the kv model, guessed from the ops, and checks every key with --per-key', () => {
+    expect(run({ path: join(corpusDir(), 'kv', 'c10-bad.txt'), perKey: true, json: true })).toBe(1);
+    const result = JSON.parse(out);
+    expect(result).toMatchObject({ format: 'edn', model: 'kv' });
+    expect(result.partitions.filter((p: { valid: unknown }) => p.valid === true).map((p: { key: string }) => p.key)).toEqual(['4', '8']);
+  });
+
+  it('stops at the first bad key by default and says the others were not checked', () => {
+    expect(run({ path: join(corpusDir(), 'kv', 'c10-bad.txt') })).toBe(1);
+    expect(out).toContain('key 1: unknown, not checked to the end (checking stops at the first key that is not linearizable; --per-key checks every key)');
+  });
+
+  it('names the file and the line of bad input', () => {
+    const file = join(dir, 'history.jsonl');
+    writeFileSync(file, `${jsonl(history(write(0, 'k', 1, 0, 1)))}\n{"index": 2, "type": "ok"`);
+    expect(() => run({ path: file })).toThrow(UsageError);
+    expect(() => run({ path: file })).toThrow(`${file}: line 3: not JSON`);
+  });
+
+  it('names the file for a history that breaks the invoke/complete rules', () => {
+    const file = join(dir, 'history.jsonl');
+    writeFileSync(file, jsonl([{ index: 0, type: 'ok', process: 0, f: 'write', key: 'k', value: 1, time: 5 }]));
+    expect(() => run({ path: file })).toThrow(`${file}: line 1: process 0 completes (ok) a write it never invoked`);
+  });
+
+  it('names the file for an op the model cannot check', () => {
+    const file = join(dir, 'history.jsonl');
+    writeFileSync(file, jsonl(history({ process: 0, f: 'cas', key: 'k', value: [1, 2], call: 0, ret: 1 })));
+    expect(() => run({ path: file, model: 'register' })).toThrow(`${file}: op 0 (process 0, cas): the register model has no cas (use --model cas-register)`);
+  });
+
+  it('refuses a path that does not exist, or a folder without a history', () => {
+    expect(() => run({ path: join(dir, 'nope') })).toThrow(/nope: no such file or folder/);
+    expect(() => run({ path: dir })).toThrow(/a folder without a history.jsonl/);
+  });
+
+  it('refuses a negative time limit', () => {
+    const file = join(dir, 'history.jsonl');
+    writeFileSync(file, '');
+    expect(() => run({ path: file, timeLimit: -1 })).toThrow(/--time-limit -1/);
+  });
+
+  it('an empty history is linearizable', () => {
+    const file = join(dir, 'history.jsonl');
+    writeFileSync(file, '');
+    expect(run({ path: file })).toBe(0);
+  });
+});
+
+describe('guessing the format', () => {
+  it.each([
+    ['h.jsonl', '', 'jsonl'],
+    ['h.edn', '', 'edn'],
+    ['h.txt', '{:process 0, :type :invoke}', 'edn'],
+    ['h.txt', '[{:process 0}]', 'edn'],
+    ['h', '\n{"index":0}', 'jsonl'],
+    ['etcd.log', 'INFO  jepsen.util - 0\t:invoke\t:read\tnil', 'jepsen-log'],
+  ])('%s starting %j is %s', (file, text, format) => {
+    expect(guessFormat(file, text)).toBe(format);
+  });
+
+  it('asks for --format when it cannot tell', () => {
+    expect(() => guessFormat('h.txt', 'hello')).toThrow(/give --format jsonl, edn or jepsen-log/);
+  });
+});
