@@ -237,9 +237,12 @@ async function main(): Promise<void> {
   };
   console.log(`ops/s ${result.opsPerSec}   p50 ${result.p50Ms} ms   p99 ${result.p99Ms} ms   max ${result.maxMs} ms`);
   console.log(`${ops} ops (${counts.put} puts, ${counts.get} gets): ${counts.ok} ok, ${counts.notFound} not found, ${counts.unavailable} unavailable (503), ${counts.otherStatus} other, ${counts.errors} errors`);
-  const stats = await Promise.all(ports.map((p) => request(p, 'GET', '/cluster/status').then((r) => (JSON.parse(r.text) as { stats?: { replicaBatches: number; replicaOps: number } }).stats)));
+  const stats = await Promise.all(ports.map((p) => request(p, 'GET', '/cluster/status').then((r) => (JSON.parse(r.text) as { stats?: { replicaBatches: number; replicaOps: number; logFsyncs?: number; logRecords?: number } }).stats)));
   const batches = stats.reduce((a, s) => a + (s?.replicaBatches ?? 0), 0);
   const carried = stats.reduce((a, s) => a + (s?.replicaOps ?? 0), 0);
+  const fsyncs = stats.reduce((a, s) => a + (s?.logFsyncs ?? 0), 0);
+  const logged = stats.reduce((a, s) => a + (s?.logRecords ?? 0), 0);
+  if (DURABLE) console.log(`durable logs: ${logged} records in ${fsyncs} fsyncs (${(logged / Math.max(1, fsyncs)).toFixed(2)} per fsync, ${Math.round(fsyncs / elapsed)} fsyncs/s over 3 nodes)`);
   console.log(`node-to-node: ${carried} replica reads/writes in ${batches} HTTP requests (${(carried / Math.max(1, batches)).toFixed(2)} per request)`);
   console.log(`CPU per op: nodes ${result.nodeCpuUsPerOp} µs, client ${result.clientCpuUsPerOp} µs; CPU busy ${result.cpuBusyPct}% of one core (this box has 2)`);
   console.log(JSON.stringify(result));

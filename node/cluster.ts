@@ -201,7 +201,7 @@ export class Cluster {
         id: m.id,
         addr: m.addr,
         state: m.state,
-        lastHeardMs: Math.max(0, nowMs - m.lastHeardMs),
+        lastHeardMs: m.self ? 0 : Math.max(0, nowMs - m.lastHeardMs),
         ...(dial && dial !== m.addr ? { dial } : {}),
       };
     });

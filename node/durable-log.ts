@@ -52,6 +52,8 @@ export interface DurableLogOptions {
   compactAfterBytes: number;
   /** Told after each compaction, for the event log. */
   onCompacted?(result: CompactionResult): void;
+  /** Told when a compaction failed (the log stays whole and keeps growing; the next one retries later). */
+  onCompactionFailed?(error: Error): void;
 }
 
 interface Pending {
@@ -176,7 +178,7 @@ export class DurableLog {
           } catch (e) {
             // The old log is still whole (the snapshot is renamed over it only once complete): go on appending.
             this.lastSnapshotBytes = this.size;
-            process.emitWarning(`compaction of ${this.file} failed: ${(e as Error).message}`);
+            this.opts.onCompactionFailed?.(e as Error);
           }
         }
       }

@@ -20,7 +20,7 @@ export class Replica {
   static async durable(
     dataDir: string,
     id: string,
-    opts: { compactAfterBytes: number; onCompacted?(r: CompactionResult): void },
+    opts: { compactAfterBytes: number; onCompacted?(r: CompactionResult): void; onCompactionFailed?(e: Error): void },
   ): Promise<{ replica: Replica; replay: ReplayResult; file: string }> {
     const store = new Store();
     const file = path.join(dataDir, `${id}.wal`);
@@ -31,8 +31,14 @@ export class Replica {
       },
       compactAfterBytes: opts.compactAfterBytes,
       ...(opts.onCompacted ? { onCompacted: opts.onCompacted } : {}),
+      ...(opts.onCompactionFailed ? { onCompactionFailed: opts.onCompactionFailed } : {}),
     });
     return { replica: new Replica(store, log), replay, file };
+  }
+
+  /** Durable log counters (fsynced batches, records, compactions), or undefined in memory. */
+  get logStats(): { batches: number; records: number; compactions: number } | undefined {
+    return this.log ? { ...this.log.stats } : undefined;
   }
 
   get durable(): boolean {

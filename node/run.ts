@@ -34,6 +34,7 @@ export async function startNode(config: NodeConfig, log: EventLog = createEventL
       const opened = await Replica.durable(config.dataDir, config.id, {
         compactAfterBytes: config.compactAfterBytes,
         onCompacted: (r) => log('log-compacted', { ...r }),
+        onCompactionFailed: (e) => log('failed', { what: 'log compaction (the log stays whole and keeps growing)', error: e.message }),
       });
       replica = opened.replica;
       const r = opened.replay;
@@ -86,7 +87,11 @@ export async function startNode(config: NodeConfig, log: EventLog = createEventL
         },
         guarantee: guaranteeOf({ ...config, durable: replica.durable }),
         keys: replica.store.size,
-        stats: { replicaBatches: batcher.stats.batches, replicaOps: batcher.stats.ops },
+        stats: {
+          replicaBatches: batcher.stats.batches,
+          replicaOps: batcher.stats.ops,
+          ...(replica.logStats ? { logFsyncs: replica.logStats.batches, logRecords: replica.logStats.records, logCompactions: replica.logStats.compactions } : {}),
+        },
       }),
       internal: {
         heartbeat: (body) => cluster.receiveHeartbeat(body, 'heartbeat'),
@@ -166,6 +171,8 @@ export async function runNode(argv: readonly string[]): Promise<void> {
     process.exitCode = 2;
     return;
   }
+  // If whoever reads our log goes away, keep serving rather than die of EPIPE.
+  process.stdout.on('error', () => {});
   let node: RunningNode;
   try {
     node = await startNode(parsed.config);
