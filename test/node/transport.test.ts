@@ -1,0 +1,102 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { PeerError, Transport } from '../../node/transport.js';
+import { Batcher, serveBatch } from '../../node/batching.js';
+
+let server: http.Server;
+let addr: string;
+let requests: { path: string; body: string }[];
+let stall = false;
+
+beforeEach(async () => {
+  requests = [];
+  stall = false;
+  server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', async () => {
+      requests.push({ path: req.url!, body });
+      if (stall) return; // never answer
+      const answer = req.url === '/internal/batch' ? await serveBatch(JSON.parse(body), { read: (b) => ({ echo: b }), write: () => { throw new Error('read-only'); } }) : { ok: true };
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  addr = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterEach(async () => {
+  server.closeAllConnections();
+  await new Promise((r) => server.close(r));
+});
+
+const make = (chaos = { enabled: false, drop: 0, delayMs: [0, 0] as const }, random?: () => number) =>
+  new Transport({ requestTimeoutMs: 200, chaos, resolve: (peer) => (peer === 'node-2' ? addr : undefined), ...(random ? { random } : {}) });
+
+describe('transport', () => {
+  it('dials a member at its resolved address and returns the JSON answer', async () => {
+    const t = make();
+    expect(await t.post({ peer: 'node-2' }, '/internal/heartbeat', { hi: 1 })).toEqual({ ok: true });
+    expect(requests).toEqual([{ path: '/internal/heartbeat', body: '{"hi":1}' }]);
+    t.close();
+  });
+
+  it('says why a request failed: unknown member, refused, timeout', async () => {
+    const t = make();
+    await expect(t.post({ peer: 'node-9' }, '/x', {})).rejects.toThrow('node-9: no known address');
+    await expect(t.post({ addr: '127.0.0.1:1' }, '/x', {})).rejects.toThrow('connection refused');
+    stall = true;
+    const e = await t.post({ peer: 'node-2' }, '/x', {}).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(PeerError);
+    expect((e as PeerError).reason).toBe('no answer within 200ms');
+    t.close();
+  });
+
+  it('chaos drop: the request is never sent and the caller sees a timeout', async () => {
+    const t = make({ enabled: true, drop: 1, delayMs: [0, 0] });
+    await expect(t.post({ peer: 'node-2' }, '/x', {}, 50)).rejects.toThrow('no answer within 50ms');
+    expect(requests).toEqual([]);
+    t.close();
+  });
+
+  it('chaos delay: requests leave after a delay in the given range', async () => {
+    const t = make({ enabled: true, drop: 0, delayMs: [40, 60] }, () => 0.5);
+    const t0 = performance.now();
+    await t.post({ peer: 'node-2' }, '/x', {});
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(45);
+    t.close();
+  });
+});
+
+describe('batching', () => {
+  it('calls made together leave as one request, and each gets its own answer', async () => {
+    const t = make();
+    const b = new Batcher(t, { timeoutMs: 200 });
+    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => b.call('node-2', 'read', { key: `k${i}` })));
+    expect(answers).toEqual(Array.from({ length: 10 }, (_, i) => ({ echo: { key: `k${i}` } })));
+    expect(requests.length).toBeLessThanOrEqual(2);
+    expect(b.stats.ops).toBe(10);
+    t.close();
+  });
+
+  it('an op the peer refuses fails alone', async () => {
+    const t = make();
+    const b = new Batcher(t, { timeoutMs: 200 });
+    const [r, w] = await Promise.allSettled([b.call('node-2', 'read', { key: 'a' }), b.call('node-2', 'write', { key: 'a' })]);
+    expect(r.status).toBe('fulfilled');
+    expect(w).toMatchObject({ status: 'rejected', reason: { reason: 'refused: read-only' } });
+    t.close();
+  });
+
+  it('every call times out on its own clock when the peer does not answer', async () => {
+    stall = true;
+    const t = make();
+    const b = new Batcher(t, { timeoutMs: 60 });
+    const t0 = performance.now();
+    const results = await Promise.allSettled(Array.from({ length: 5 }, () => b.call('node-2', 'read', { key: 'a' })));
+    expect(results.every((r) => r.status === 'rejected')).toBe(true);
+    expect(performance.now() - t0).toBeLessThan(150);
+    t.close();
+  });
+});
