@@ -261,7 +261,7 @@ function staleSection(input: ReportInput, data: ReportData): string {
     out.push(
       '<table id="stale-reads"><tr><th class="num">at</th><th>key</th><th>via</th><th>returned</th><th class="num" title="k-staleness: acknowledged writes the read missed">k behind</th><th class="num" title="t-visibility: ms from the first missed acknowledgement to the read">t ms</th><th>final</th><th>explanation</th></tr>',
     );
-    for (const [a, ai] of stale) {
+    for (const [a, ai] of stale.slice(0, ROWS_SHOWN)) {
       const d = a.details;
       out.push(
         `<tr class="clickable" data-anomaly="${ai}"><td class="num">${a.time.toFixed(3)} s</td><td><code>${esc(a.key)}</code></td><td>${esc(d['node'] ?? '')}</td><td>${esc(showValue(d['value']))}</td>` +
@@ -269,6 +269,7 @@ function staleSection(input: ReportInput, data: ReportData): string {
       );
     }
     out.push('</table>');
+    out.push(moreRows('stale-reads', stale.length));
     if (staleCheck?.truncated) out.push(`<p class="muted">${staleCheck.count} stale reads; the first ${staleCheck.anomalies.length} are listed.</p>`);
   }
 
@@ -276,10 +277,11 @@ function staleSection(input: ReportInput, data: ReportData): string {
   if (lost.length === 0) out.push(`<p>No lost writes${lostCheck ? ` (${esc(lostCheck['checked'] ?? '?')} acknowledged writes checked against the final reads)` : ''}.</p>`);
   else {
     out.push('<table id="lost-writes"><tr><th class="num">acknowledged</th><th>key</th><th>value</th><th>explanation</th></tr>');
-    for (const [a, ai] of lost) {
+    for (const [a, ai] of lost.slice(0, ROWS_SHOWN)) {
       out.push(`<tr class="clickable" data-anomaly="${ai}"><td class="num">${a.time.toFixed(3)} s</td><td><code>${esc(a.key)}</code></td><td>${esc(showValue(a.details['value']))}</td><td>${esc(a.explanation)}</td></tr>`);
     }
     out.push('</table>');
+    out.push(moreRows('lost-writes', lost.length));
   }
 
   const { kStaleness: k, tVisibility: t, predicted } = data.staleness;
@@ -303,6 +305,16 @@ function staleSection(input: ReportInput, data: ReportData): string {
   );
   out.push('</section>');
   return out.join('\n');
+}
+
+/**
+ * Tables list their first rows; the page's script adds the rest on demand from the embedded data
+ * (2,000 long rows laid out at load cost more than everything else on the page together).
+ */
+const ROWS_SHOWN = 50;
+
+function moreRows(check: string, total: number): string {
+  return total > ROWS_SHOWN ? `<button class="more-rows" data-check="${check}" data-shown="${ROWS_SHOWN}">show all ${total}</button>` : '';
 }
 
 function showValue(v: unknown): string {

@@ -29,11 +29,12 @@ export interface ReportInput {
  * run began; `s` is delta-encoded (ops are in invocation order, so deltas are small and positive).
  */
 export interface OpColumns {
-  /** History index of the invoke line (anomalies name ops by it). */
+  /** History index of the invoke line (anomalies name ops by it), delta-encoded. */
   i: number[];
-  process: number[];
   /** The worker lane the op is drawn in. */
   lane: number[];
+  /** The process is lane + g × laneModulus (a worker takes a new process after an info). */
+  g: number[];
   /** Index into `fs`. */
   f: number[];
   /** Index into `keys`. */
@@ -101,6 +102,8 @@ export interface ReportData {
   title: string;
   durationS: number;
   lanes: number;
+  /** Workers (concurrency): process = lane + g × laneModulus; 0 when lanes are processes. */
+  laneModulus: number;
   fs: string[];
   keys: string[];
   nodes: string[];
@@ -148,9 +151,10 @@ export function reportData(input: ReportInput, pairs: readonly OpPair[] = pairOp
   const keys = table();
   const nodes = table();
   const errors = table();
-  const ops: OpColumns = { i: [], process: [], lane: [], f: [], k: [], s: [], d: [], t: [], v: [], n: [], e: [], x: [] };
+  const ops: OpColumns = { i: [], lane: [], g: [], f: [], k: [], s: [], d: [], t: [], v: [], n: [], e: [], x: [] };
   const position = new Map<number, number>();
   let prevStart = 0;
+  let prevIndex = 0;
   let lanes = 0;
   let lastTime = 0;
   pairs.forEach((p, pos) => {
@@ -159,9 +163,9 @@ export function reportData(input: ReportInput, pairs: readonly OpPair[] = pairOp
     const done = p.completeIndex !== undefined ? completionTime.get(p.completeIndex) : undefined;
     const lane = concurrency ? p.process % concurrency : p.process;
     lanes = Math.max(lanes, lane + 1);
-    ops.i.push(p.index);
-    ops.process.push(p.process);
+    ops.i.push(p.index - prevIndex);
     ops.lane.push(lane);
+    ops.g.push(concurrency ? Math.floor(p.process / concurrency) : 0);
     ops.f.push(fs.of(p.f));
     ops.k.push(keys.of(p.key));
     ops.s.push(startUs - prevStart);
@@ -172,6 +176,7 @@ export function reportData(input: ReportInput, pairs: readonly OpPair[] = pairOp
     ops.e.push(errors.of(p.error));
     ops.x.push(p.final ? 1 : 0);
     prevStart = startUs;
+    prevIndex = p.index;
     lastTime = Math.max(lastTime, done ?? p.start);
   });
   for (const op of history) lastTime = Math.max(lastTime, op.time);
@@ -209,6 +214,7 @@ export function reportData(input: ReportInput, pairs: readonly OpPair[] = pairOp
     title: titleOf(run),
     durationS: lastTime / 1e9,
     lanes: Math.max(1, lanes),
+    laneModulus: concurrency ?? 0,
     fs: fs.list,
     keys: keys.list,
     nodes: nodes.list,

@@ -83,16 +83,20 @@ function lineChart(el, title, x, series, opts) {
 export const REPORT_JS = String.raw`
 (function () {
 'use strict';
+var timings = { scriptStart: performance.now() };
 var D = JSON.parse(document.getElementById('report-data').textContent);
-var O = D.ops, n = O.i.length, TYPE = ['ok', 'fail', 'info'], COLOUR = ['#2e9e44', '#d9534f', '#e8a33d'];
-var start = new Float64Array(n), end = new Float64Array(n), pos = new Map(), acc = 0, runEnd = D.durationS, maxDur = 0;
+timings.dataParsed = performance.now();
+var O = D.ops, n = O.t.length, TYPE = ['ok', 'fail', 'info'], COLOUR = ['#2e9e44', '#d9534f', '#e8a33d'];
+var start = new Float64Array(n), end = new Float64Array(n), IDX = new Float64Array(n), pos = new Map(), acc = 0, accI = 0, runEnd = D.durationS, maxDur = 0;
 for (var i = 0; i < n; i++) {
   acc += O.s[i];
+  accI += O.i[i];
+  IDX[i] = accI;
   start[i] = acc / 1e6;
   end[i] = O.d[i] < 0 ? NaN : (acc + O.d[i]) / 1e6;
   if (O.d[i] >= 0 && O.d[i] / 1e6 > maxDur) maxDur = O.d[i] / 1e6;
   if (end[i] > runEnd) runEnd = end[i];
-  pos.set(O.i[i], i);
+  pos.set(accI, i);
 }
 if (!(runEnd > 0)) runEnd = 1;
 function endOf(p) { return isNaN(end[p]) ? runEnd : end[p]; }
@@ -114,7 +118,7 @@ function describe(p) {
   var dur = isNaN(end[p]) ? 'never completed' : ((end[p] - start[p]) * 1000).toFixed(1) + ' ms';
   var node = O.n[p] >= 0 ? ' via ' + D.nodes[O.n[p]] : '';
   var err = O.e[p] >= 0 ? ' (' + D.errors[O.e[p]] + ')' : '';
-  return f + ' ' + D.keys[O.k[p]] + value + ' · ' + t + err + ' · ' + dur + ' at ' + start[p].toFixed(3) + ' s · process ' + O.process[p] + node + ((O.x[p] & 1) ? ' · final read' : '') + ' · #' + O.i[p];
+  return f + ' ' + D.keys[O.k[p]] + value + ' · ' + t + err + ' · ' + dur + ' at ' + start[p].toFixed(3) + ' s · process ' + (O.lane[p] + O.g[p] * D.laneModulus) + node + ((O.x[p] & 1) ? ' · final read' : '') + ' · #' + IDX[p];
 }
 function opLink(p) { return '<a href="#" class="op-link" data-pos="' + p + '">' + esc(describe(p)) + '</a>'; }
 
@@ -216,6 +220,7 @@ var tl = new uPlot({
 }, [[0, runEnd], [null, null]], tlEl);
 tl.__sync = true;
 charts.push(tl);
+timings.timeline = performance.now();
 window.addEventListener('mousemove', function (e) {
   if (!pan) return;
   var dt = (e.clientX - pan.x) / tl.bbox.width * devicePixelRatio * (pan.max - pan.min);
@@ -258,7 +263,7 @@ document.getElementById('tl-right').onclick = function () { panBy(0.25); };
 document.getElementById('tl-reset').onclick = resetZoom;
 
 function traceText(p) {
-  var tr = D.traces[O.i[p]];
+  var tr = D.traces[IDX[p]];
   if (!tr) return '';
   var parts = [];
   if (tr.coordinator) parts.push('coordinator ' + tr.coordinator);
@@ -305,6 +310,25 @@ function selectAnomaly(ai) {
   select(p, ai, true);
   document.getElementById('timeline').scrollIntoView({ block: 'start' });
 }
+function showNothing(v) { return v === null || v === undefined ? 'nothing' : typeof v === 'string' ? v : JSON.stringify(v); }
+function anomalyRow(a, ai) {
+  var d = a.details, cells;
+  if (a.check === 'stale-reads') {
+    cells = ['<td class="num">' + a.time.toFixed(3) + ' s</td>', '<td><code>' + esc(a.key) + '</code></td>', '<td>' + esc(d.node || '') + '</td>', '<td>' + esc(showNothing(d.value)) + '</td>',
+      '<td class="num">' + esc(d.versionsBehind == null ? '' : d.versionsBehind) + '</td>', '<td class="num">' + esc(d.msSinceAck == null ? '' : d.msSinceAck) + '</td>', '<td>' + (d.final === true ? 'yes' : '') + '</td>', '<td>' + esc(a.explanation) + '</td>'];
+  } else {
+    cells = ['<td class="num">' + a.time.toFixed(3) + ' s</td>', '<td><code>' + esc(a.key) + '</code></td>', '<td>' + esc(showNothing(d.value)) + '</td>', '<td>' + esc(a.explanation) + '</td>'];
+  }
+  return '<tr class="clickable" data-anomaly="' + ai + '">' + cells.join('') + '</tr>';
+}
+document.querySelectorAll('button.more-rows').forEach(function (b) {
+  b.addEventListener('click', function () {
+    var check = b.getAttribute('data-check'), shown = Number(b.getAttribute('data-shown')), seen = 0, html = [];
+    D.anomalies.forEach(function (a, ai) { if (a.check === check && seen++ >= shown) html.push(anomalyRow(a, ai)); });
+    document.getElementById(check).insertAdjacentHTML('beforeend', html.join(''));
+    b.remove();
+  });
+});
 document.addEventListener('click', function (e) {
   var t = e.target.closest ? e.target.closest('[data-anomaly],[data-pos],[data-index]') : null;
   if (!t) return;
@@ -352,6 +376,7 @@ lineChart(document.getElementById('perf-availability'), 'Availability (share of 
   return { label: f, colour: AV[f] || '#6b7280', data: P.availability[f], width: f === 'all' ? 2 : 1.2 };
 }), { y: { range: [0, 1.02] }, hooks: hooks });
 
+timings.plots = performance.now();
 // ---------- staleness ----------
 var TV = D.staleness.tVisibility.buckets, tvEl = document.getElementById('t-visibility');
 if (tvEl && TV.length > 0) {
@@ -360,7 +385,9 @@ if (tvEl && TV.length > 0) {
   ], { sync: false, y: { range: [0, 1.02] }, xLabel: 't (ms)', xFmt: function (i) { var b = TV[i]; return b ? b.fromMs + '–' + b.toMs : ''; } });
 }
 
+timings.done = performance.now();
 window.godistReport = {
+  timings: timings,
   charts: charts,
   timeline: tl,
   select: function (index) { var p = pos.get(index); if (p !== undefined) select(p, -1, true); },

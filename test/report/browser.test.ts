@@ -10,6 +10,15 @@ import type { RunResults } from '../../harness/run-checks.js';
 import { DEFAULT_SETTINGS, type RunSettings } from '../../harness/settings.js';
 import { launchChromium, type Browser } from './chromium.js';
 
+// Functions passed to page.evaluate run in the page; the project's TypeScript has no DOM library,
+// so the few browser globals they use are declared here, loosely.
+/* eslint-disable @typescript-eslint/no-explicit-any */
+declare const document: any;
+declare const window: any;
+declare const requestAnimationFrame: (callback: () => void) => number;
+type HTMLCanvasElement = any;
+type HTMLElement = any;
+
 /**
  * The pages as a person sees them: a real (short) comparison of two settings on a 3-node cluster
  * under partitions, then report.html and compare.html opened from disk in Debian's Chromium.

@@ -32,9 +32,9 @@ function syntheticRun() {
   return { run, history, results };
 }
 
-function decode(data: ReportData): number[] {
+function undelta(xs: number[]): number[] {
   let acc = 0;
-  return data.ops.s.map((d) => (acc += d));
+  return xs.map((d) => (acc += d));
 }
 
 const dirs: string[] = [];
@@ -51,14 +51,15 @@ describe('report data', () => {
   it('embeds ops as columns: delta-encoded µs starts, durations, outcomes, and marks the anomalous ops', () => {
     const input = syntheticRun();
     const data = reportData(input);
-    expect(decode(data)).toEqual([0, 20_000, 40_000, 50_000, 60_000, 600_000]);
+    expect(undelta(data.ops.s)).toEqual([0, 20_000, 40_000, 50_000, 60_000, 600_000]);
+    expect(undelta(data.ops.i)).toEqual(pairOps(input.history).map((p) => p.index));
     expect(data.ops.d).toEqual([10_000, 10_000, 5_000, 350_000, 10_000, 10_000]);
     expect(data.ops.t).toEqual([0, 0, 0, 1, 0, 0]);
     expect(data.ops.lane).toEqual([0, 1, 2, 0, 1, 2]);
     expect(data.ops.x[5]! & 1).toBe(1); // final read
     const stale = data.anomalies.find((a) => a.type === 'stale-read')!;
     expect(stale.explanation).toMatch(/k1/);
-    const staleOp = data.ops.i.indexOf(stale.index);
+    const staleOp = undelta(data.ops.i).indexOf(stale.index);
     expect(data.ops.x[staleOp]! & 2).toBe(2);
     expect(data.faults).toEqual([{ kind: 'partition', start: 0.035, end: 0.5, description: 'isolate node-3', nodes: ['node-3'] }]);
     expect(data.staleness.predicted![0]).toBeCloseTo(1 / 3);
@@ -73,7 +74,7 @@ describe('report.html', () => {
     expect(html).not.toMatch(/(src|href)="https?:/i);
     expect(html).toContain('uPlot');
     const json = /<script type="application\/json" id="report-data">(.*?)<\/script>/s.exec(html)![1]!;
-    expect(JSON.parse(json).ops.i).toHaveLength(6);
+    expect(JSON.parse(json).ops.t).toHaveLength(6);
   });
 
   it('shows the verdicts, the reproduce command, each anomaly with its explanation, and the failing key drawn', () => {
