@@ -59,7 +59,7 @@ export function checkOperations(input: readonly Operation[], options: CheckOptio
   for (const op of input) {
     const why = model.reject?.(op);
     if (why) throw new UsageError(`op ${op.id} (process ${op.process}, ${op.f}): ${why}`);
-    if (op.return === Infinity && model.readOnly(op)) continue; // an unknown read constrains nothing
+    if (op.return === Infinity && model.readOnly?.(op)) continue; // an unknown read constrains nothing
     ops.push(op);
   }
 
@@ -68,7 +68,7 @@ export function checkOperations(input: readonly Operation[], options: CheckOptio
     (p) =>
       new LinearizationSearch(
         model,
-        p.ops.map((op) => model.prepare(op)),
+        p.ops.map(prepareWith(model)),
         p.ops.map((op) => op.call),
         p.ops.map((op) => op.return),
         { maxCacheEntries },
@@ -134,6 +134,10 @@ export function checkOperations(input: readonly Operation[], options: CheckOptio
       : 'unknown';
   return { valid, model: model.name, opCount: ops.length, timeUnit, partitions, elapsedMs: now() - started };
 }
+
+const prepareWith = (model: Model) => (op: Operation) => (model.prepare ? model.prepare(op) : op);
+
+const describeState = (model: Model, state: unknown) => (model.describeState ? model.describeState(state) : formatValue(state));
 
 function resolveModel(m: Model | ModelName | undefined): Model {
   if (m === undefined) return models.register;
@@ -220,7 +224,7 @@ function explainFailure(
   let state: unknown = model.init();
   for (const i of order) {
     taken[i] = 1;
-    const after = model.step(state, model.prepare(ops[i]!));
+    const after = model.step(state, prepareWith(model)(ops[i]!));
     if (after === undefined) throw new Error('checker: the longest order found does not replay (a model step is not pure?)');
     state = after;
   }
@@ -239,7 +243,7 @@ function explainFailure(
   return {
     explanation,
     longest: longest.map((op) => op.id),
-    stateAfter: model.describeState(state),
+    stateAfter: describeState(model, state),
     couldNotPlace: couldNotPlace.map((op) => summarize(model, op)),
   };
 }
@@ -255,7 +259,7 @@ export function generalExplanation(model: Model, ctx: FailureContext): string {
   const more = ctx.couldNotPlace.length > 3 ? `, and ${ctx.couldNotPlace.length - 3} more` : '';
   return (
     `no order of the ${ctx.ops.length} operations on ${where} fits both real time and the ${model.name} model: ` +
-    `the longest that does places ${ctx.longest.length} of them, leaving the state ${model.describeState(ctx.stateAfter)}, ` +
+    `the longest that does places ${ctx.longest.length} of them, leaving the state ${describeState(model, ctx.stateAfter)}, ` +
     `and no operation that could come next fits there: ${shown.join('; ')}${more}`
   );
 }

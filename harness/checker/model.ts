@@ -5,6 +5,7 @@
 import type { Operation } from './operation.js';
 
 export interface Model<State = any, Prepared = any> {
+  // Required: name, init, step, describe. The rest has defaults (see check.ts).
   /** The name `--model` takes and results carry. */
   name: string;
   /**
@@ -14,13 +15,16 @@ export interface Model<State = any, Prepared = any> {
   reject?(op: Operation): string | undefined;
   /**
    * Ops that change nothing (reads). When their outcome is unknown they constrain nothing and are
-   * left out before the search.
+   * left out before the search. None when absent.
    */
-  readOnly(op: Operation): boolean;
+  readOnly?(op: Operation): boolean;
   /** Independent parts of the history (e.g. the key): each is checked on its own. */
   partition?(op: Operation): string;
-  /** Turns an op into the form `step` takes, once per op, so the search's inner loop stays cheap. */
-  prepare(op: Operation): Prepared;
+  /**
+   * Turns an op into the form `step` takes, once per op, so the search's inner loop stays cheap.
+   * When absent, `step` gets the Operation itself.
+   */
+  prepare?(op: Operation): Prepared;
   init(): State;
   /** The state after `op`, or undefined when `op` cannot happen in `state`. Must not mutate `state`. */
   step(state: State, op: Prepared): State | undefined;
@@ -30,7 +34,8 @@ export interface Model<State = any, Prepared = any> {
   hash?(state: State): number;
   /** One op in a few words, for explanations and reports, e.g. `read → 17`, `cas 1→4`. */
   describe(op: Operation): string;
-  describeState(state: State): string;
+  /** A state in a few words; JSON when absent. */
+  describeState?(state: State): string;
   /**
    * One plain sentence on why a part of the history is not linearizable, when the model knows a
    * sharper reason than the search's frontier (e.g. "read of k3 returned 17, but 17 had been

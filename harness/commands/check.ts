@@ -125,43 +125,47 @@ export function guessModel(ops: readonly Operation[]): ModelName {
   return 'register';
 }
 
-/** The human summary: the verdict, then a line per key worth reading. */
+/** The human summary: a line per key worth reading (every key when there are few), then the verdict. */
 export function formatCheckSummary(file: string, format: HistoryFormat, result: CheckResult): string {
   const out: string[] = [];
   const parts = result.partitions;
   const keyed = parts.length > 0 && parts[0]!.key !== null && !(parts.length === 1 && parts[0]!.key === '');
+  const took = result.elapsedMs < 1000 ? `${Math.round(result.elapsedMs)} ms` : `${(result.elapsedMs / 1000).toFixed(2)} s`;
   out.push(
-    `${file} (${format}): ${result.opCount} ops${keyed ? ` on ${parts.length} key${parts.length === 1 ? '' : 's'}` : ''}, model ${result.model}, checked in ${(result.elapsedMs / 1000).toFixed(2)} s`,
+    `${file} (${format}): ${result.opCount} ops${keyed ? ` on ${parts.length} key${parts.length === 1 ? '' : 's'}` : ''}, model ${result.model}, checked in ${took}`,
   );
   const label = (key: string | null) => (keyed ? `key ${key}` : 'history');
-  const showAll = parts.length <= 20;
-  let hiddenOk = 0;
+  const t = (v: number | null) => (v === null ? 'never' : result.timeUnit === 'line' ? `line ${v}` : `${(v / 1e9).toFixed(3)} s`);
+  const few = parts.length <= 20;
+  const okKeys: string[] = [];
+  const unchecked: string[] = [];
   for (const p of parts) {
     if (p.valid === true) {
-      if (showAll) out.push(`  ${label(p.key)}: ok (${p.opCount} ops)`);
-      else hiddenOk++;
+      if (few) out.push(`  ${label(p.key)}: ok (${p.opCount} ops)`);
+      else okKeys.push(String(p.key));
     } else if (p.valid === false) {
       const f = p.failure!;
       out.push(`  ${label(p.key)}: NOT LINEARIZABLE (${p.opCount} ops)`);
       out.push(`    ${f.explanation}`);
       out.push(`    longest order that fits: ${f.longest.length} ops, leaving ${f.stateAfter}; could not come next:`);
-      const t = (v: number | null) => (v === null ? 'never' : result.timeUnit === 'line' ? `line ${v}` : `${(v / 1e9).toFixed(3)} s`);
       for (const op of f.couldNotPlace.slice(0, 5)) {
         out.push(`      op ${op.id} (process ${op.process}): ${op.description}, called ${t(op.call)}, returned ${t(op.return)}`);
       }
       if (f.couldNotPlace.length > 5) out.push(`      … and ${f.couldNotPlace.length - 5} more (--json lists them all)`);
+    } else if (p.unknownReason === 'not-checked') {
+      unchecked.push(String(p.key));
     } else {
-      const why =
-        p.unknownReason === 'not-checked'
-          ? 'not checked to the end (checking stops at the first key that is not linearizable; --per-key checks every key)'
-          : p.unknownReason === 'memory-limit'
-            ? 'undecided: the search outgrew its memory bound'
-            : 'undecided: the time limit ran out (raise --time-limit)';
-      if (showAll || p.unknownReason !== 'not-checked') out.push(`  ${label(p.key)}: unknown, ${why} (${p.opCount} ops)`);
-      else hiddenOk++;
+      const why = p.unknownReason === 'memory-limit' ? 'the search outgrew its memory bound' : 'the time limit ran out (raise --time-limit)';
+      out.push(`  ${label(p.key)}: unknown, undecided: ${why} (${p.opCount} ops)`);
     }
   }
-  if (hiddenOk > 0) out.push(`  … and ${hiddenOk} more key${hiddenOk === 1 ? '' : 's'} ok or not checked (--json lists every key)`);
+  const list = (keys: string[]) => (keys.length <= 12 ? keys.join(', ') : `${keys.slice(0, 12).join(', ')}, …`);
+  if (okKeys.length > 0) out.push(`  ${okKeys.length} key${okKeys.length === 1 ? '' : 's'} ok: ${list(okKeys)}`);
+  if (unchecked.length > 0) {
+    out.push(
+      `  ${unchecked.length} key${unchecked.length === 1 ? '' : 's'} not checked to the end (${list(unchecked)}): checking stops at the first key that is not linearizable; --per-key checks every key`,
+    );
+  }
   const verdict = result.valid === true ? 'linearizable' : result.valid === false ? 'NOT linearizable' : 'unknown (the checker could not decide; this is not a pass)';
   out.push(`verdict: ${verdict}`);
   return `${out.join('\n')}\n`;

@@ -1,6 +1,6 @@
 /** Hand-made histories with known verdicts: the corners of Jepsen's semantics and of the search. */
 import { describe, expect, it } from 'vitest';
-import { check, checkOperations, toOperations, type Operation } from '../../harness/checker/index.js';
+import { check, checkOperations, toOperations, type Model, type Operation } from '../../harness/checker/index.js';
 import type { HistoryOp } from '../../harness/history/op.js';
 import { UsageError } from '../../harness/usage-error.js';
 import { cas, history, read, write } from './helpers.js';
@@ -205,5 +205,28 @@ describe('joining invocations and completions', () => {
       [0, 1e9],
       [1, Infinity],
     ]);
+  });
+});
+
+describe('a model of your own', () => {
+  // A counter: `add` n, `read` returns the total. Four fields, and nothing in the search changes.
+  const counter: Model<number, Operation> = {
+    name: 'counter',
+    init: () => 0,
+    step: (total, op) => (op.f === 'add' ? total + (op.value as number) : op.output === total ? total : undefined),
+    describe: (op) => (op.f === 'add' ? `add ${op.value}` : `read → ${op.output}`),
+    readOnly: (op) => op.f === 'read',
+  };
+  const op = (id: number, f: string, value: unknown, output: unknown, call: number, ret: number): Operation => ({ id, process: id, f, value, output, call, return: ret });
+
+  it('is checked by the same search', () => {
+    const concurrentAdds = [op(0, 'add', 1, undefined, 0, 10), op(1, 'add', 2, undefined, 0, 10)];
+    expect(checkOperations([...concurrentAdds, op(2, 'read', null, 1, 5, 6)], { model: counter }).valid).toBe(true);
+    const r = checkOperations([...concurrentAdds, op(2, 'read', null, 3, 11, 12), op(3, 'read', null, 1, 13, 14)], { model: counter });
+    expect(r.valid).toBe(false);
+    expect(r.model).toBe('counter');
+    expect(r.partitions[0]!.key).toBeNull();
+    expect(r.partitions[0]!.failure!.explanation).toMatch(/^no order of the 4 operations on the history fits both real time and the counter model/);
+    expect(r.partitions[0]!.failure!.stateAfter).toBe('3');
   });
 });

@@ -48,7 +48,7 @@ describe('the Porcupine corpus', () => {
           const ops = new Map(f.history.ops.map((op) => [op.id, op]));
           let state: unknown = model.init();
           for (const id of p.failure!.longest) {
-            state = model.step(state as never, model.prepare(ops.get(id)!) as never);
+            state = model.step(state as never, model.prepare!(ops.get(id)!) as never);
             expect(state).not.toBeUndefined();
           }
         }
