@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PeerError, Transport } from '../../node/transport.js';
+import { PeerError, Transport, type ChaosSettings } from '../../node/transport.js';
 import { Batcher, serveBatch } from '../../node/batching.js';
 
 let server: http.Server;
@@ -31,7 +31,7 @@ afterEach(async () => {
   await new Promise((r) => server.close(r));
 });
 
-const make = (chaos = { enabled: false, drop: 0, delayMs: [0, 0] as const }, random?: () => number) =>
+const make = (chaos: ChaosSettings = { enabled: false, drop: 0, delayMs: [0, 0] }, random?: () => number) =>
   new Transport({ requestTimeoutMs: 200, chaos, resolve: (peer) => (peer === 'node-2' ? addr : undefined), ...(random ? { random } : {}) });
 
 describe('transport', () => {
