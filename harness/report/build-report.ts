@@ -107,7 +107,9 @@ function checkVerdict(c: CheckResult): string {
 function summarySection(input: ReportInput): string {
   const { run, results } = input;
   const s = fullSettings(run, results);
-  const command = run.command ?? (s ? reproduceCommand(s) : null);
+  const given = run.settings ?? results?.settings ?? {};
+  const complete = Object.keys(DEFAULT_SETTINGS).every((k) => k in given);
+  const command = run.command ?? (s && complete ? reproduceCommand(s) : null);
   const out: string[] = ['<section id="summary"><h2>Summary</h2>'];
   if (command) out.push(`<h3>Reproduce</h3><pre id="reproduce">${esc(command)}</pre>`);
   if (results) {
@@ -291,7 +293,7 @@ function staleSection(input: ReportInput, data: ReportData): string {
       `PBS predicts 1 − (C(N−W, R) / C(N, R))^k for a strict quorum whose writes reach exactly W replicas; GoDist sends every write to all N replicas and repairs on read, so it usually does better, and sloppy quorums or faults can make it worse.</p>`,
   );
   out.push('<table id="k-staleness"><tr><th>k</th>' + k.share.map((_, i) => `<th class="num">${i + 1}</th>`).join('') + '</tr>');
-  out.push('<tr><td>measured</td>' + k.share.map((x) => `<td class="num">${pct(x)}</td>`).join('') + '</tr>');
+  out.push('<tr><td>measured</td>' + k.share.map((x) => `<td class="num">${k.reads > 0 ? pct(x) : '–'}</td>`).join('') + '</tr>');
   if (predicted) out.push('<tr><td>PBS prediction</td>' + predicted.map((x) => `<td class="num">${pct(x)}</td>`).join('') + '</tr>');
   out.push('</table>');
   out.push(

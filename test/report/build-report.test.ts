@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { rebuildReports } from '../../harness/commands/report.js';
 import { pairOps } from '../../harness/history/pairs.js';
 import { buildReport, writeReport } from '../../harness/report/build-report.js';
 import { applySetting, compareExitCode, compareRow, departure, formatCompareTable, parseSettingsList, buildCompare } from '../../harness/report/compare-page.js';
@@ -98,6 +99,16 @@ describe('report.html', () => {
     expect(html).not.toContain('<script>alert(1)');
   });
 
+  it('lists the first 50 rows of a long anomaly table and offers the rest', () => {
+    const input = syntheticRun();
+    const stale = input.results.checks['stale-reads']!;
+    stale.anomalies = Array.from({ length: 60 }, () => stale.anomalies[0]!);
+    stale.count = 60;
+    const html = buildReport(input);
+    expect(html.match(/<tr class="clickable" data-anomaly="\d+"><td class="num">[^<]*<\/td><td><code>k1<\/code><\/td><td>node-3/g)).toHaveLength(50);
+    expect(html).toContain('show all 60');
+  });
+
   it('builds without results.json (a crashed run) and says so', () => {
     const { run, history } = syntheticRun();
     const html = buildReport({ run, history, results: null });
@@ -113,6 +124,22 @@ describe('report.html', () => {
     const file = writeReport(dir);
     expect(readFileSync(file, 'utf8')).toContain('<!doctype html>');
     expect(() => writeReport(tempDir())).toThrow(UsageError);
+  });
+});
+
+describe('godist report PATH', () => {
+  it('rebuilds a run folder\'s report, a results folder\'s index, and refuses a path that does not exist', () => {
+    const root = tempDir();
+    const dir = path.join(root, 'run-1');
+    mkdirSync(dir);
+    const { run, history, results } = syntheticRun();
+    writeFileSync(path.join(dir, 'run.json'), JSON.stringify(run));
+    writeFileSync(path.join(dir, 'history.jsonl'), history.map((o) => JSON.stringify(o)).join('\n') + '\n');
+    writeFileSync(path.join(dir, 'results.json'), JSON.stringify(results));
+    expect(rebuildReports(dir)).toEqual([path.join(dir, 'report.html')]);
+    expect(rebuildReports(root)).toEqual([path.join(root, 'index.html')]);
+    expect(readFileSync(path.join(root, 'index.html'), 'utf8')).toContain('href="run-1/report.html"');
+    expect(() => rebuildReports(path.join(root, 'nope'))).toThrow(UsageError);
   });
 });
 
