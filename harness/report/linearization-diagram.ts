@@ -48,29 +48,35 @@ export function linearizationDiagram(failure: FailedKey, pairs: readonly OpPair[
   const processes = [...new Set(shown.map((p) => p.process))].sort((a, b) => a - b);
   const row = new Map(processes.map((p, i) => [p, i]));
   const height = TOP + processes.length * ROW + 30;
-  const x = (ns: number) => LEFT + ((Math.min(Math.max(ns, from), to) - from) / (to - from)) * (WIDTH - LEFT - RIGHT);
+  // As Porcupine does, x follows the order of invocations and completions rather than raw time:
+  // ops of a millisecond a hundred milliseconds apart stay readable. Each event gets one step.
+  const events = [...new Set(shown.flatMap((p) => (Number.isFinite(p.end) ? [p.start, p.end] : [p.start])))].sort((a, b) => a - b);
+  const rank = new Map(events.map((t, i) => [t, i]));
+  const step = Math.max(26, (WIDTH - LEFT - RIGHT) / (events.length + 1));
+  const width = Math.max(WIDTH, LEFT + RIGHT + step * (events.length + 1));
+  const x = (ns: number) => LEFT + step * (Number.isFinite(ns) ? rank.get(ns)! + 0.5 : events.length + 0.5);
 
   const parts: string[] = [];
-  parts.push(`<svg class="linearization" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${height}" width="${WIDTH}" height="${height}" role="img" aria-label="linearization of ${esc(failure.key)}">`);
+  parts.push(`<svg class="linearization" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="linearization of ${esc(failure.key)}">`);
   parts.push(`<style>.lz text{font:11px ui-monospace,monospace}.lz .bar{cursor:pointer}.lz .lab{pointer-events:none}</style><g class="lz">`);
   for (const proc of processes) {
     const y = TOP + row.get(proc)! * ROW;
     parts.push(`<text x="6" y="${y + 17}" fill="#374151">process ${proc}</text>`);
-    parts.push(`<line x1="${LEFT}" x2="${WIDTH - RIGHT}" y1="${y + ROW / 2}" y2="${y + ROW / 2}" stroke="#f0f0f0"/>`);
+    parts.push(`<line x1="${LEFT}" x2="${width - RIGHT}" y1="${y + ROW / 2}" y2="${y + ROW / 2}" stroke="#f0f0f0"/>`);
   }
-  // Time axis: a handful of ticks, in seconds since the run began.
+  // The axis names the time of a few events, in seconds since the run began.
   const axisY = TOP + processes.length * ROW + 6;
-  for (let i = 0; i <= 5; i++) {
-    const t = from + ((to - from) * i) / 5;
-    const tx = x(t);
+  const every = Math.max(1, Math.ceil(events.length / 8));
+  for (let i = 0; i < events.length; i += every) {
+    const tx = x(events[i]!);
     parts.push(`<line x1="${tx}" x2="${tx}" y1="${TOP - 4}" y2="${axisY}" stroke="#eee"/>`);
-    parts.push(`<text x="${tx}" y="${axisY + 14}" text-anchor="middle" fill="#6b7280">${(t / 1e9).toFixed(4)} s</text>`);
+    parts.push(`<text x="${tx}" y="${axisY + 14}" text-anchor="middle" fill="#6b7280">${(events[i]! / 1e9).toFixed(4)} s</text>`);
   }
   for (const p of shown) {
     const y = TOP + row.get(p.process)! * ROW + 4;
     const x0 = x(p.start);
     const open = !Number.isFinite(p.end);
-    const x1 = Math.max(x0 + 3, x(open ? to : p.end));
+    const x1 = Math.max(x0 + 3, x(p.end));
     const placed = order.get(p.index);
     const notPlaced = failure.couldNotPlace.includes(p.index);
     const fill = notPlaced ? '#fde2e1' : placed !== undefined ? '#dcfce7' : '#f3f4f6';
@@ -92,8 +98,8 @@ export function linearizationDiagram(failure: FailedKey, pairs: readonly OpPair[
   const caption =
     `Green bars are numbered in the order of the longest partial linearization the checker found ` +
     `(${failure.longest.length} op${failure.longest.length === 1 ? '' : 's'}${hidden > 0 ? `; the last ${tail.length} are drawn` : ''}); ` +
-    `red ✕: could not be placed after it${failure.stateAfter !== undefined ? ` (the register then held ${esc(show(failure.stateAfter))})` : ''}; grey: other ops of ${esc(failure.key)} in the window. Click a bar to find it in the timeline.`;
-  return `<div class="lz-wrap">${parts.join('')}<p class="help">${caption}</p></div>`;
+    `red ✕: could not be placed after it; x follows the order of invocations and completions, not their spacing${failure.stateAfter !== undefined ? ` (the register then held ${esc(show(failure.stateAfter))})` : ''}; grey: other ops of ${esc(failure.key)} in the window. Click a bar to find it in the timeline.`;
+  return `<div class="lz-wrap" style="overflow-x:auto">${parts.join('')}</div><p class="help">${caption}</p>`;
 }
 
 export function show(v: unknown): string {
