@@ -2,7 +2,9 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { checkCommand } from './commands/check.js';
+import { compareCommand } from './commands/compare.js';
 import { nodeCommand } from './commands/node.js';
+import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { UsageError } from './usage-error.js';
 
@@ -21,6 +23,8 @@ try {
     .command(nodeCommand)
     .command(runCommand)
     .command(checkCommand)
+    .command(compareCommand)
+    .command(reportCommand)
     .demandCommand(1, 'name a command: node, run, check, compare, regress or report')
     .strict()
     .parserConfiguration({ 'short-option-groups': false })

@@ -1,4 +1,4 @@
-import { openSync, closeSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { killProcessGroup, trackProcessGroup, untrackProcessGroup } from './cleanup.js';
@@ -70,11 +70,10 @@ export function createCluster(o: ClusterOptions): Cluster {
   async function start(id: string): Promise<void> {
     if (running.has(id)) throw new Error(`${id} is already running`);
     const { file, args } = o.sut.nodeCommand(launchOf(id), o.settings);
-    const log = openSync(path.join(o.logDir, `${id}.log`), 'a');
+    const log = { file: path.join(o.logDir, `${id}.log`), append: true };
     // detached: the node leads its own process group, so Ctrl-C reaches only the harness, which
     // then ends every node itself (paused ones included).
-    const child = execa(file, args, { detached: true, cleanup: false, reject: false, stdio: ['ignore', log, log] });
-    closeSync(log);
+    const child = execa(file, args, { detached: true, cleanup: false, reject: false, stdin: 'ignore', stdout: log, stderr: log });
     const pid = child.pid;
     if (pid === undefined) throw new Error(`could not start ${id}: ${file} ${args.join(' ')}`);
     trackProcessGroup(pid);

@@ -41,7 +41,8 @@ export function explainLostWrite(ctx: ExplainContext, lost: LostWrite): string {
 function cause(ctx: ExplainContext, key: string, w: OpPair, r: OpPair): string {
   const { N, R, W } = ctx.settings;
   const ackers = ackersOf(w);
-  const answered = r.trace?.replicas ?? [];
+  // Replicas that failed or had not answered when the coordinator replied did not shape the read.
+  const answered = (r.trace?.replicas ?? []).filter((a) => a.ok !== false);
   const wVersion = w.trace?.version ?? null;
 
   const restarted = ackers.filter((node) => killedBetween(ctx.faults, node, w.end, r.start));

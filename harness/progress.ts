@@ -25,7 +25,7 @@ export function showProgress(stream: NodeJS.WriteStream, snapshot: () => Progres
   const timer = setInterval(
     () => {
       const line = formatProgress(snapshot());
-      stream.write(tty ? `\r\x1b[2K${line.slice(0, (stream.columns ?? 120) - 1)}` : `${line}\n`);
+      stream.write(tty ? `\r\x1b[2K${line.slice(0, (stream.columns || 120) - 1)}` : `${line}\n`);
     },
     tty ? 250 : 5000,
   );

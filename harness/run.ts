@@ -10,6 +10,8 @@ import { startProxies } from './proxy/mesh.js';
 import { createRandom } from './random.js';
 import { createRunFolder, pointLatestAt, toolVersion, writeJson } from './results-folder.js';
 import { runChecks, type RunResults } from './run-checks.js';
+import { writeReport } from './report/build-report.js';
+import { writeIndex } from './report/index-page.js';
 import { finalReads, runWorkload, type Tally } from './runner.js';
 import { settingsLabel, type RunSettings } from './settings.js';
 import { godist } from './sut/godist.js';
@@ -135,7 +137,9 @@ export async function runTest(settings: RunSettings, options: RunOptions): Promi
   phase = 'checking';
   const results = runChecks(history.ops, settings);
   writeJson(path.join(dir, 'results.json'), results);
+  writeReport(dir);
   pointLatestAt(options.resultsRoot, dir);
+  writeIndex(options.resultsRoot);
   return { dir, results };
 }
 
