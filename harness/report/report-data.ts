@@ -265,7 +265,7 @@ export function bucketWidth(durationS: number, target = 150): number {
 function perfSeries(pairs: readonly OpPair[], completionTime: Map<number, number>, lastTime: number): PerfSeries {
   const main = pairs.filter((p) => !p.final);
   const end = main.reduce((m, p) => Math.max(m, p.completeIndex !== undefined ? (completionTime.get(p.completeIndex) ?? p.start) : p.start), 0) / 1e9;
-  const durationS = Math.max(end, lastTime > 0 && main.length === 0 ? lastTime / 1e9 : end, 0.001);
+  const durationS = Math.max(main.length > 0 ? end : lastTime / 1e9, 0.001);
   const bucketS = bucketWidth(durationS);
   const n = Math.max(1, Math.ceil(durationS / bucketS));
   const at = (ns: number) => Math.min(n - 1, Math.max(0, Math.floor(ns / 1e9 / bucketS)));
