@@ -143,7 +143,9 @@ export class DurableLog {
     if (this.closed) return Promise.reject(new Error('durable log is closed'));
     return new Promise<void>((resolve, reject) => {
       this.pending.push({ line: encodeRecord(record), record, resolve, reject });
-      if (!this.flushing) this.flushing = this.flushLoop();
+      // Start flushing at the end of this turn of the event loop, so that writes arriving together
+      // (a batch from a coordinator, several client requests read at once) share the first fsync too.
+      if (!this.flushing) this.flushing = new Promise<void>((r) => setImmediate(r)).then(() => this.flushLoop());
     });
   }
 
