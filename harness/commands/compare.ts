@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
-import { readHistoryFile, writeReport } from '../report/build-report.js';
+import { readHistoryFile } from '../report/build-report.js';
 import { applySetting, buildCompare, compareExitCode, compareRow, formatCompareTable, parseSettingsList, SETTINGS_SYNTAX, type CompareInput, type CompareRow } from '../report/compare-page.js';
 import { writeIndex } from '../report/index-page.js';
 import { defaultResultsRoot, toolVersion, writeJson } from '../results-folder.js';
@@ -65,7 +65,7 @@ export async function runCompare(base: RunSettings, settingsText: string, option
       command: reproduceCommand(settings),
       label: `${i + 1}-${settings.workload}`,
     });
-    writeReport(runDir);
+    // runTest wrote the run's report.html and results.json; the row reads the history back.
     input.rows.push(
       compareRow({
         text,
