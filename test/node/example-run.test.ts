@@ -144,4 +144,24 @@ describe("the seed's example run", () => {
     await waitFor(async () => (await Promise.all(ports.map(status))).every((s) => s.leader === 'node-3' && s.members.every((m) => m.state === 'alive')), 8000, 'everyone to follow node-3 again');
     expect(nodes[0]!.eventsOf('alive').some((e) => e.peer === 'node-3' && e.from === 'dead')).toBe(true);
   });
+
+  it('with --chaos (20% of node-to-node requests dropped, 1-20 ms delays) every answer is still a JSON 200, 404 or 503 with a trace', async () => {
+    const { nodes, ports } = await seedCluster(['--chaos-drop', '0.2', '--chaos-delay-ms', '1-20']);
+    expect((await status(ports[0]!)).config).toMatchObject({ chaos: true });
+    const statuses = new Map<number, number>();
+    await Promise.all(
+      Array.from({ length: 40 }, async (_, i) => {
+        const r = i % 2 === 0 ? await put(ports[i % 3]!, `k${i % 5}`, `v${i}`) : await get(ports[i % 3]!, `k${i % 5}`);
+        statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
+        expect([200, 404, 503]).toContain(r.status);
+        expect(r.json.coordinator).toBe(`node-${(i % 3) + 1}`);
+        expect(Array.isArray(r.json.replicas)).toBe(true);
+      }),
+    );
+    expect(statuses.get(200) ?? 0).toBeGreaterThan(0);
+    for (const n of nodes) {
+      expect(n.alive).toBe(true);
+      expect(n.eventsOf('failed')).toEqual([]);
+    }
+  });
 });
