@@ -19,7 +19,7 @@
  * No I/O, no clock: pure computation over arrays.
  *
  * Speed: the list is typed arrays, the set of ops taken is a bitset with a Zobrist hash updated in
- * O(1) per step (no bitset copy to look up the cache), and the cache is an open hash table over
+ * O(1) per step (no bitset copy to look up the cache), and the cache is a chained hash table over
  * typed arrays that stores a bitset only when it inserts.
  */
 
