@@ -17,9 +17,11 @@ export interface ExplainContext {
 
 export function explainStaleRead(ctx: ExplainContext, s: StaleRead): string {
   const { read, missed } = s;
-  const w = missed[0]!;
+  // The newest write the read missed is the one a person checks first: it was the latest
+  // acknowledged value when the read began.
+  const w = missed.reduce((newest, m) => (m.end > newest.end ? m : newest));
   const returned = s.source ? `${show(read.value)}${versionOf(read)}` : 'nothing';
-  const more = s.versionsBehind > 1 ? ` (${s.versionsBehind} acknowledged writes behind)` : '';
+  const more = s.versionsBehind > 1 ? ` (the newest of ${s.versionsBehind} acknowledged writes it missed)` : '';
   const head =
     `read of ${s.key}${through(read)} at ${secs(read.start)} returned ${returned}, but ${show(w.value)}${versionOf(w)} ` +
     `had been acknowledged at ${secs(w.end)}, ${ms(read.start - w.end)} before the read began${more}`;
@@ -45,16 +47,22 @@ function cause(ctx: ExplainContext, key: string, w: OpPair, r: OpPair): string {
   const answered = (r.trace?.replicas ?? []).filter((a) => a.ok !== false);
   const wVersion = w.trace?.version ?? null;
 
-  const restarted = ackers.filter((node) => killedBetween(ctx.faults, node, w.end, r.start));
-  if (restarted.length > 0 && !ctx.settings.durable) {
-    const kills = restarted.map((node) => killedBetween(ctx.faults, node, w.end, r.start)!);
-    const answeredOld = answered.filter((a) => restarted.includes(a.node) && older(a, wVersion));
+  const replicas = w.trace?.replicaSet ?? [];
+  const killAt = (node: string) => killedBetween(ctx.faults, node, w.end, r.start);
+  const restartedAckers = ackers.filter((node) => killAt(node));
+  if (restartedAckers.length > 0 && !ctx.settings.durable) {
+    const restartedReplicas = replicas.filter((node) => killAt(node));
+    const everyReplica = replicas.length > 0 && restartedReplicas.length === replicas.length;
+    const victims = everyReplica ? replicas : restartedAckers;
+    const at = [...new Set(victims.map((node) => killAt(node)!.start))].sort((a, b) => a - b).map(secs).join(' and ');
+    const answeredOld = answered.filter((a) => victims.includes(a.node) && older(a, wVersion));
     const then = answeredOld.length > 0 ? `; then ${replies(answeredOld)} to the read` : '';
-    const at = [...new Set(kills.map((k) => secs(k.start)))].join(', ');
-    const who =
-      restarted.length === ackers.length
-        ? `every replica that acknowledged it (${set(restarted)}) was killed at ${at}`
-        : `${set(restarted)} acknowledged it but ${restarted.length === 1 ? 'was' : 'were'} killed at ${at}`;
+    const one = victims.length === 1;
+    const who = everyReplica
+      ? `every replica of ${key} (${set(replicas)}) was killed after the write was acknowledged (at ${at})`
+      : restartedAckers.length === ackers.length
+        ? `${one ? 'the only replica' : 'every replica'} that had acknowledged it when the write returned (${set(ackers)}) was killed at ${at}`
+        : `${set(restartedAckers)} acknowledged it but ${one ? 'was' : 'were'} killed at ${at}`;
     return `${who} and restarted empty (in-memory store), forgetting the write${then}`;
   }
 

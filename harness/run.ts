@@ -50,16 +50,6 @@ export async function runTest(settings: RunSettings, options: RunOptions): Promi
   const nemesisLabel = settings.nemesis.length > 0 ? settings.nemesis.join('+') : 'none';
   const dir = createRunFolder(options.resultsRoot, `${options.label ?? settings.workload}-${settingsLabel(settings)}-${nemesisLabel}`);
   options.onFolder?.(dir);
-  writeJson(path.join(dir, 'run.json'), {
-    tool: 'godist',
-    version: toolVersion(),
-    sut: sut.name,
-    command: options.command ?? null,
-    startedAt: new Date().toISOString(),
-    node: process.version,
-    settings,
-  });
-
   const history = createHistoryWriter(path.join(dir, 'history.jsonl'));
   const forgetNotice = onCleanup(() => {
     process.stderr.write(`\ngodist: interrupted; the history so far is in ${path.join(dir, 'history.jsonl')} (check it: godist check ${dir})\n`);
@@ -68,6 +58,16 @@ export async function runTest(settings: RunSettings, options: RunOptions): Promi
   const ids = nodeIds(settings.nodes);
   const ports = await freePorts(ids.length, HOST);
   const portOf = Object.fromEntries(ids.map((id, i) => [id, ports[i]!]));
+  writeJson(path.join(dir, 'run.json'), {
+    tool: 'godist',
+    version: toolVersion(),
+    sut: sut.name,
+    command: options.command ?? null,
+    startedAt: new Date().toISOString(),
+    node: process.version,
+    settings,
+    nodes: Object.fromEntries(ids.map((id) => [id, `${HOST}:${portOf[id]}`])),
+  });
   const proxies = await startProxies(Object.fromEntries(ids.map((id) => [id, { host: HOST, port: portOf[id]! }])), {
     random: random.fork('proxy-jitter').next,
   });
@@ -137,9 +137,14 @@ export async function runTest(settings: RunSettings, options: RunOptions): Promi
   phase = 'checking';
   const results = runChecks(history.ops, settings);
   writeJson(path.join(dir, 'results.json'), results);
-  writeReport(dir);
   pointLatestAt(options.resultsRoot, dir);
-  writeIndex(options.resultsRoot);
+  // The verdict is on disk already: a fault in drawing the pages must not turn it into a crash.
+  try {
+    writeReport(dir);
+    writeIndex(options.resultsRoot);
+  } catch (error) {
+    process.stderr.write(`godist: could not build the report (${error instanceof Error ? (error.stack ?? error.message) : String(error)}); rebuild it with: godist report ${dir}\n`);
+  }
   return { dir, results };
 }
 

@@ -40,7 +40,7 @@ describe('explanations', () => {
     });
     const [stale] = findStaleReads(pairOps(h));
     const text = explainStaleRead({ settings, faults: faultSpans(h) }, stale!);
-    expect(text).toContain('every replica that acknowledged it ({node-1, node-2}) was killed at 1.00 s and restarted empty (in-memory store), forgetting the write');
+    expect(text).toContain('every replica that had acknowledged it when the write returned ({node-1, node-2}) was killed at 1.00 s and restarted empty (in-memory store), forgetting the write');
     expect(text).toContain('node-1 answered nothing, node-2 answered nothing to the read');
   });
 
@@ -68,7 +68,7 @@ describe('explanations', () => {
     const text = explainLostWrite({ settings: weak, faults: faultSpans(h) }, lost[0]!);
     expect(text).toBe(
       'write of 1 to u1 (version 1) was acknowledged at 0.01 s by {node-2} (W = 1), but the final reads through {node-1} returned nothing: ' +
-        'every replica that acknowledged it ({node-2}) was killed at 0.10 s and restarted empty (in-memory store), forgetting the write; then node-2 answered nothing to the read.',
+        'the only replica that had acknowledged it when the write returned ({node-2}) was killed at 0.10 s and restarted empty (in-memory store), forgetting the write; then node-2 answered nothing to the read.',
     );
   });
 });
