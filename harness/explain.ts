@@ -10,12 +10,20 @@ import type { RunSettings } from './settings.js';
  * traces the node returned with every op, and the nemesis records. Pure: the same history gives
  * the same words.
  */
+/** The mechanism behind an anomaly, as far as the evidence shows it. */
+export type CauseKind = 'amnesia' | 'replica-set-moved' | 'quorums-need-not-overlap' | 'unexplained';
+
+export interface Explained {
+  cause: CauseKind;
+  explanation: string;
+}
+
 export interface ExplainContext {
   settings: Pick<RunSettings, 'N' | 'R' | 'W' | 'quorum' | 'readRepair' | 'durable'>;
   faults: readonly FaultSpan[];
 }
 
-export function explainStaleRead(ctx: ExplainContext, s: StaleRead): string {
+export function explainStaleRead(ctx: ExplainContext, s: StaleRead): Explained {
   const { read, missed } = s;
   // The newest write the read missed is the one a person checks first: it was the latest
   // acknowledged value when the read began.
@@ -25,10 +33,11 @@ export function explainStaleRead(ctx: ExplainContext, s: StaleRead): string {
   const head =
     `read of ${s.key}${through(read)} at ${secs(read.start)} returned ${returned}, but ${show(w.value)}${versionOf(w)} ` +
     `had been acknowledged at ${secs(w.end)}, ${ms(read.start - w.end)} before the read began${more}`;
-  return `${head}: ${cause(ctx, s.key, w, read)}.`;
+  const c = cause(ctx, s.key, w, read);
+  return { cause: c.kind, explanation: `${head}: ${c.text}.` };
 }
 
-export function explainLostWrite(ctx: ExplainContext, lost: LostWrite): string {
+export function explainLostWrite(ctx: ExplainContext, lost: LostWrite): Explained {
   const { write, finalReads } = lost;
   const seen = [...new Set(finalReads.map((r) => (r.value === null ? 'nothing' : show(r.value))))].join(' or ');
   const nodes = [...new Set(finalReads.map((r) => r.node).filter(Boolean))];
@@ -37,10 +46,11 @@ export function explainLostWrite(ctx: ExplainContext, lost: LostWrite): string {
     `${ackersOf(write).length > 0 ? ` by ${set(ackersOf(write))} (W = ${ctx.settings.W})` : ''}, ` +
     `but the final reads${nodes.length > 0 ? ` through ${set(nodes as string[])}` : ''} returned ${seen}`;
   const finalRead = finalReads[0]!;
-  return `${head}: ${cause(ctx, lost.key, write, finalRead)}.`;
+  const c = cause(ctx, lost.key, write, finalRead);
+  return { cause: c.kind, explanation: `${head}: ${c.text}.` };
 }
 
-function cause(ctx: ExplainContext, key: string, w: OpPair, r: OpPair): string {
+function cause(ctx: ExplainContext, key: string, w: OpPair, r: OpPair): { kind: CauseKind; text: string } {
   const { N, R, W } = ctx.settings;
   const ackers = ackersOf(w);
   // Replicas that failed or had not answered when the coordinator replied did not shape the read.
@@ -63,7 +73,7 @@ function cause(ctx: ExplainContext, key: string, w: OpPair, r: OpPair): string {
       : restartedAckers.length === ackers.length
         ? `${one ? 'the only replica' : 'every replica'} that had acknowledged it when the write returned (${set(ackers)}) was killed at ${at}`
         : `${set(restartedAckers)} acknowledged it but ${one ? 'was' : 'were'} killed at ${at}`;
-    return `${who} and restarted empty (in-memory store), forgetting the write${then}`;
+    return { kind: 'amnesia', text: `${who} and restarted empty (in-memory store), forgetting the write${then}` };
   }
 
   const wSet = w.trace?.replicaSet;
@@ -73,19 +83,19 @@ function cause(ctx: ExplainContext, key: string, w: OpPair, r: OpPair): string {
     const why = left
       .map((node) => nodeFault(ctx.faults, node, w.start, r.end))
       .filter((d): d is string => d !== undefined);
-    return (
+    const text =
       `the replica set of ${key} moved from ${set(wSet)} (at the write) to ${set(rSet)} (at the read)` +
       `${left.length > 0 ? `: ${set(left)} had been marked dead and left it (sloppy quorum)` : ''}` +
       `${why.length > 0 ? `, around ${why.join('; ')}` : ''}` +
-      `${answered.length > 0 ? `; the read heard ${replies(answered)}` : ''}`
-    );
+      `${answered.length > 0 ? `; the read heard ${replies(answered)}` : ''}`;
+    return { kind: 'replica-set-moved', text };
   }
 
   const quorums = `${answered.length > 0 ? `the read quorum ${replies(answered)}` : 'the read quorum answered'}; the write was acknowledged by ${ackers.length > 0 ? set(ackers) : 'unknown replicas'}`;
   const faults = faultsDuring(ctx.faults, w.start, r.end);
   const during = faults.length > 0 ? `, during ${faults.join('; ')}` : '';
-  if (R + W <= N) return `${quorums}; R + W = ${R + W} ≤ N = ${N}, so the quorums need not overlap${during}`;
-  return `${quorums}, even though R + W = ${R + W} > N = ${N}${during}`;
+  if (R + W <= N) return { kind: 'quorums-need-not-overlap', text: `${quorums}; R + W = ${R + W} ≤ N = ${N}, so the quorums need not overlap${during}` };
+  return { kind: 'unexplained', text: `${quorums}, even though R + W = ${R + W} > N = ${N}${during}` };
 }
 
 function ackersOf(w: OpPair): string[] {

@@ -63,6 +63,7 @@ export function runChecks(history: readonly HistoryOp[], settings: RunSettings):
 
   const stale = findStaleReads(pairs, writes).map(
     (s): Anomaly => ({
+      ...explainStaleRead(ctx, s),
       type: 'stale-read',
       key: s.key,
       index: s.read.index,
@@ -73,19 +74,18 @@ export function runChecks(history: readonly HistoryOp[], settings: RunSettings):
       versionsBehind: s.versionsBehind,
       msSinceAck: round(s.msSinceAck),
       final: s.read.final === true,
-      explanation: explainStaleRead(ctx, s),
     }),
   );
   const lostResult = findLostWrites(pairs, writes);
   const lost = lostResult.lost.map(
     (l): Anomaly => ({
+      ...explainLostWrite(ctx, l),
       type: 'lost-write',
       key: l.key,
       index: l.write.index,
       related: l.finalReads.map((r) => r.index),
       time: l.write.end,
       value: l.write.value,
-      explanation: explainLostWrite(ctx, l),
     }),
   );
   const lin = checkLinearizability(history, settings.checkTimeLimit * 1000);

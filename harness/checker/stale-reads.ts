@@ -43,6 +43,14 @@ export function indexWrites(pairs: readonly OpPair[]): WriteIndex {
  * linearizability check.
  */
 export function findStaleReads(pairs: readonly OpPair[], writes: WriteIndex = indexWrites(pairs)): StaleRead[] {
+  // Per key, writes by acknowledgement time with the latest start among each prefix: a read can
+  // only be stale if some write acknowledged before it began started after its source finished,
+  // which the prefix maximum answers in O(log n), so only stale reads pay for a scan.
+  const latestStart = new Map<string, number[]>();
+  for (const [key, keyWrites] of writes.byKey) {
+    let max = Number.NEGATIVE_INFINITY;
+    latestStart.set(key, keyWrites.map((w) => (max = Math.max(max, w.start))));
+  }
   const stale: StaleRead[] = [];
   for (const read of pairs) {
     if (read.f !== 'read' || read.type !== 'ok') continue;
@@ -54,8 +62,9 @@ export function findStaleReads(pairs: readonly OpPair[], writes: WriteIndex = in
       if (!source || source.type !== 'ok') continue;
     }
     const sourceEnd = source?.end ?? Number.NEGATIVE_INFINITY;
-    const missed = keyWrites.filter((w) => w !== source && w.end < read.start && w.start > sourceEnd);
-    if (missed.length === 0) continue;
+    const before = countEndingBefore(keyWrites, read.start);
+    if (before === 0 || latestStart.get(read.key)![before - 1]! <= sourceEnd) continue;
+    const missed = keyWrites.slice(0, before).filter((w) => w !== source && w.start > sourceEnd);
     const entry: StaleRead = {
       key: read.key,
       read,
@@ -67,4 +76,16 @@ export function findStaleReads(pairs: readonly OpPair[], writes: WriteIndex = in
     stale.push(entry);
   }
   return stale;
+}
+
+/** How many of these writes (sorted by end) were acknowledged strictly before `time`. */
+function countEndingBefore(sortedByEnd: readonly OpPair[], time: number): number {
+  let lo = 0;
+  let hi = sortedByEnd.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sortedByEnd[mid]!.end < time) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

@@ -21,7 +21,8 @@ describe('explanations', () => {
       });
     });
     const [stale] = findStaleReads(pairOps(h));
-    const text = explainStaleRead({ settings: weak, faults: faultSpans(h) }, stale!);
+    const { cause, explanation: text } = explainStaleRead({ settings: weak, faults: faultSpans(h) }, stale!);
+    expect(cause).toBe('quorums-need-not-overlap');
     expect(text).toBe(
       'read of k3 through node-1 at 4.10 s returned 5 (version 5), but 6 (version 6) had been acknowledged at 3.90 s, 200 ms before the read began: ' +
         'the read quorum node-1 answered version 5; the write was acknowledged by {node-2, node-3}; R + W = 2 ≤ N = 3, so the quorums need not overlap.',
@@ -39,7 +40,8 @@ describe('explanations', () => {
       h.op(1, 'read', 'k1', null, 3000, 3010, 'ok', { trace: { version: null, replicas: [{ node: 'node-1', version: null }, { node: 'node-2', version: null }] } });
     });
     const [stale] = findStaleReads(pairOps(h));
-    const text = explainStaleRead({ settings, faults: faultSpans(h) }, stale!);
+    const { cause, explanation: text } = explainStaleRead({ settings, faults: faultSpans(h) }, stale!);
+    expect(cause).toBe('amnesia');
     expect(text).toContain('every replica that had acknowledged it when the write returned ({node-1, node-2}) was killed at 1.00 s and restarted empty (in-memory store), forgetting the write');
     expect(text).toContain('node-1 answered nothing, node-2 answered nothing to the read');
   });
@@ -53,7 +55,8 @@ describe('explanations', () => {
       h.op(1, 'read', 'k7', null, 3000, 3010, 'ok', { trace: { version: null, replicaSet: ['node-1', 'node-2', 'node-3'], replicas: [{ node: 'node-1', version: null }, { node: 'node-2', version: null }] } });
     });
     const [stale] = findStaleReads(pairOps(h));
-    const text = explainStaleRead({ settings, faults: faultSpans(h) }, stale!);
+    const { cause, explanation: text } = explainStaleRead({ settings, faults: faultSpans(h) }, stale!);
+    expect(cause).toBe('replica-set-moved');
     expect(text).toContain('the replica set of k7 moved from {node-1, node-3, node-4} (at the write) to {node-1, node-2, node-3} (at the read): {node-4} had been marked dead');
   });
 
@@ -65,7 +68,8 @@ describe('explanations', () => {
       h.op(1, 'read', 'u1', null, 1000, 1010, 'ok', { final: true, node: 'node-1', trace: { version: null, replicas: [{ node: 'node-2', version: null }] } });
     });
     const { lost } = findLostWrites(pairOps(h));
-    const text = explainLostWrite({ settings: weak, faults: faultSpans(h) }, lost[0]!);
+    const { cause, explanation: text } = explainLostWrite({ settings: weak, faults: faultSpans(h) }, lost[0]!);
+    expect(cause).toBe('amnesia');
     expect(text).toBe(
       'write of 1 to u1 (version 1) was acknowledged at 0.01 s by {node-2} (W = 1), but the final reads through {node-1} returned nothing: ' +
         'the only replica that had acknowledged it when the write returned ({node-2}) was killed at 0.10 s and restarted empty (in-memory store), forgetting the write; then node-2 answered nothing to the read.',
