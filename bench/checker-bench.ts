@@ -45,6 +45,8 @@ interface Timing {
   firstMs: number;
   minMs: number;
   medianMs: number;
+  /** Median CPU time of the process per call (all its threads: GC and JIT included); less sensitive to a busy machine. */
+  cpuMedianMs: number;
   reps: number;
   /** Porcupine's median per run, ms. */
   porcupineMs: number[];
@@ -53,6 +55,11 @@ interface Timing {
 }
 
 const clock = () => performance.now();
+
+function medianOf(xs: number[]): number {
+  const v = [...xs].sort((a, b) => a - b);
+  return v.length % 2 === 1 ? v[v.length >> 1]! : (v[v.length / 2 - 1]! + v[v.length / 2]!) / 2;
+}
 
 function checkOnce(f: CorpusFile) {
   return checkOperations(f.history.ops, { model: f.model, timeUnit: f.history.timeUnit, now: clock });
@@ -73,19 +80,22 @@ function time(f: CorpusFile, refs: Map<string, Reference>): Timing {
     batch = Math.max(1, Math.ceil(2 / Math.max(spent / (calls + 1), 1e-3)));
   }
   const perCall: number[] = [];
+  const cpuPerCall: number[] = [];
   let reps = 0;
   const budgetMs = 400;
   let spent = 0;
   while (reps < 30 && (reps < 5 || spent < budgetMs)) {
+    const cpu0 = process.cpuUsage();
     t0 = clock();
     for (let i = 0; i < batch; i++) checkOnce(f);
     const ms = clock() - t0;
+    const cpu = process.cpuUsage(cpu0);
     spent += ms;
     perCall.push(ms / batch);
+    cpuPerCall.push((cpu.user + cpu.system) / 1000 / batch);
     reps++;
   }
-  perCall.sort((a, b) => a - b);
-  const median = perCall.length % 2 === 1 ? perCall[perCall.length >> 1]! : (perCall[perCall.length / 2 - 1]! + perCall[perCall.length / 2]!) / 2;
+  const median = medianOf(perCall);
   const porcupineMs = refs.get(f.name)?.medians ?? [];
   const fastest = porcupineMs.length > 0 ? Math.min(...porcupineMs) : null;
   return {
@@ -94,8 +104,9 @@ function time(f: CorpusFile, refs: Map<string, Reference>): Timing {
     valid: first.valid,
     expected: f.expected,
     firstMs,
-    minMs: perCall[0]!,
+    minMs: Math.min(...perCall),
     medianMs: median,
+    cpuMedianMs: medianOf(cpuPerCall),
     reps,
     porcupineMs,
     ratio: fastest === null || fastest === 0 ? null : median / fastest,
@@ -118,7 +129,7 @@ function main(): void {
   const coldMs = clock() - coldStart;
   if (cold.valid !== corpus[0]!.expected) process.exitCode = 1;
   for (let pass = 0; pass < 2; pass++) for (const f of corpus) checkOnce(f);
-  process.stdout.write(`${'file'.padEnd(22)} ${'verdict'.padEnd(9)} ${'median'.padStart(9)} ${'min'.padStart(9)} ${'porcupine'.padStart(16)} ${'ratio'.padStart(6)}\n`);
+  process.stdout.write(`${'file'.padEnd(22)} ${'verdict'.padEnd(9)} ${'median'.padStart(9)} ${'min'.padStart(9)} ${'cpu'.padStart(9)} ${'porcupine'.padStart(16)} ${'ratio'.padStart(6)}\n`);
   for (const f of corpus) {
     const t = time(f, refs);
     timings.push(t);
@@ -126,7 +137,7 @@ function main(): void {
     const wrong = t.valid !== t.expected ? '  WRONG VERDICT' : '';
     const ref = t.porcupineMs.length > 0 ? t.porcupineMs.map(ms).join('/') : '-';
     process.stdout.write(
-      `${t.file.padEnd(22)} ${verdict.padEnd(9)} ${ms(t.medianMs).padStart(6)} ms ${ms(t.minMs).padStart(6)} ms ${ref.padStart(13)} ms ${t.ratio === null ? '    -' : t.ratio.toFixed(2).padStart(6)}${wrong}\n`,
+      `${t.file.padEnd(22)} ${verdict.padEnd(9)} ${ms(t.medianMs).padStart(6)} ms ${ms(t.minMs).padStart(6)} ms ${ms(t.cpuMedianMs).padStart(6)} ms ${ref.padStart(13)} ms ${t.ratio === null ? '    -' : t.ratio.toFixed(2).padStart(6)}${wrong}\n`,
     );
   }
 
@@ -140,13 +151,14 @@ function main(): void {
     'all kv': timings.filter((t) => t.file.startsWith('kv/')),
     'everything': timings,
   };
-  process.stdout.write('\nclass                 ours (sum of medians)   porcupine (run 1 / run 2)\n');
-  const summary: Record<string, { oursMs: number; porcupineMs: number[] }> = {};
+  process.stdout.write('\nclass                 ours: wall (cpu), sum of medians   porcupine (run 1 / run 2)\n');
+  const summary: Record<string, { oursMs: number; oursCpuMs: number; porcupineMs: number[] }> = {};
   for (const [name, ts] of Object.entries(classes)) {
     const ours = sum(ts.map((t) => t.medianMs));
+    const cpu = sum(ts.map((t) => t.cpuMedianMs));
     const ref = refRuns(ts);
-    summary[name] = { oursMs: Number(ours.toFixed(3)), porcupineMs: ref.map((r) => Number(r.toFixed(3))) };
-    process.stdout.write(`${name.padEnd(21)} ${ms(ours).padStart(10)} ms            ${ref.map(ms).join(' / ')} ms\n`);
+    summary[name] = { oursMs: Number(ours.toFixed(3)), oursCpuMs: Number(cpu.toFixed(3)), porcupineMs: ref.map((r) => Number(r.toFixed(3))) };
+    process.stdout.write(`${name.padEnd(21)} ${ms(ours).padStart(10)} ms (${ms(cpu).padStart(7)} ms)         ${ref.map(ms).join(' / ')} ms\n`);
   }
   const rated = timings.filter((t) => t.ratio !== null);
   const worst = rated.reduce((a, b) => (b.ratio! > a.ratio! ? b : a));
@@ -172,6 +184,7 @@ function main(): void {
       firstMs: Number(t.firstMs.toFixed(4)),
       minMs: Number(t.minMs.toFixed(4)),
       medianMs: Number(t.medianMs.toFixed(4)),
+      cpuMedianMs: Number(t.cpuMedianMs.toFixed(4)),
       reps: t.reps,
       porcupineMs: t.porcupineMs,
       ratio: t.ratio === null ? null : Number(t.ratio.toFixed(3)),
