@@ -32,7 +32,8 @@ export interface HeartbeatMessage {
 export class Cluster {
   readonly membership: Membership;
   readonly transport: Transport;
-  private readonly inFlight = new Set<string>();
+  /** Heartbeats awaiting an answer, per peer: a few may overlap (so one lost heartbeat does not silence a peer for a whole timeout), never more. */
+  private readonly inFlight = new Map<string, number>();
   private readonly upListeners: ((peer: string) => void)[] = [];
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private joinTimer: NodeJS.Timeout | undefined;
@@ -138,8 +139,9 @@ export class Cluster {
     this.record(changes);
     const msg = this.message();
     for (const peer of this.membership.peers()) {
-      if (this.inFlight.has(peer.id)) continue; // the last heartbeat is still waiting: do not pile up
-      this.inFlight.add(peer.id);
+      const waiting = this.inFlight.get(peer.id) ?? 0;
+      if (waiting >= 3) continue; // a dead or cut-off peer: do not pile up
+      this.inFlight.set(peer.id, waiting + 1);
       this.transport
         .post<HeartbeatMessage>({ peer: peer.id }, '/internal/heartbeat', msg)
         .then((answer) => {
@@ -149,7 +151,11 @@ export class Cluster {
           this.learnMembers(answer.members, `member list of ${peer.id}`);
         })
         .catch(() => {})
-        .finally(() => this.inFlight.delete(peer.id));
+        .finally(() => {
+          const left = (this.inFlight.get(peer.id) ?? 1) - 1;
+          if (left > 0) this.inFlight.set(peer.id, left);
+          else this.inFlight.delete(peer.id);
+        });
     }
   }
 
