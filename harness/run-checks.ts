@@ -1,3 +1,5 @@
+import type { ClusterObservations } from './cluster-observations.js';
+import { clusterChecks } from './cluster-checks.js';
 import { findLostWrites } from './checker/lost-writes.js';
 import { findStaleReads, indexWrites } from './checker/stale-reads.js';
 import { computeStats, type Stats } from './checker/stats.js';
@@ -50,8 +52,12 @@ export interface RunResults {
 
 const MAX_LISTED = 2000;
 
-/** Every check over one history, judged against what the settings promise. Pure. */
-export function runChecks(history: readonly HistoryOp[], settings: RunSettings): RunResults {
+/**
+ * Every check over one history, judged against what the settings promise. Pure. With the
+ * cluster's own view as the harness observed it (samples of /cluster/status, the nodes' logs), also
+ * the election and failure-detector checks.
+ */
+export function runChecks(history: readonly HistoryOp[], settings: RunSettings, observations?: ClusterObservations): RunResults {
   const pairs = pairOps(history);
   const promises = promisesOf(settings);
   const promiseOf = (name: CheckName): Promise_ =>
@@ -98,6 +104,7 @@ export function runChecks(history: readonly HistoryOp[], settings: RunSettings):
     }),
     'lost-writes': judge(promiseOf('lost-writes'), lost, true, { checked: lostResult.checked, unchecked: lostResult.unchecked }),
     stats: statsCheck(computeStats(pairs)),
+    ...(observations ? clusterChecks(history, settings, observations, ctx.faults) : {}),
   };
   const verdicts = Object.values(checks).map((c) => c.valid);
   const valid: Verdict = verdicts.includes(false) ? false : verdicts.includes('unknown') ? 'unknown' : true;

@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { onCleanup } from './cleanup.js';
 import { createCluster, nodeIds, sleep } from './cluster.js';
+import { readObservations } from './cluster-observations.js';
+import { startClusterSampler, waitForOneLeader, type ClusterSampler, type SamplingSummary } from './cluster-sampler.js';
 import { createHistoryWriter } from './history/writer.js';
 import { planFaults } from './nemesis-plan.js';
 import { startNemesis } from './nemesis.js';
@@ -29,6 +31,12 @@ export interface RunOptions {
   label?: string;
   /** Called with the run's folder as soon as it exists. */
   onFolder?: (dir: string) => void;
+  /**
+   * Sample every running node's /cluster/status into cluster.jsonl every `intervalMs` (default
+   * 150 ms), for the election and failure-detector checks; false: do not (those checks are then left
+   * out). Measured cost: docs/lessons.md, "What sampling costs".
+   */
+  clusterSampling?: false | { intervalMs?: number };
 }
 
 export interface RunOutcome {
@@ -58,7 +66,7 @@ export async function runTest(settings: RunSettings, options: RunOptions): Promi
   const ids = nodeIds(settings.nodes);
   const ports = await freePorts(ids.length, HOST);
   const portOf = Object.fromEntries(ids.map((id, i) => [id, ports[i]!]));
-  writeJson(path.join(dir, 'run.json'), {
+  const runJson: Record<string, unknown> = {
     tool: 'godist',
     version: toolVersion(),
     sut: sut.name,
@@ -67,7 +75,10 @@ export async function runTest(settings: RunSettings, options: RunOptions): Promi
     node: process.version,
     settings,
     nodes: Object.fromEntries(ids.map((id) => [id, `${HOST}:${portOf[id]}`])),
-  });
+    // Wall-clock ms of the history's time 0: lines the nodes' logs (epoch ms) up with the history.
+    historyEpochMs: history.epochMs,
+  };
+  writeJson(path.join(dir, 'run.json'), runJson);
   const proxies = await startProxies(Object.fromEntries(ids.map((id) => [id, { host: HOST, port: portOf[id]! }])), {
     random: random.fork('proxy-jitter').next,
   });
@@ -86,6 +97,14 @@ export async function runTest(settings: RunSettings, options: RunOptions): Promi
   let phase = 'starting';
   let origin = history.now();
   let currentFault: () => string | undefined = () => undefined;
+  let sampler: ClusterSampler | undefined;
+  let sampling: SamplingSummary | undefined;
+  const sampled = {
+    ids,
+    running: (id: string) => cluster.state(id) === 'running',
+    addr: (id: string) => cluster.addr(id),
+    view: (addr: string, timeoutMs: number) => sut.clusterView(addr, timeoutMs),
+  };
   const stopProgress = options.progress
     ? showProgress(options.progress, () => ({
         elapsedS: (history.now() - origin) / 1e9,
@@ -100,6 +119,16 @@ export async function runTest(settings: RunSettings, options: RunOptions): Promi
     await cluster.start(ids[0]!);
     await Promise.all(ids.slice(1).map((id) => cluster.start(id)));
     await cluster.waitUntilConverged(15_000);
+    if (options.clusterSampling !== false) {
+      // Begin from a settled election, so that what the election check finds is the faults' doing.
+      if ((await waitForOneLeader(sampled, 5000)) === undefined) process.stderr.write('godist: the nodes did not agree on a leader within 5 s; running anyway\n');
+      sampler = startClusterSampler({
+        ...sampled,
+        now: () => history.now(),
+        file: path.join(dir, 'cluster.jsonl'),
+        ...(options.clusterSampling?.intervalMs ? { intervalMs: options.clusterSampling.intervalMs } : {}),
+      });
+    }
 
     phase = 'running';
     origin = history.now();
@@ -109,6 +138,7 @@ export async function runTest(settings: RunSettings, options: RunOptions): Promi
       timeLimit: settings.timeLimit,
       nodes: ids,
       random: random.fork('nemesis'),
+      ...(settings.targets.length > 0 ? { targets: settings.targets } : {}),
     });
     const nemesis = startNemesis({ plan, cluster, proxies, history, origin });
     currentFault = nemesis.current;
@@ -124,7 +154,9 @@ export async function runTest(settings: RunSettings, options: RunOptions): Promi
     await sleep(1000);
     phase = 'final reads';
     await finalReads(ctx, nextProcess);
+    sampling = await sampler?.stop();
   } finally {
+    if (sampler && !sampling) await sampler.stop();
     stopProgress();
     client.close();
     await cluster.stopAll();
@@ -135,7 +167,14 @@ export async function runTest(settings: RunSettings, options: RunOptions): Promi
   }
 
   phase = 'checking';
-  const results = runChecks(history.ops, settings);
+  if (sampling) {
+    const { start, end, intervalMs, timeoutMs, asked, samples, missed, rttMs } = sampling;
+    runJson['clusterSampling'] = { intervalMs, timeoutMs, start, end, asked, samples, missed, rttMs };
+    writeJson(path.join(dir, 'run.json'), runJson);
+  }
+  // The nodes have exited, so their logs are complete.
+  const observations = sampling ? readObservations(dir) : undefined;
+  const results = runChecks(history.ops, settings, observations);
   writeJson(path.join(dir, 'results.json'), results);
   pointLatestAt(options.resultsRoot, dir);
   // The verdict is on disk already: a fault in drawing the pages must not turn it into a crash.

@@ -7,6 +7,11 @@ export type NewOp = Omit<HistoryOp, 'index' | 'time'>;
 export interface HistoryWriter {
   /** Nanoseconds since the run began. */
   now(): number;
+  /**
+   * Wall-clock time (ms since the Unix epoch, fractional) of the history's time 0: what lines up
+   * the nodes' own logs (`t` in epoch ms) with the history.
+   */
+  readonly epochMs: number;
   /** Stamps the op with the next index and the current time, keeps it and queues it for disk. */
   append(op: NewOp): HistoryOp;
   readonly ops: readonly HistoryOp[];
@@ -21,6 +26,7 @@ export interface HistoryWriter {
 export function createHistoryWriter(file: string, flushMs = 100): HistoryWriter {
   const fd = openSync(file, 'w');
   const origin = process.hrtime.bigint();
+  const epochMs = performance.timeOrigin + performance.now();
   const ops: HistoryOp[] = [];
   let pending: string[] = [];
   let closed = false;
@@ -47,6 +53,7 @@ export function createHistoryWriter(file: string, flushMs = 100): HistoryWriter 
   const now = () => Number(process.hrtime.bigint() - origin);
   return {
     now,
+    epochMs,
     append(op) {
       // Fields in the contract's order, so the file reads like the README's example.
       const { type, process: proc, f, key, value, ...rest } = op;
