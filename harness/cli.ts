@@ -4,6 +4,7 @@ import { hideBin } from 'yargs/helpers';
 import { checkCommand } from './commands/check.js';
 import { compareCommand } from './commands/compare.js';
 import { nodeCommand } from './commands/node.js';
+import { regressCommand } from './commands/regress.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { UsageError } from './usage-error.js';
@@ -24,6 +25,7 @@ try {
     .command(runCommand)
     .command(checkCommand)
     .command(compareCommand)
+    .command(regressCommand)
     .command(reportCommand)
     .demandCommand(1, 'name a command: node, run, check, compare, regress or report')
     .strict()

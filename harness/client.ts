@@ -5,8 +5,9 @@ import type { ClientOptions, Completion, KvClient } from './sut/types.js';
 /**
  * The godist node's client API turned into Jepsen completions. The rules (README "Completions"):
  * 200 → ok; a read's 404 → ok with null; a read's 503 or any read error → fail (reads change
- * nothing); a write's refused connection → fail (it never left); a write's 503 (fewer than W acks)
- * or any other write error → info (it may have reached some replicas); any timeout → info.
+ * nothing); a write's refused connection → fail (it never left), as is its 503 from the version-read
+ * phase (nothing was written); a write's 503 in the write phase (fewer than W acks) or any other
+ * write error → info (it may have reached some replicas); any timeout → info.
  */
 export function createGodistClient(options: ClientOptions): KvClient {
   const agent = new http.Agent({ keepAlive: true, maxSockets: options.maxSocketsPerNode });
@@ -27,8 +28,9 @@ export function createGodistClient(options: ClientOptions): KvClient {
       if (reply.kind === 'error') return { type: reply.code === 'ECONNREFUSED' ? 'fail' : 'info', error: reply.code };
       const trace = traceOf(reply.body);
       if (reply.status === 200) return { type: 'ok', value, trace };
-      // A 4xx means the node refused the request before doing anything with it.
-      const certain = reply.status >= 400 && reply.status < 500;
+      // A 4xx means the node refused the request before doing anything with it; a 503 in the
+      // version-read phase means the coordinator gave up before sending any replica the value.
+      const certain = (reply.status >= 400 && reply.status < 500) || reply.body['phase'] === 'version-read';
       return { type: certain ? 'fail' : 'info', error: errorOf(reply.status, reply.body), trace };
     },
     close() {

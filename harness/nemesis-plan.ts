@@ -1,5 +1,5 @@
 import type { Random } from './random.js';
-import type { FaultKind } from './settings.js';
+import type { FaultKind, TargetSize } from './settings.js';
 import { MIN_NODES, TOPOLOGY_NAMES, majority, type LinkPair, type Topology } from './topologies.js';
 import { topology } from './topologies.js';
 
@@ -24,6 +24,8 @@ export interface PlanOptions {
   timeLimit: number;
   nodes: readonly string[];
   random: Random;
+  /** Which node subsets kills and pauses pick from; Jepsen's defaults when absent. */
+  targets?: readonly TargetSize[];
 }
 
 /**
@@ -40,20 +42,21 @@ export function planFaults(o: PlanOptions): FaultWindow[] {
     const kind = o.random.pick(o.kinds);
     const end = start + hold;
     if (end >= o.timeLimit) break;
-    windows.push({ start: round(start), end: round(end), fault: faultOf(kind, o.nodes, o.random) });
+    windows.push({ start: round(start), end: round(end), fault: faultOf(kind, o.nodes, o.random, o.targets) });
   }
   return windows;
 }
 
-function faultOf(kind: FaultKind, nodes: readonly string[], random: Random): Fault {
+function faultOf(kind: FaultKind, nodes: readonly string[], random: Random, targets: readonly TargetSize[] | undefined): Fault {
   switch (kind) {
     case 'kill': {
-      const targets = pickTargets(nodes, random, ['one', 'minority', 'majority', 'all']);
-      return { kind, nodes: targets, description: `killed ${set(targets)}` };
+      const chosen = pickTargets(nodes, random, targets ?? ['one', 'minority', 'majority', 'all']);
+      return { kind, nodes: chosen, description: `killed ${set(chosen)}` };
     }
     case 'pause': {
-      const targets = pickTargets(nodes, random, ['one', 'minority', 'majority']);
-      return { kind, nodes: targets, description: `paused ${set(targets)}` };
+      // Pausing every node by default would only stall the clients; --targets all asks for it.
+      const chosen = pickTargets(nodes, random, targets ?? ['one', 'minority', 'majority']);
+      return { kind, nodes: chosen, description: `paused ${set(chosen)}` };
     }
     case 'partition': {
       const names = TOPOLOGY_NAMES.filter((name) => nodes.length >= MIN_NODES[name]);
@@ -69,10 +72,8 @@ function faultOf(kind: FaultKind, nodes: readonly string[], random: Random): Fau
   }
 }
 
-type TargetSize = 'one' | 'minority' | 'majority' | 'all';
-
 /** Jepsen's target choices: one node, a minority, a majority, or all of them. */
-function pickTargets(nodes: readonly string[], random: Random, sizes: TargetSize[]): string[] {
+function pickTargets(nodes: readonly string[], random: Random, sizes: readonly TargetSize[]): string[] {
   const n = nodes.length;
   const size = random.pick(sizes);
   const count = size === 'one' ? 1 : size === 'minority' ? Math.max(1, majority(n) - 1) : size === 'majority' ? majority(n) : n;

@@ -2,6 +2,9 @@ import { UsageError } from './usage-error.js';
 
 export type FaultKind = 'kill' | 'pause' | 'partition' | 'delay';
 export const FAULT_KINDS: readonly FaultKind[] = ['kill', 'pause', 'partition', 'delay'];
+/** Jepsen's choices of which nodes a kill or pause hits. */
+export type TargetSize = 'one' | 'minority' | 'majority' | 'all';
+export const TARGET_SIZES: readonly TargetSize[] = ['one', 'minority', 'majority', 'all'];
 export type QuorumMode = 'sloppy' | 'strict';
 export type ReadRepair = 'async' | 'sync' | 'off';
 export type CheckName = 'linearizable' | 'stale-reads' | 'lost-writes';
@@ -19,6 +22,8 @@ export interface RunSettings {
   durable: boolean;
   chaos: boolean;
   nemesis: FaultKind[];
+  /** Node subsets kills and pauses choose from; empty: Jepsen's mix (pauses never take every node). */
+  targets: TargetSize[];
   /** Seconds between the start of one fault and the start of the next. */
   nemesisInterval: number;
   /** Seconds of workload, before the final phase. */
@@ -47,6 +52,7 @@ export const DEFAULT_SETTINGS: RunSettings = {
   durable: false,
   chaos: false,
   nemesis: ['kill', 'pause', 'partition'],
+  targets: [],
   nemesisInterval: 5,
   timeLimit: 30,
   concurrency: 10,
@@ -77,6 +83,9 @@ export function settingsProblems(s: RunSettings, workloads: readonly string[]): 
   if (!workloads.includes(s.workload)) problems.push(`unknown workload "${s.workload}" (known: ${workloads.join(', ')})`);
   for (const fault of s.nemesis) {
     if (!FAULT_KINDS.includes(fault)) problems.push(`unknown fault "${fault}" (known: ${FAULT_KINDS.join(', ')}, or none)`);
+  }
+  for (const target of s.targets) {
+    if (!TARGET_SIZES.includes(target)) problems.push(`unknown target "${target}" for --targets (known: ${TARGET_SIZES.join(', ')})`);
   }
   for (const check of s.expect) {
     if (!CHECK_NAMES.includes(check)) problems.push(`unknown check "${check}" for --expect (known: ${CHECK_NAMES.join(', ')})`);

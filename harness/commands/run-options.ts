@@ -1,5 +1,5 @@
 import type { Argv } from 'yargs';
-import { DEFAULT_SETTINGS as D, parseFaultList, type CheckName, type QuorumMode, type ReadRepair, type RunSettings } from '../settings.js';
+import { DEFAULT_SETTINGS as D, parseFaultList, type CheckName, type QuorumMode, type ReadRepair, type RunSettings, type TargetSize } from '../settings.js';
 
 /** The options every command that runs a cluster shares (run, compare). */
 export function withRunOptions<T>(y: Argv<T>) {
@@ -14,6 +14,7 @@ export function withRunOptions<T>(y: Argv<T>) {
     .option('durable', { type: 'boolean', default: D.durable, describe: 'nodes persist writes to a log (fsync) and replay it on restart' })
     .option('chaos', { type: 'boolean', default: D.chaos, describe: "nodes' chaos mode: random delay and drop of node-to-node requests" })
     .option('nemesis', { type: 'string', default: D.nemesis.join(','), describe: 'faults: any of kill,pause,partition,delay, or none' })
+    .option('targets', { type: 'string', default: '', describe: 'which nodes kills and pauses hit: any of one,minority,majority,all (default: a mix)' })
     .option('nemesis-interval', { type: 'number', default: D.nemesisInterval, describe: 'seconds from one fault to the next' })
     .option('time-limit', { type: 'number', default: D.timeLimit, describe: 'seconds of workload before healing and the final reads' })
     .option('concurrency', { type: 'number', default: D.concurrency, describe: 'client workers' })
@@ -37,6 +38,7 @@ export interface RunArgs {
   durable: boolean;
   chaos: boolean;
   nemesis: string;
+  targets: string;
   nemesisInterval: number;
   timeLimit: number;
   concurrency: number;
@@ -60,6 +62,7 @@ export function settingsFromArgs(a: RunArgs): RunSettings {
     durable: a.durable,
     chaos: a.chaos,
     nemesis: parseFaultList(a.nemesis),
+    targets: a.targets.split(',').map((t) => t.trim()).filter(Boolean) as TargetSize[],
     nemesisInterval: a.nemesisInterval,
     timeLimit: a.timeLimit,
     concurrency: a.concurrency,
@@ -73,7 +76,7 @@ export function settingsFromArgs(a: RunArgs): RunSettings {
 }
 
 /** `--dead-after-ms=2000` → ['--dead-after-ms', '2000'], so nodes see the flag form they parse. */
-function splitNodeArg(arg: string): string[] {
+export function splitNodeArg(arg: string): string[] {
   const eq = arg.indexOf('=');
   return arg.startsWith('--') && eq > 0 ? [arg.slice(0, eq), arg.slice(eq + 1)] : [arg];
 }
@@ -90,6 +93,7 @@ export function reproduceCommand(s: RunSettings): string {
     s.durable ? '--durable' : '',
     s.chaos ? '--chaos' : '',
     `--nemesis ${s.nemesis.length > 0 ? s.nemesis.join(',') : 'none'}`,
+    s.targets.length > 0 ? `--targets ${s.targets.join(',')}` : '',
     s.nemesisInterval !== D.nemesisInterval ? `--nemesis-interval ${s.nemesisInterval}` : '',
     `--time-limit ${s.timeLimit}`,
     `--concurrency ${s.concurrency}`,
