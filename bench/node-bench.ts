@@ -34,8 +34,8 @@ const CLIENTS = Number(opts.clients);
 const KEYS = Number(opts.keys);
 const DURABLE = opts['data-dir'] === true;
 
-// `npm run bench:node` compiles this file together with node/main.ts into dist/bench-node/, so the
-// node it measures is built from the current sources whatever state the rest of the build is in.
+// `npm run bench:node` compiles this file with the rest of the project into dist/, so the node it
+// measures is built from the current sources.
 const here = path.dirname(fileURLToPath(import.meta.url));
 const mainJs = [path.join(here, '..', 'node', 'main.js'), path.join(process.cwd(), 'dist', 'node', 'main.js')].find((p) => existsSync(p));
 if (!mainJs) {

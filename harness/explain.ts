@@ -87,7 +87,7 @@ function cause(ctx: ExplainContext, key: string, w: OpPair, r: OpPair): { kind: 
       `the replica set of ${key} moved from ${set(wSet)} (at the write) to ${set(rSet)} (at the read)` +
       `${left.length > 0 ? `: ${set(left)} had been marked dead and left it (sloppy quorum)` : ''}` +
       `${why.length > 0 ? `, around ${why.join('; ')}` : ''}` +
-      `${answered.length > 0 ? `; the read heard ${replies(answered)}` : ''}`;
+      `${answered.length > 0 ? `; the read quorum ${replies(answered)}` : ''}`;
     return { kind: 'replica-set-moved', text };
   }
 
@@ -119,8 +119,12 @@ function faultsDuring(faults: readonly FaultSpan[], from: number, to: number): s
   return faults.filter((f) => f.start <= to && f.end >= from).map((f) => `${f.description} (${secs(f.start)}–${Number.isFinite(f.end) ? secs(f.end) : 'end'})`);
 }
 
+/** `{node-1, node-4} answered version 5`, or `{node-1, node-4} answered version 5 (node-1) and nothing (node-4)`. */
 function replies(answers: readonly ReplicaReply[]): string {
-  return answers.map((a) => `${a.node} answered ${a.version === null ? 'nothing' : `version ${a.version}`}`).join(', ');
+  const said = (a: ReplicaReply) => (a.version === null ? 'nothing' : `version ${a.version}`);
+  const all = [...new Set(answers.map(said))];
+  const what = all.length === 1 ? all[0] : answers.map((a) => `${said(a)} (${a.node})`).join(' and ');
+  return `${set(answers.map((a) => a.node))} answered ${what}`;
 }
 
 function versionOf(op: OpPair): string {

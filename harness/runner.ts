@@ -106,6 +106,7 @@ export async function finalReads(ctx: RunnerContext, firstProcess: number): Prom
 }
 
 function sleepUnless(ms: number, stop: () => boolean): Promise<void> {
-  if (stop()) return Promise.resolve();
+  // Timers cannot wait less than a millisecond: a shorter pause is no pause (unthrottled runs).
+  if (stop() || ms < 1) return Promise.resolve();
   return new Promise((resolve) => setTimeout(resolve, ms));
 }

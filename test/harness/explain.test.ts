@@ -25,7 +25,7 @@ describe('explanations', () => {
     expect(cause).toBe('quorums-need-not-overlap');
     expect(text).toBe(
       'read of k3 through node-1 at 4.10 s returned 5 (version 5), but 6 (version 6) had been acknowledged at 3.90 s, 200 ms before the read began: ' +
-        'the read quorum node-1 answered version 5; the write was acknowledged by {node-2, node-3}; R + W = 2 ≤ N = 3, so the quorums need not overlap.',
+        'the read quorum {node-1} answered version 5; the write was acknowledged by {node-2, node-3}; R + W = 2 ≤ N = 3, so the quorums need not overlap.',
     );
   });
 
@@ -43,7 +43,7 @@ describe('explanations', () => {
     const { cause, explanation: text } = explainStaleRead({ settings, faults: faultSpans(h) }, stale!);
     expect(cause).toBe('amnesia');
     expect(text).toContain('every replica that had acknowledged it when the write returned ({node-1, node-2}) was killed at 1.00 s and restarted empty (in-memory store), forgetting the write');
-    expect(text).toContain('node-1 answered nothing, node-2 answered nothing to the read');
+    expect(text).toContain('then {node-1, node-2} answered nothing to the read');
   });
 
   it('shows the replica set moving under a sloppy quorum', () => {
@@ -72,7 +72,7 @@ describe('explanations', () => {
     expect(cause).toBe('amnesia');
     expect(text).toBe(
       'write of 1 to u1 (version 1) was acknowledged at 0.01 s by {node-2} (W = 1), but the final reads through {node-1} returned nothing: ' +
-        'the only replica that had acknowledged it when the write returned ({node-2}) was killed at 0.10 s and restarted empty (in-memory store), forgetting the write; then node-2 answered nothing to the read.',
+        'the only replica that had acknowledged it when the write returned ({node-2}) was killed at 0.10 s and restarted empty (in-memory store), forgetting the write; then {node-2} answered nothing to the read.',
     );
   });
 });

@@ -1,0 +1,168 @@
+/**
+ * bench:harness — what recording costs, and how fast a cluster starts.
+ *
+ * On one 3-node cluster behind the harness's proxies (as in a real run), the same load is driven
+ * twice, alternately: by a bare loop of client calls that records nothing, and by the runner of
+ * `godist run` (history records with traces, streamed to history.jsonl). Both use 16 workers, half
+ * reads and half writes over 1,000 keys, unthrottled. The difference is the recording overhead.
+ * Then the time from spawning the nodes to every node seeing every member alive, for 3 and 5 nodes.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { createCluster, nodeIds, type Cluster } from '../harness/cluster.js';
+import { createHistoryWriter } from '../harness/history/writer.js';
+import { freePorts } from '../harness/ports.js';
+import { startProxies, type Proxies } from '../harness/proxy/mesh.js';
+import { createRandom } from '../harness/random.js';
+import { runWorkload } from '../harness/runner.js';
+import { DEFAULT_SETTINGS, type RunSettings } from '../harness/settings.js';
+import { godist } from '../harness/sut/godist.js';
+import { quantiles } from '../harness/checker/stats.js';
+import { register } from '../workloads/register.js';
+
+const { values: opts } = parseArgs({
+  options: { seconds: { type: 'string', default: '10' }, rounds: { type: 'string', default: '2' } },
+});
+const SECONDS = Number(opts.seconds);
+const ROUNDS = Number(opts.rounds);
+const settings: RunSettings = { ...DEFAULT_SETTINGS, nodes: 3, concurrency: 16, keys: 1000, rate: 1e9, nemesis: [] };
+const scratch = mkdtempSync(path.join(os.tmpdir(), 'godist-harness-bench-'));
+
+interface System {
+  cluster: Cluster;
+  proxies: Proxies;
+  startupMs: number;
+  stop(): Promise<void>;
+}
+
+async function startSystem(nodes: number, label: string): Promise<System> {
+  const began = performance.now();
+  const ids = nodeIds(nodes);
+  const ports = await freePorts(nodes);
+  const portOf = Object.fromEntries(ids.map((id, i) => [id, ports[i]!]));
+  const proxies = await startProxies(Object.fromEntries(ids.map((id) => [id, { host: '127.0.0.1', port: portOf[id]! }])));
+  const cluster = createCluster({
+    sut: godist,
+    settings: { ...settings, nodes },
+    host: '127.0.0.1',
+    ports: portOf,
+    route: (from, to) => proxies.linkAddress(from, to),
+    logDir: path.join(scratch, label),
+  });
+  await cluster.start(ids[0]!);
+  await Promise.all(ids.slice(1).map((id) => cluster.start(id)));
+  await cluster.waitUntilConverged(15_000);
+  const startupMs = performance.now() - began;
+  return {
+    cluster,
+    proxies,
+    startupMs,
+    async stop() {
+      await cluster.stopAll();
+      await proxies.close();
+    },
+  };
+}
+
+/** Ops per second and latencies of a bare client loop: the cluster's capacity with nothing recorded. */
+async function bare(system: System): Promise<{ opsPerS: number; p50: number; p99: number }> {
+  const client = godist.client({ timeoutMs: 5000, maxSocketsPerNode: settings.concurrency });
+  const random = createRandom(1);
+  const latencies: number[] = [];
+  const deadline = performance.now() + SECONDS * 1000;
+  let value = 0;
+  await Promise.all(
+    Array.from({ length: settings.concurrency }, async (_, w) => {
+      const node = system.cluster.ids[w % system.cluster.ids.length]!;
+      const addr = system.cluster.addr(node);
+      while (performance.now() < deadline) {
+        const key = `k${random.int(settings.keys)}`;
+        const t = performance.now();
+        if (random.next() < 0.5) await client.read(addr, key);
+        else await client.write(addr, key, ++value);
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  client.close();
+  const q = quantiles(latencies)!;
+  return { opsPerS: latencies.length / SECONDS, p50: q.p50, p99: q.p99 };
+}
+
+/** The same load through the runner of `godist run`, every op recorded to history.jsonl. */
+async function recorded(system: System, round: number): Promise<{ opsPerS: number; p50: number; p99: number }> {
+  const client = godist.client({ timeoutMs: 5000, maxSocketsPerNode: settings.concurrency });
+  const history = createHistoryWriter(path.join(scratch, `history-${round}.jsonl`));
+  const tally = { ok: 0, fail: 0, info: 0 };
+  const began = history.now();
+  await runWorkload(
+    { settings, cluster: system.cluster, client, history, workload: register, random: createRandom(round), tally },
+    () => history.now() - began >= SECONDS * 1e9,
+  );
+  history.close();
+  client.close();
+  const ops = history.ops;
+  const latencies: number[] = [];
+  const invoked = new Map<number | string, number>();
+  for (const op of ops) {
+    if (op.type === 'invoke') invoked.set(op.process, op.time);
+    else latencies.push((op.time - invoked.get(op.process)!) / 1e6);
+  }
+  const q = quantiles(latencies)!;
+  return { opsPerS: latencies.length / SECONDS, p50: q.p50, p99: q.p99 };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+try {
+  const system = await startSystem(3, 'load');
+  const bareRuns: number[] = [];
+  const recordedRuns: number[] = [];
+  let lastBare = { p50: 0, p99: 0 };
+  let lastRecorded = { p50: 0, p99: 0 };
+  for (let round = 0; round < ROUNDS; round++) {
+    const b = await bare(system);
+    const r = await recorded(system, round);
+    bareRuns.push(b.opsPerS);
+    recordedRuns.push(r.opsPerS);
+    lastBare = b;
+    lastRecorded = r;
+    console.log(
+      `round ${round + 1}: bare ${b.opsPerS.toFixed(0)} ops/s (p50 ${b.p50} ms, p99 ${b.p99} ms) · ` +
+        `recorded ${r.opsPerS.toFixed(0)} ops/s (p50 ${r.p50} ms, p99 ${r.p99} ms)`,
+    );
+  }
+  await system.stop();
+  const overhead = 1 - median(recordedRuns) / median(bareRuns);
+  console.log(`recording overhead: ${(overhead * 100).toFixed(1)} % (target ≤ 5 %)`);
+
+  const startup: Record<string, number[]> = { '3': [], '5': [] };
+  for (const n of [3, 5]) {
+    for (let i = 0; i < 3; i++) {
+      const s = await startSystem(n, `startup-${n}-${i}`);
+      startup[String(n)]!.push(s.startupMs);
+      await s.stop();
+    }
+    console.log(`cluster start-up, ${n} nodes (spawn → every member alive everywhere): ${startup[String(n)]!.map((ms) => `${ms.toFixed(0)} ms`).join(', ')}`);
+  }
+  console.log(
+    JSON.stringify({
+      bench: 'harness',
+      seconds: SECONDS,
+      bareOpsPerS: Math.round(median(bareRuns)),
+      recordedOpsPerS: Math.round(median(recordedRuns)),
+      overheadPct: Math.round(overhead * 1000) / 10,
+      bareP50Ms: lastBare.p50,
+      bareP99Ms: lastBare.p99,
+      recordedP50Ms: lastRecorded.p50,
+      recordedP99Ms: lastRecorded.p99,
+      startup3Ms: Math.round(median(startup['3']!)),
+      startup5Ms: Math.round(median(startup['5']!)),
+      loadavg: os.loadavg()[0],
+    }),
+  );
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}
