@@ -5,7 +5,6 @@ import { readHistoryFile } from '../report/build-report.js';
 import { applySetting, buildCompare, compareExitCode, compareRow, formatCompareTable, parseSettingsList, SETTINGS_SYNTAX, type CompareInput, type CompareRow } from '../report/compare-page.js';
 import { writeIndex } from '../report/index-page.js';
 import { defaultResultsRoot, toolVersion, writeJson } from '../results-folder.js';
-import { runTest } from '../run.js';
 import { settingsLabel, settingsProblems, type RunSettings } from '../settings.js';
 import { UsageError } from '../usage-error.js';
 import { workloadNames } from '../../workloads/index.js';
@@ -49,6 +48,7 @@ export interface CompareOutcome {
  */
 export async function runCompare(base: RunSettings, settingsText: string, options: { resultsRoot: string; progress?: NodeJS.WriteStream }): Promise<CompareOutcome> {
   const plan = compareSettings(base, settingsText);
+  const { runTest } = await import('../run.js');
   const faults = base.nemesis.length > 0 ? base.nemesis.join('+') : 'none';
   const dir = createCompareFolder(options.resultsRoot, `${base.workload}-${plan.map((p) => settingsLabel(p.settings)).join('_')}-${faults}`);
   const runsRoot = path.join(dir, 'runs');

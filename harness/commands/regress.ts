@@ -2,7 +2,6 @@ import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { DEFAULT_EXPECTATIONS, loadExpectations } from '../regress/expectations.js';
 import { formatRegressTable } from '../regress/judge.js';
-import { runRegress } from '../regress/run-regress.js';
 import { defaultResultsRoot } from '../results-folder.js';
 import { UsageError } from '../usage-error.js';
 import { splitNodeArg } from './run-options.js';
@@ -38,6 +37,7 @@ export const regressCommand: CommandModule<object, RegressArgs> = {
       mustFind: c.mustFind.map((m) => ({ ...m, atLeast: Math.min(m.atLeast, (seeds ?? c.seeds).length) })),
       settings: { ...c.settings, nodeArgs: [...c.settings.nodeArgs, ...extra] },
     }));
+    const { runRegress } = await import('../regress/run-regress.js');
     const { dir, rows, exitCode } = await runRegress(cases, {
       resultsRoot: argv.resultsDir ?? defaultResultsRoot(),
       command: ['godist regress', ...process.argv.slice(3)].join(' '),

@@ -1,5 +1,4 @@
 import type { CommandModule } from 'yargs';
-import { runTest } from '../run.js';
 import { exitCodeOf, formatSummary } from '../summary.js';
 import { defaultResultsRoot } from '../results-folder.js';
 import { validateSettings } from '../settings.js';
@@ -12,6 +11,8 @@ export const runCommand: CommandModule<object, RunArgs & { resultsDir?: string }
   builder: (y) => withRunOptions(y) as never,
   async handler(argv) {
     const settings = validateSettings(settingsFromArgs(argv), workloadNames);
+    // Loaded here, not at start-up: the cluster machinery is most of the CLI's load time.
+    const { runTest } = await import('../run.js');
     const { dir, results } = await runTest(settings, {
       resultsRoot: argv.resultsDir ?? defaultResultsRoot(),
       progress: process.stderr,
