@@ -33,6 +33,8 @@ export interface NodeConfig {
   dataDir: string | null;
   /** The durable log is compacted to a snapshot once it grows past this many bytes. */
   compactAfterBytes: number;
+  /** Stop when the process that started this node goes away (the harness sets it: no orphans). */
+  exitWithParent: boolean;
 }
 
 export const DEFAULTS = {
@@ -71,6 +73,7 @@ const OPTIONS = {
   quorum: { type: 'string' },
   'data-dir': { type: 'string' },
   'compact-after-bytes': { type: 'string' },
+  'exit-with-parent': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -96,7 +99,8 @@ export const USAGE = `usage: godist node --id node-1 --addr 127.0.0.1:8081 [--se
   --dead-after-ms MS        silence before a member is dead (default ${DEFAULTS.deadAfterMs})
   --request-timeout-ms MS   node-to-node request timeout (default ${DEFAULTS.requestTimeoutMs})
   --vnodes K                virtual nodes per member on the ring (default ${DEFAULTS.vnodes})
-  --compact-after-bytes B   compact the durable log past this size (default ${DEFAULTS.compactAfterBytes})`;
+  --compact-after-bytes B   compact the durable log past this size (default ${DEFAULTS.compactAfterBytes})
+  --exit-with-parent        stop when the process that started this node exits`;
 
 export type FlagsResult =
   | { kind: 'config'; config: NodeConfig; problems: [] }
@@ -245,6 +249,7 @@ export function parseFlags(argv: readonly string[]): FlagsResult {
       quorum,
       dataDir,
       compactAfterBytes,
+      exitWithParent: values['exit-with-parent'] === true,
     },
   };
 }

@@ -185,7 +185,7 @@ export async function runNode(argv: readonly string[]): Promise<void> {
     throw e;
   }
   let signalled = false;
-  const onSignal = (signal: NodeJS.Signals) => {
+  const onSignal = (signal: string) => {
     if (signalled) process.exit(130); // a second signal: stop waiting
     signalled = true;
     const force = setTimeout(() => process.exit(1), 5000);
@@ -200,4 +200,13 @@ export async function runNode(argv: readonly string[]): Promise<void> {
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+  if (parsed.config.exitWithParent) {
+    // A parent that dies without cleaning up (SIGKILL, an abort) hands its children to init: the
+    // changed parent pid is the only trace it leaves, so it is polled.
+    const parent = process.ppid;
+    const watch = setInterval(() => {
+      if (process.ppid !== parent) onSignal('parent-exited');
+    }, 500);
+    watch.unref();
+  }
 }

@@ -16,6 +16,7 @@ export const godist: SystemUnderTest = {
       '-W', String(s.W),
       '--quorum', s.quorum,
       '--read-repair', s.readRepair,
+      '--exit-with-parent',
     ];
     if (launch.seed) args.push('--seed', launch.seed);
     for (const [id, addr] of Object.entries(launch.peers)) args.push('--peer', `${id}=${addr}`);
