@@ -243,7 +243,11 @@ export interface Disturbance {
 export function disturbances(timelines: readonly NodeTimeline[], samples: readonly ClusterSample[], window: { start: number; end: number }, gapMs: number): Disturbance[] {
   const out: Disturbance[] = [];
   for (const tl of timelines) {
-    for (const s of tl.stalls) out.push({ node: tl.node, start: s.start, end: s.end, kind: 'stalled' });
+    // A node the nemesis paused logs a stall when it resumes: that one is the nemesis's doing.
+    const stopped = tl.status.filter((s) => s.value !== 'running');
+    for (const s of tl.stalls) {
+      if (!stopped.some((x) => x.start <= s.end && x.end >= s.start)) out.push({ node: tl.node, start: s.start, end: s.end, kind: 'stalled' });
+    }
     const running = tl.status.filter((s) => s.value === 'running');
     const times = samples.filter((s) => s.node === tl.node).map((s) => s.time);
     for (const r of running) {

@@ -14,7 +14,7 @@
 import type { NodeTimings } from '../cluster-observations.js';
 import type { FaultSpan } from '../history/fault-spans.js';
 import { recoveryMs, type Disturbance, type Mark, type NodeTimeline, type Span } from './cluster-timeline.js';
-import { duration, list, relateToFault, secs } from './fault-phrases.js';
+import { duration, list, nearestFaults, relateToFault, secs } from './fault-phrases.js';
 
 export interface ElectionOptions {
   timelines: readonly NodeTimeline[];
@@ -147,7 +147,7 @@ function finish(f: ElectionFinding, pausedClaim: string[], o: ElectionOptions, r
   }
   let why: string;
   if (cause === 'fault') {
-    why = faults.map((x) => relateToFault(x, f.start)).join('; and ');
+    why = nearestFaults(faults, f.start, f.end).map((x) => relateToFault(x, f.start)).join('; and ');
   } else if (cause === 'busy-machine') {
     why = `with no fault injected, but ${disturbed.map(disturbance).join('; ')} (a busy machine, not the nemesis)`;
   } else {

@@ -16,7 +16,7 @@
 import type { NodeTimings } from '../cluster-observations.js';
 import type { FaultSpan } from '../history/fault-spans.js';
 import type { Disturbance, Mark, NodeTimeline, Span } from './cluster-timeline.js';
-import { duration, relateToFault, secs } from './fault-phrases.js';
+import { duration, nearestFaults, relateToFault, secs } from './fault-phrases.js';
 
 export interface FailureDetectorOptions {
   timelines: readonly NodeTimeline[];
@@ -160,7 +160,7 @@ function judge(m: Mark, o: FailureDetectorOptions, byNode: Map<string, NodeTimel
     faults,
     explanation: `${head}${REAL.includes(cause) ? ', rightly' : `, but ${m.peer} was running and within its hearing`}: ${why}.`,
   });
-  const phrase = (fs: FaultSpan[]) => fs.map((f) => relateToFault(f, from)).join('; and ');
+  const phrase = (fs: FaultSpan[]) => nearestFaults(fs, from, m.time).map((f) => relateToFault(f, from)).join('; and ');
 
   const killed = find((f) => f.kind === 'kill' && about(f, m.peer));
   if (killed.length > 0) return done('peer-killed', killed, phrase(killed));
@@ -174,7 +174,9 @@ function judge(m: Mark, o: FailureDetectorOptions, byNode: Map<string, NodeTimel
 
   const observerDown = find((f) => (f.kind === 'pause' || f.kind === 'kill') && about(f, m.observer));
   if (observerDown.length > 0) {
-    return done('observer-paused', observerDown, `${m.observer} itself had been stopped (${observerDown.map((f) => relateToFault(f, from).replace(/^while /, '')).join('; ')}) and counted its own gap as ${m.peer}'s silence`);
+    const f = observerDown[0]!;
+    const how = f.kind === 'kill' ? 'was down' : 'was paused';
+    return done('observer-paused', observerDown, `${m.observer} itself ${how} from ${secs(f.start)} to ${secs(f.end)} and counted its own gap as ${m.peer}'s silence`);
   }
   const observerStall = byNode.get(m.observer)?.stalls.find((s) => overlaps(s));
   if (observerStall) return done('observer-stalled', [], `${m.observer} itself did not run for ${duration(observerStall.end - observerStall.start)} from ${secs(observerStall.start)}`);

@@ -10,6 +10,17 @@ export function relateToFault(f: FaultSpan, from: number): string {
   return `${duration(from - f.end)} after ${ended(f)}`;
 }
 
+/**
+ * The faults worth naming for an interval [from, to] among those near it: the ones it overlaps, or
+ * else the one that ended last before it.
+ */
+export function nearestFaults(faults: readonly FaultSpan[], from: number, to: number): FaultSpan[] {
+  const overlapping = faults.filter((f) => f.start <= to && f.end >= from);
+  if (overlapping.length > 0) return overlapping;
+  const before = faults.filter((f) => f.end < from).sort((a, b) => b.end - a.end);
+  return before.slice(0, 1);
+}
+
 /** The fault as a state of affairs: "{node-3} was paused (2.01 s–4.50 s)". */
 export function during(f: FaultSpan): string {
   const when = `${secs(f.start)}–${Number.isFinite(f.end) ? secs(f.end) : 'the end'}`;

@@ -1,12 +1,17 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { readObservations } from '../cluster-observations.js';
 import { reproduceCommand } from '../commands/run-options.js';
+import { faultSpans } from '../history/fault-spans.js';
 import type { HistoryOp } from '../history/op.js';
 import { pairOps, type OpPair } from '../history/pairs.js';
 import type { CheckResult, RunResults } from '../run-checks.js';
 import { DEFAULT_SETTINGS, type RunSettings } from '../settings.js';
 import { UsageError } from '../usage-error.js';
 import { esc, page, scriptJson } from './html.js';
+import { clusterData } from './cluster-data.js';
+import { CLUSTER_JS } from './cluster-script.js';
+import { CLUSTER_CSS, clusterSection } from './cluster-section.js';
 import { linearizationDiagram } from './linearization-diagram.js';
 import { CHART_HELPERS_JS, REPORT_JS } from './report-script.js';
 import { reportData, type ReportAnomaly, type ReportData, type ReportInput, type RunInfo } from './report-data.js';
@@ -21,21 +26,25 @@ export type { ReportInput, RunInfo } from './report-data.js';
 export function buildReport(input: ReportInput): string {
   const pairs = pairOps(input.history);
   const data = reportData(input, pairs);
+  const cluster = input.observations ? clusterData(input.observations, faultSpans(input.history), input.run.settings?.nodes ?? input.results?.settings.nodes, input.results) : null;
   const body = [
     header(input, data),
-    '<nav><a href="#summary">Summary</a><a href="#timeline">Timeline</a><a href="#linearizability">Linearizability</a><a href="#stale">Stale reads &amp; lost writes</a><a href="#performance">Performance</a></nav>',
+    '<nav><a href="#summary">Summary</a><a href="#timeline">Timeline</a><a href="#cluster">Cluster</a><a href="#linearizability">Linearizability</a><a href="#stale">Stale reads &amp; lost writes</a><a href="#performance">Performance</a></nav>',
     summarySection(input),
     timelineSection(data),
+    clusterSection(input.results, data, cluster, checkVerdict),
     linearizabilitySection(input, data, pairs),
     staleSection(input, data),
     performanceSection(input),
     `<script type="application/json" id="report-data">${scriptJson(data)}</script>`,
+    cluster ? `<script type="application/json" id="cluster-data">${scriptJson(cluster)}</script>` : '',
   ].join('\n');
   return page({
     title: `godist report — ${data.title}`,
     head: '<link rel="icon" href="data:,">',
+    css: CLUSTER_CSS,
     body,
-    scripts: [CHART_HELPERS_JS + REPORT_JS],
+    scripts: [CHART_HELPERS_JS + REPORT_JS, ...(cluster ? [CLUSTER_JS] : [])],
   });
 }
 
@@ -64,7 +73,7 @@ export function writeReport(dir: string): string {
   if (!existsSync(historyFile)) throw new UsageError(`${dir} is not a run folder (it has no history.jsonl)`);
   const run = readJsonIfThere<RunInfo>(path.join(dir, 'run.json')) ?? {};
   const results = readJsonIfThere<RunResults>(path.join(dir, 'results.json'));
-  const html = buildReport({ run, history: readHistoryFile(historyFile), results });
+  const html = buildReport({ run, history: readHistoryFile(historyFile), results, observations: readObservations(dir) ?? null });
   const file = path.join(dir, 'report.html');
   writeFileSync(file, html);
   return file;
@@ -104,6 +113,9 @@ function checkVerdict(c: CheckResult): string {
   return '<span class="verdict kept">kept the promise</span>';
 }
 
+/** Where each check's findings are shown on the page. */
+const SECTION_OF: Record<string, string> = { linearizable: 'linearizability', election: 'election', 'failure-detector': 'failure-detector' };
+
 function summarySection(input: ReportInput): string {
   const { run, results } = input;
   const s = fullSettings(run, results);
@@ -117,7 +129,7 @@ function summarySection(input: ReportInput): string {
     for (const [name, c] of Object.entries(results.checks)) {
       if (name === 'stats') continue;
       out.push(
-        `<tr><td><a href="#${name === 'linearizable' ? 'linearizability' : 'stale'}">${esc(name)}</a></td><td class="num">${c.valid === 'unknown' && c.count === 0 ? '?' : c.count}${c.truncated ? ' (first listed)' : ''}</td>` +
+        `<tr><td><a href="#${SECTION_OF[name] ?? 'stale'}">${esc(name)}</a></td><td class="num">${c.valid === 'unknown' && c.count === 0 ? '?' : c.count}${c.truncated ? ' (first listed)' : ''}</td>` +
           `<td>${c.promised ? 'yes' : 'no — expected'}</td><td>${checkVerdict(c)}</td><td class="muted">${esc(c.reason)}</td></tr>`,
       );
     }

@@ -1,3 +1,4 @@
+import type { ClusterObservations } from '../cluster-observations.js';
 import { faultSpans } from '../history/fault-spans.js';
 import type { HistoryOp, ReplicaTrace } from '../history/op.js';
 import { pairOps, type OpPair } from '../history/pairs.js';
@@ -21,6 +22,8 @@ export interface ReportInput {
   history: readonly HistoryOp[];
   /** results.json; absent for a run that crashed before its checks. */
   results?: RunResults | null;
+  /** The cluster's own view as sampled (cluster.jsonl) and logged; absent when the run did not sample it. */
+  observations?: ClusterObservations | null;
 }
 
 /**

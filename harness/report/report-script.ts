@@ -387,6 +387,7 @@ if (tvEl && TV.length > 0) {
 
 timings.done = performance.now();
 window.godistReport = {
+  data: D,
   timings: timings,
   charts: charts,
   timeline: tl,

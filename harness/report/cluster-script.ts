@@ -1,0 +1,156 @@
+/**
+ * The script of report.html's cluster lanes, as text inlined into the page after the report's own
+ * script (it reads window.godistReport for the data, the timeline and the shared zoom). It draws
+ * from <script id="cluster-data"> (cluster-data.ts has its shape). Plain ES2020, no template
+ * literals (this file is itself one).
+ */
+export const CLUSTER_JS = String.raw`
+(function () {
+'use strict';
+var holder = document.getElementById('cluster-data');
+var chartEl = document.getElementById('cluster-chart');
+if (!holder || !chartEl || !window.godistReport) return;
+var C = JSON.parse(holder.textContent), G = window.godistReport, D = G.data, n = C.nodes.length;
+var STRIP = 10, VIEW = 7, LEAD = 15, GAP = 11, LANE = (n - 1) * VIEW + LEAD + GAP, TOTAL = STRIP + n * LANE;
+var STATE_COLOUR = ['rgba(46,158,68,0.45)', '#e8a33d', '#d9534f'], STATE_NAME = ['alive', 'suspect', 'dead'];
+var PALETTE = ['#2563eb', '#16a34a', '#ea580c', '#7c3aed', '#0891b2', '#db2777', '#65a30d', '#b45309', '#4b5563', '#9333ea'];
+function leaderColour(i, alpha) {
+  var c = PALETTE[i % PALETTE.length], r = parseInt(c.slice(1, 3), 16), g = parseInt(c.slice(3, 5), 16), b = parseInt(c.slice(5, 7), 16);
+  return 'rgba(' + r + ',' + g + ',' + b + ',' + alpha + ')';
+}
+function laneTop(p) { return STRIP + p * LANE; }
+function observers(p) { var o = []; for (var i = 0; i < n; i++) if (i !== p) o.push(i); return o; }
+var runEnd = D.durationS;
+C.status.forEach(function (bs) { bs.forEach(function (b) { if (b[1] > runEnd) runEnd = b[1]; }); });
+if (!(runEnd > 0)) runEnd = 1;
+var findings = [];
+D.anomalies.forEach(function (a, ai) {
+  if (a.check === 'election') findings.push({ ai: ai, from: a.time, to: a.time + (a.details.durationMs || 0) / 1000, split: a.type === 'split-brain', nodes: a.details.nodes || [] });
+});
+
+function drawLanes(u) {
+  var ctx = u.ctx, bb = u.bbox, min = u.scales.x.min, max = u.scales.x.max, dpr = devicePixelRatio;
+  var pxPerS = bb.width / (max - min);
+  function X(t) { return bb.left + (t - min) * pxPerS; }
+  function Y(units) { return u.valToPos(units, 'y', true); }
+  function band(b, y0, h, colour) {
+    if (b[1] < min || b[0] > max) return false;
+    var x0 = Math.max(X(b[0]), bb.left - 2), x1 = Math.min(X(b[1]), bb.left + bb.width + 2);
+    ctx.fillStyle = colour;
+    ctx.fillRect(x0, y0, Math.max(1, x1 - x0), h);
+    return x1 - x0;
+  }
+  ctx.save();
+  ctx.beginPath(); ctx.rect(bb.left, bb.top, bb.width, bb.height); ctx.clip();
+  ctx.font = Math.round(10 * dpr) + 'px system-ui, sans-serif';
+  ctx.textBaseline = 'middle';
+  ctx.textAlign = 'left';
+  findings.forEach(function (f) { band([f.from, Math.max(f.to, f.from + 1e-4)], Y(1), Y(STRIP - 3) - Y(1), f.split ? '#dc2626' : '#111827'); });
+  for (var p = 0; p < n; p++) {
+    var top = laneTop(p), obs = observers(p);
+    obs.forEach(function (o, r) {
+      var y0 = Y(top + r * VIEW) + dpr, h = Y(top + (r + 1) * VIEW) - Y(top + r * VIEW) - dpr;
+      (C.views[o][p] || []).forEach(function (b) { band(b, y0, h, STATE_COLOUR[b[2]]); });
+    });
+    var ly = Y(top + obs.length * VIEW) + dpr, lh = Y(top + obs.length * VIEW + LEAD) - Y(top + obs.length * VIEW) - dpr;
+    C.leader[p].forEach(function (b) {
+      if (b[2] === -2) return;
+      var self = b[2] === p;
+      var w = band(b, ly, lh, b[2] === -1 ? '#e5e7eb' : leaderColour(b[2], self ? 0.95 : 0.3));
+      if (w === false) return;
+      var label = b[2] === -1 ? 'no leader known' : self ? '★ leads' : '→ ' + C.nodes[b[2]];
+      if (w > ctx.measureText(label).width + 6 * dpr) {
+        ctx.fillStyle = self ? '#fff' : '#111827';
+        ctx.fillText(label, Math.max(X(b[0]), bb.left) + 3 * dpr, ly + lh / 2);
+      }
+    });
+    findings.forEach(function (f) {
+      if (!f.split || f.nodes.indexOf(C.nodes[p]) < 0) return;
+      band([f.from, Math.max(f.to, f.from + 1e-4)], ly - dpr, 2 * dpr, '#dc2626');
+    });
+    // Paused or killed, the node holds no belief it can act on: its own row is covered (how the others saw it stays visible).
+    C.status[p].forEach(function (b) {
+      if (b[2] === 0) return;
+      var w = band(b, ly, lh, b[2] === 1 ? 'rgba(124,58,237,0.8)' : 'rgba(75,85,99,0.95)');
+      var label = b[2] === 1 ? 'paused' : 'killed';
+      if (w !== false && w > ctx.measureText(label).width + 6 * dpr) { ctx.fillStyle = '#fff'; ctx.fillText(label, Math.max(X(b[0]), bb.left) + 3 * dpr, ly + lh / 2); }
+    });
+  }
+  ctx.fillStyle = '#c0158b';
+  C.marks.forEach(function (m) {
+    if (!m[4] || m[0] < min || m[0] > max) return;
+    var r = observers(m[2]).indexOf(m[1]), x = X(m[0]), y = Y(laneTop(m[2]) + r * VIEW) + dpr;
+    ctx.beginPath(); ctx.moveTo(x - 4 * dpr, y - 5 * dpr); ctx.lineTo(x + 4 * dpr, y - 5 * dpr); ctx.lineTo(x, y + 1 * dpr); ctx.closePath(); ctx.fill();
+  });
+  ctx.restore();
+}
+
+var splits = [], labels = [];
+for (var p = 0; p < n; p++) { splits.push(laneTop(p) + ((n - 1) * VIEW + LEAD) / 2); labels.push(C.nodes[p]); }
+var u = new uPlot({
+  width: chartWidth(chartEl),
+  height: TOTAL + 50,
+  scales: { x: { time: false, range: function (u, a, b) { return [a, b]; } }, y: { range: [0, TOTAL], dir: -1 } },
+  axes: [
+    { values: function (u, v) { return v.map(fmtS); } },
+    { size: 76, splits: function () { return splits; }, values: function () { return labels; }, grid: { show: false } },
+  ],
+  series: [{}, { label: 'views', paths: function () { return null; }, points: { show: false } }],
+  legend: { show: false },
+  cursor: { y: false, points: { show: false }, drag: { x: true, y: false }, sync: { key: 'time' } },
+  hooks: { drawClear: [shadeFaults(D.faults, runEnd)], draw: [drawLanes], setScale: [function (u, key) { if (key === 'x') syncX(u); }] },
+}, [[0, runEnd], [null, null]], chartEl);
+u.__sync = true;
+charts.push(u);
+var tl = G.timeline;
+if (tl && tl.scales.x.min != null) u.setScale('x', { min: tl.scales.x.min, max: tl.scales.x.max });
+
+function at(bands, t) { for (var i = 0; i < bands.length; i++) if (bands[i][0] <= t && t < bands[i][1]) return bands[i]; return null; }
+function s3(t) { return t.toFixed(3) + ' s'; }
+function esc(s) { return String(s).replace(/[&<>"']/g, function (c) { return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]; }); }
+var panel = document.getElementById('cluster-detail');
+function describe(p, t) {
+  var node = C.nodes[p], st = at(C.status[p], t), lines = [];
+  var status = st ? ['running', 'paused by the nemesis', 'killed'][st[2]] : 'not observed';
+  lines.push('<b>' + esc(node) + '</b> at ' + s3(t) + ': ' + status + (st && st[2] ? ' (' + s3(st[0]) + '–' + s3(st[1]) + ')' : '') + ' · view from its ' + C.source[p]);
+  var l = at(C.leader[p], t);
+  lines.push(!l || l[2] === -2 ? 'whom it believed led: unknown here' : l[2] === -1 ? 'it knew of no leader (since ' + s3(l[0]) + ')' : l[2] === p ? '<b>it believed it led</b> (' + s3(l[0]) + '–' + s3(l[1]) + ')' : 'it believed ' + esc(C.nodes[l[2]]) + ' led (' + s3(l[0]) + '–' + s3(l[1]) + ')');
+  var seen = observers(p).map(function (o) {
+    var b = at(C.views[o][p] || [], t);
+    return esc(C.nodes[o]) + ' saw it ' + (b ? STATE_NAME[b[2]] + ' (since ' + s3(b[0]) + ')' : 'unknown');
+  });
+  lines.push(seen.join('; '));
+  var views = observers(p).map(function (q) { var b = at(C.views[p][q] || [], t); return esc(C.nodes[q]) + ' ' + (b ? STATE_NAME[b[2]] : '?'); });
+  lines.push('its own view: ' + views.join(', '));
+  findings.forEach(function (f) { if (f.from <= t && t <= f.to) lines.push('<span class="anomaly-explanation">' + esc(D.anomalies[f.ai].explanation) + '</span>'); });
+  return lines.map(function (x) { return '<div>' + x + '</div>'; }).join('');
+}
+var downAt = null;
+u.over.addEventListener('mousedown', function (e) { downAt = [e.clientX, e.clientY]; });
+u.over.addEventListener('click', function (e) {
+  if (downAt && Math.abs(e.clientX - downAt[0]) + Math.abs(e.clientY - downAt[1]) > 3) return;
+  var t = u.posToVal(e.offsetX, 'x'), y = u.posToVal(e.offsetY, 'y'), p = Math.floor((y - STRIP) / LANE);
+  if (p < 0 || p >= n) return;
+  panel.innerHTML = describe(p, t);
+});
+function showAnomaly(ai) {
+  var a = D.anomalies[ai], from = a.time, to = a.time + (a.details.durationMs || 0) / 1000;
+  if (a.check === 'failure-detector') from = a.time - (a.details.silenceMs || 1000) / 1000;
+  var pad = Math.max((to - from) * 0.4, 0.3);
+  (tl || u).setScale('x', { min: Math.max(-0.01, from - pad), max: Math.min(runEnd * 1.02, to + pad) });
+  var who = a.check === 'failure-detector' ? C.nodes.indexOf(a.details.peer) : C.nodes.indexOf((a.details.nodes || [])[0]);
+  panel.innerHTML = '<div class="anomaly-explanation"><b>' + esc(a.type) + '</b> ' + (a.broken ? '<span class="verdict broken">breaks a promise</span>' : '<span class="verdict allowed">allowed</span>') + '<br>' + esc(a.explanation) + '</div>' + (who >= 0 ? describe(who, a.time) : '');
+  document.querySelectorAll('tr.selected').forEach(function (r) { r.classList.remove('selected'); });
+  document.querySelectorAll('tr[data-cluster-anomaly="' + ai + '"]').forEach(function (r) { r.classList.add('selected'); });
+  chartEl.scrollIntoView({ block: 'center' });
+}
+document.addEventListener('click', function (e) {
+  var row = e.target.closest ? e.target.closest('[data-cluster-anomaly]') : null;
+  if (!row) return;
+  e.preventDefault();
+  showAnomaly(Number(row.getAttribute('data-cluster-anomaly')));
+});
+G.cluster = { chart: u, showAnomaly: showAnomaly, describe: describe, lanes: { strip: STRIP, lane: LANE, view: VIEW, lead: LEAD } };
+document.body.setAttribute('data-cluster-ready', '1');
+})();
+`;
