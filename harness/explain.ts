@@ -58,6 +58,10 @@ function cause(ctx: ExplainContext, key: string, w: OpPair, r: OpPair): { kind: 
   const wVersion = w.trace?.version ?? null;
 
   const replicas = w.trace?.replicaSet ?? [];
+  const rVersion = r.trace?.version;
+  if (typeof wVersion === 'number' && typeof rVersion === 'number' && r.value !== null && wVersion <= rVersion) {
+    return versionWentBack(ctx, key, w, wVersion, rVersion, answered);
+  }
   const killAt = (node: string) => killedBetween(ctx.faults, node, w.end, r.start);
   const restartedAckers = ackers.filter((node) => killAt(node));
   if (restartedAckers.length > 0 && !ctx.settings.durable) {
@@ -88,6 +92,8 @@ function cause(ctx: ExplainContext, key: string, w: OpPair, r: OpPair): { kind: 
       `${left.length > 0 ? `: ${set(left)} had been marked dead and left it (sloppy quorum)` : ''}` +
       `${why.length > 0 ? `, around ${why.join('; ')}` : ''}` +
       `${answered.length > 0 ? `; the read quorum ${replies(answered)}` : ''}`;
+    // With R + W ≤ N the quorums need not overlap in any case: that is the cause; the move is context.
+    if (R + W <= N) return { kind: 'quorums-need-not-overlap', text: `R + W = ${R + W} ≤ N = ${N}, so the quorums need not overlap; besides, ${text}` };
     return { kind: 'replica-set-moved', text };
   }
 
@@ -96,6 +102,42 @@ function cause(ctx: ExplainContext, key: string, w: OpPair, r: OpPair): { kind: 
   const during = faults.length > 0 ? `, during ${faults.join('; ')}` : '';
   if (R + W <= N) return { kind: 'quorums-need-not-overlap', text: `${quorums}; R + W = ${R + W} ≤ N = ${N}, so the quorums need not overlap${during}` };
   return { kind: 'unexplained', text: `${quorums}, even though R + W = ${R + W} > N = ${N}${during}` };
+}
+
+/**
+ * The read saw the older value with the higher version: the newer write was given a version no
+ * higher than what the replicas already held, so it loses every comparison. Its coordinator chose
+ * max + 1 from replicas that did not know the older version: restarted empty, or a replica set
+ * that had moved.
+ */
+function versionWentBack(ctx: ExplainContext, key: string, w: OpPair, wVersion: number, rVersion: number, answered: readonly ReplicaReply[]): { kind: CauseKind; text: string } {
+  const head = `${show(w.value)} was written as version ${wVersion}, not above the version ${rVersion} the read returned, so the older value wins every comparison`;
+  const heard = answered.length > 0 ? `; the read quorum ${replies(answered)}` : '';
+  const replicas = w.trace?.replicaSet ?? [];
+  const restart = [...ctx.faults]
+    .reverse()
+    // Killed before the write began, and back (empty) by the time it was acknowledged.
+    .find((f) => f.kind === 'kill' && f.start <= w.start && f.end <= w.end && f.nodes.some((n) => replicas.length === 0 || replicas.includes(n)));
+  if (restart && !ctx.settings.durable) {
+    return {
+      kind: 'amnesia',
+      text: `${head}: its coordinator chose max + 1 from replicas that had forgotten version ${rVersion}, since ${set(restart.nodes)} had been killed at ${secs(restart.start)} and restarted empty at ${secs(restart.end)} (in-memory store)${heard}`,
+    };
+  }
+  const faults = faultsDuring(ctx.faults, w.start - 5e9, w.start);
+  const during = faults.length > 0 ? `, after ${faults.join('; ')}` : '';
+  const { N, R, W } = ctx.settings;
+  if (R + W <= N) {
+    return {
+      kind: 'quorums-need-not-overlap',
+      text: `${head}: its coordinator read the current version from R = ${R} of the replicas, which need not overlap the W = ${W} that held version ${rVersion} (R + W = ${R + W} ≤ N = ${N})${during}${heard}`,
+    };
+  }
+  const sloppy = ctx.settings.quorum === 'sloppy';
+  return {
+    kind: sloppy ? 'replica-set-moved' : 'unexplained',
+    text: `${head}: its coordinator chose max + 1 from replicas that did not hold version ${rVersion}${sloppy ? ' (a sloppy replica set that had moved)' : ''}${during}${heard}`,
+  };
 }
 
 function ackersOf(w: OpPair): string[] {

@@ -76,3 +76,24 @@ describe('explanations', () => {
     );
   });
 });
+
+describe('explanations of versions that went back', () => {
+  it('blames replicas restarted empty that handed out a lower version', () => {
+    const settings = { N: 3, R: 2, W: 2, quorum: 'strict', readRepair: 'sync', durable: false } as const;
+    const h = historyOf((h) => {
+      h.op(0, 'write', 'k6', 189, 0, 10, 'ok', { trace: { version: 8, replicaSet: ['node-1', 'node-2', 'node-3'], replicas: [{ node: 'node-3', version: 8, ok: true }] } });
+      h.nemesis('kill', 3780, { nodes: ['node-1', 'node-2'], description: 'killed {node-1, node-2}' });
+      h.nemesis('start', 5080, { nodes: ['node-1', 'node-2'], description: 'restarted {node-1, node-2}' });
+      h.op(1, 'write', 'k6', 293, 5086, 5090, 'ok', { trace: { version: 1, replicaSet: ['node-1', 'node-2', 'node-3'], replicas: [{ node: 'node-1', version: 1, ok: true }, { node: 'node-2', version: 1, ok: true }] } });
+      h.op(2, 'read', 'k6', 189, 5220, 5230, 'ok', { node: 'node-1', trace: { version: 8, replicas: [{ node: 'node-3', version: 8 }, { node: 'node-1', version: 1 }] } });
+    });
+    const [stale] = findStaleReads(pairOps(h));
+    const { cause, explanation } = explainStaleRead({ settings, faults: faultSpans(h) }, stale!);
+    expect(cause).toBe('amnesia');
+    expect(explanation).toBe(
+      'read of k6 through node-1 at 5.22 s returned 189 (version 8), but 293 (version 1) had been acknowledged at 5.09 s, 130 ms before the read began: ' +
+        '293 was written as version 1, not above the version 8 the read returned, so the older value wins every comparison: its coordinator chose max + 1 from replicas that had forgotten version 8, ' +
+        'since {node-1, node-2} had been killed at 3.78 s and restarted empty at 5.08 s (in-memory store); the read quorum {node-3, node-1} answered version 8 (node-3) and version 1 (node-1).',
+    );
+  });
+});
