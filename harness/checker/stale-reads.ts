@@ -1,4 +1,5 @@
 import type { OpPair } from '../history/pairs.js';
+import { lowerBound } from '../sorted.js';
 
 /** A read that returned something older than a write acknowledged before the read began. */
 export interface StaleRead {
@@ -47,9 +48,11 @@ export function findStaleReads(pairs: readonly OpPair[], writes: WriteIndex = in
   // only be stale if some write acknowledged before it began started after its source finished,
   // which the prefix maximum answers in O(log n), so only stale reads pay for a scan.
   const latestStart = new Map<string, number[]>();
+  const ends = new Map<string, number[]>();
   for (const [key, keyWrites] of writes.byKey) {
     let max = Number.NEGATIVE_INFINITY;
     latestStart.set(key, keyWrites.map((w) => (max = Math.max(max, w.start))));
+    ends.set(key, keyWrites.map((w) => w.end));
   }
   const stale: StaleRead[] = [];
   for (const read of pairs) {
@@ -62,7 +65,7 @@ export function findStaleReads(pairs: readonly OpPair[], writes: WriteIndex = in
       if (!source || source.type !== 'ok') continue;
     }
     const sourceEnd = source?.end ?? Number.NEGATIVE_INFINITY;
-    const before = countEndingBefore(keyWrites, read.start);
+    const before = lowerBound(ends.get(read.key)!, read.start);
     if (before === 0 || latestStart.get(read.key)![before - 1]! <= sourceEnd) continue;
     const missed = keyWrites.slice(0, before).filter((w) => w !== source && w.start > sourceEnd);
     const entry: StaleRead = {
@@ -76,16 +79,4 @@ export function findStaleReads(pairs: readonly OpPair[], writes: WriteIndex = in
     stale.push(entry);
   }
   return stale;
-}
-
-/** How many of these writes (sorted by end) were acknowledged strictly before `time`. */
-function countEndingBefore(sortedByEnd: readonly OpPair[], time: number): number {
-  let lo = 0;
-  let hi = sortedByEnd.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sortedByEnd[mid]!.end < time) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

@@ -1,4 +1,5 @@
 import type { OpPair } from '../history/pairs.js';
+import { lowerBound, upperBound } from '../sorted.js';
 
 /**
  * Staleness as PBS measures it (Bailis et al., "Probabilistically Bounded Staleness for Practical
@@ -90,29 +91,6 @@ function indexKeys(pairs: readonly OpPair[]): Map<string, KeyIndex> {
   return keys;
 }
 
-/** First index i with sorted[i] > x (sorted ascending). */
-function upperBound(sorted: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** First index i with sorted[i] ≥ x. */
-function lowerBound(sorted: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 /**
  * The reads the measures use, each with the end of the write it saw: −∞ for a read of nothing,
