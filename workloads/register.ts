@@ -14,5 +14,4 @@ export const register: Workload = {
     };
   },
   finalKeys: keysTouched,
-  finalReadNodes: 3,
 };

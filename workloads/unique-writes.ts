@@ -15,5 +15,4 @@ export const uniqueWrites: Workload = {
     };
   },
   finalKeys: keysTouched,
-  finalReadNodes: 2,
 };

@@ -23,10 +23,8 @@ export interface Workload {
   name: string;
   description: string;
   generator(ctx: WorkerContext): () => OpRequest;
-  /** Keys to read through several nodes once faults have healed (the final reads). */
+  /** Keys to read through every node once faults have healed (the final reads). */
   finalKeys(history: readonly HistoryOp[]): string[];
-  /** How many distinct nodes each final read goes through. */
-  finalReadNodes: number;
 }
 
 /** Every key any client op touched, in first-use order. */
