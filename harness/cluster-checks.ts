@@ -51,7 +51,9 @@ export function clusterChecks(
 
   // ---- election
   const election = checkElection({ timelines, faults, window: obs.window, timings, disturbances: disturbed });
-  const electionPromised = settings.nemesis.length === 0;
+  // A system that never names a leader (no election at all) has nothing for this check to judge.
+  const namesLeaders = obs.samples.some((s) => s.leader !== null) || obs.events.some((e) => e.event === 'leader-elected');
+  const electionPromised = settings.nemesis.length === 0 && namesLeaders;
   const electionAnomalies = election.findings.map(
     (f): Anomaly => ({
       type: f.type,
@@ -69,7 +71,7 @@ export function clusterChecks(
     }),
   );
   const electionBroken = electionPromised && election.findings.some((f: ElectionFinding) => f.cause === 'none');
-  const electionCheck = result(electionPromised, electionBroken, electionReason(settings), electionAnomalies, {
+  const electionCheck = result(electionPromised, electionBroken, namesLeaders ? electionReason(settings) : 'no node ever named a leader: nothing to check', namesLeaders ? electionAnomalies : [], {
     splitBrainS: round(election.splitBrainNs / 1e9),
     noLeaderS: round(election.noLeaderNs / 1e9),
     unknownS: round(election.unknownNs / 1e9),

@@ -89,12 +89,16 @@ export function checkElection(o: ElectionOptions): ElectionResult {
   }
 
   const leadership: Leadership[] = [];
-  for (const node of nodes) {
-    for (const s of slices) {
-      if (!s.claim.includes(node)) continue;
-      const last = leadership.findLast((l) => l.node === node);
+  const lastOf = new Map<string, Leadership>();
+  for (const s of slices) {
+    for (const node of s.claim) {
+      const last = lastOf.get(node);
       if (last && last.end === s.start) last.end = s.end;
-      else leadership.push({ node, start: s.start, end: s.end });
+      else {
+        const l = { node, start: s.start, end: s.end };
+        leadership.push(l);
+        lastOf.set(node, l);
+      }
     }
   }
   leadership.sort((a, b) => a.start - b.start);

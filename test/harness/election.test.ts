@@ -138,6 +138,14 @@ describe('election check on sampled views', () => {
   });
 });
 
+describe('election check on a system without leaders', () => {
+  it('a store whose nodes never name a leader has no election to judge: nothing found, nothing promised', () => {
+    const samples = stream({ 'node-1': () => null, 'node-2': () => null, 'node-3': () => null }, 3000);
+    const e = clusterChecks([], { ...DEFAULT_SETTINGS, nodes: 3, nemesis: [] }, observations(samples, 3000), []).election;
+    expect(e).toMatchObject({ valid: true, promised: false, count: 0, reason: 'no node ever named a leader: nothing to check' });
+  });
+});
+
 describe('election check on logged views', () => {
   const ms = (t: number) => t * 1e6;
   const started = (node: string, t: number): NodeEvent[] => [
