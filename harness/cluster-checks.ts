@@ -167,7 +167,7 @@ function failureDetectorPromise(s: RunSettings, t: NodeTimings): { promised: boo
     };
   }
   const why: string[] = [];
-  if (s.nemesis.includes('pause')) why.push('a paused observer can count its own pause as its peers\' silence');
+  if (s.nemesis.includes('pause')) why.push("a node paused for less than suspect-after counts its own pause as its peers' silence (a longer stall it forgives once)");
   if (s.nemesis.includes('delay')) why.push('delayed heartbeats arrive late, not never');
   if (s.nemesis.includes('partition')) why.push('a one-way cut still lets heartbeats through one way');
   if (s.chaos) why.push('chaos mode drops heartbeats');

@@ -13,7 +13,8 @@ if (!holder || !chartEl || !window.godistReport) return;
 var C = JSON.parse(holder.textContent), G = window.godistReport, D = G.data, n = C.nodes.length;
 var STRIP = 10, VIEW = 7, LEAD = 15, GAP = 11, LANE = (n - 1) * VIEW + LEAD + GAP, TOTAL = STRIP + n * LANE;
 var STATE_COLOUR = ['rgba(46,158,68,0.45)', '#e8a33d', '#d9534f'], STATE_NAME = ['alive', 'suspect', 'dead'];
-var PALETTE = ['#2563eb', '#16a34a', '#ea580c', '#7c3aed', '#0891b2', '#db2777', '#65a30d', '#b45309', '#4b5563', '#9333ea'];
+// No purple: purple is "paused".
+var PALETTE = ['#2563eb', '#16a34a', '#ea580c', '#0891b2', '#db2777', '#65a30d', '#b45309', '#0d9488', '#9f1239', '#4b5563'];
 function leaderColour(i, alpha) {
   var c = PALETTE[i % PALETTE.length], r = parseInt(c.slice(1, 3), 16), g = parseInt(c.slice(3, 5), 16), b = parseInt(c.slice(5, 7), 16);
   return 'rgba(' + r + ',' + g + ',' + b + ',' + alpha + ')';
@@ -139,7 +140,7 @@ function showAnomaly(ai) {
   var pad = Math.max((to - from) * 0.4, 0.3);
   (tl || u).setScale('x', { min: Math.max(-0.01, from - pad), max: Math.min(runEnd * 1.02, to + pad) });
   var who = a.check === 'failure-detector' ? C.nodes.indexOf(a.details.peer) : C.nodes.indexOf((a.details.nodes || [])[0]);
-  panel.innerHTML = '<div class="anomaly-explanation"><b>' + esc(a.type) + '</b> ' + (a.broken ? '<span class="verdict broken">breaks a promise</span>' : '<span class="verdict allowed">allowed</span>') + '<br>' + esc(a.explanation) + '</div>' + (who >= 0 ? describe(who, a.time) : '');
+  panel.innerHTML = '<div class="anomaly-explanation"><b>' + esc(a.type) + '</b> ' + (a.broken ? '<span class="verdict broken">breaks a promise</span>' : '<span class="verdict allowed">allowed</span>') + '<br>' + esc(a.explanation) + '</div>' + (who >= 0 ? describe(who, a.check === 'election' ? (from + to) / 2 : a.time + 0.001) : '');
   document.querySelectorAll('tr.selected').forEach(function (r) { r.classList.remove('selected'); });
   document.querySelectorAll('tr[data-cluster-anomaly="' + ai + '"]').forEach(function (r) { r.classList.add('selected'); });
   chartEl.scrollIntoView({ block: 'center' });

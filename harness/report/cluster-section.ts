@@ -12,6 +12,7 @@ export const CLUSTER_CSS = `
 .lanes-legend span { margin-right: 12px; white-space: nowrap; }
 #cluster-detail { border-left-color: #2563eb; }
 table.fd-figures td, table.fd-figures th { padding-right: 16px; }
+#election-findings td.num, #false-suspicions td.num, #detections td.num { white-space: nowrap; }
 `;
 
 export function clusterSection(results: RunResults | null | undefined, data: ReportData, cluster: ClusterData | null, verdict: (c: CheckResult) => string): string {

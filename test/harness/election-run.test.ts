@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseClusterSamples } from '../../harness/cluster-observations.js';
 import { nodeIds } from '../../harness/cluster.js';
@@ -8,7 +9,13 @@ import { planFaults } from '../../harness/nemesis-plan.js';
 import { createRandom } from '../../harness/random.js';
 import { runTest, type RunOutcome } from '../../harness/run.js';
 import { DEFAULT_SETTINGS, type RunSettings } from '../../harness/settings.js';
+import { launchChromium } from '../report/chromium.js';
 import { survivorsOf } from './processes.js';
+
+// Functions passed to page.evaluate run in the page; the project's TypeScript has no DOM library.
+/* eslint-disable @typescript-eslint/no-explicit-any */
+declare const document: any;
+declare const window: any;
 
 /**
  * The election and failure-detector checks on real three-node clusters: a partition that cuts
@@ -17,6 +24,7 @@ import { survivorsOf } from './processes.js';
 const root = mkdtempSync(path.join(os.tmpdir(), 'godist-election-run-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
+let partitionRun: string | undefined;
 const base: RunSettings = { ...DEFAULT_SETTINGS, nodes: 3, timeLimit: 6, concurrency: 4, rate: 100, checkTimeLimit: 20 };
 
 async function run(settings: RunSettings): Promise<RunOutcome> {
@@ -57,6 +65,42 @@ describe('the cluster\'s own view on a real cluster', { timeout: 120_000 }, () =
     const html = readFileSync(path.join(dir, 'report.html'), 'utf8');
     expect(html).toContain('id="cluster-data"');
     expect(html).toContain('both led for');
+    partitionRun = dir;
+  });
+
+  it('report.html draws a lane per node, and clicking the split brain zooms to it and explains it', async () => {
+    expect(partitionRun, 'needs the partition run above').toBeDefined();
+    const browser = await launchChromium();
+    try {
+      const page = await browser.context.newPage();
+      const errors: string[] = [];
+      page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(pathToFileURL(path.join(partitionRun!, 'report.html')).href);
+      await page.waitForSelector('body[data-cluster-ready="1"]', { timeout: 10_000 });
+      // node-2's own row, while it led: drawn in node-2's colour (the palette's second, green).
+      const leaderPixels = await page.evaluate(() => {
+        const canvas = document.querySelector('#cluster-chart canvas');
+        const d = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+        let n = 0;
+        for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 200 && d[i] < 60 && d[i + 1] > 140 && d[i + 2] < 100) n++;
+        return n;
+      });
+      expect(leaderPixels, 'no lane shows node-2 leading').toBeGreaterThan(50);
+      const row = page.locator('#election-findings tr[data-cluster-anomaly]').first();
+      const text = await row.locator('td').last().textContent();
+      await row.click();
+      expect(await page.locator('#cluster-detail').textContent()).toContain(text!);
+      const range = await page.evaluate(() => {
+        const s = window.godistReport.cluster.chart.scales.x;
+        return s.max - s.min;
+      });
+      expect(range).toBeLessThan(5);
+      await page.locator('#cluster').screenshot({ path: path.join(root, 'cluster.png') });
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
   });
 
   it('no faults, default timings: one leader throughout and no false suspicion', async () => {
