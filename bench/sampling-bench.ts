@@ -3,9 +3,7 @@
  * with and without the sampler, alternated so that load on the machine falls on both alike, and the
  * ops/s and latency of each. Prints a table and one JSON line.
  *
- *   npm run build && npx tsc --outDir dist/bench-sampling --rootDir . --module nodenext --moduleResolution nodenext \
- *     --target es2022 --lib es2023 --types node --strict --skipLibCheck bench/sampling-bench.ts \
- *     && node dist/bench-sampling/bench/sampling-bench.js [--pairs 3] [--seconds 10] [--rate 4000] [--concurrency 16] [--interval 150]
+ *   npm run bench:sampling -- [--pairs 3] [--seconds 10] [--rate 4000] [--concurrency 16] [--interval 150]
  *
  * A high rate saturates the cluster, so ops/s shows capacity lost, and latency the queueing added.
  * On a shared machine the pairs vary more than sampling costs, so first it measures the cost of one

@@ -84,9 +84,7 @@ function cause(ctx: ExplainContext, key: string, w: OpPair, r: OpPair): { kind: 
   const rSet = r.trace?.replicaSet;
   if (wSet && rSet && !sameSet(wSet, rSet)) {
     const left = wSet.filter((n) => !rSet.includes(n));
-    const why = left
-      .map((node) => nodeFault(ctx.faults, node, w.start, r.end))
-      .filter((d): d is string => d !== undefined);
+    const why = [...new Set(left.map((node) => nodeFault(ctx.faults, node, w.start, r.end)).filter((d): d is string => d !== undefined))];
     const text =
       `the replica set of ${key} moved from ${set(wSet)} (at the write) to ${set(rSet)} (at the read)` +
       `${left.length > 0 ? `: ${set(left)} had been marked dead and left it (sloppy quorum)` : ''}` +
