@@ -64,6 +64,20 @@ function cause(ctx: ExplainContext, key: string, w: OpPair, r: OpPair): { kind: 
   }
   const killAt = (node: string) => killedBetween(ctx.faults, node, w.end, r.start);
   const restartedAckers = ackers.filter((node) => killAt(node));
+  // A durable node that answers older than what it acknowledged before a restart lost its log:
+  // a node bug the settings promise against, named as such.
+  const forgotDespiteLog = ctx.settings.durable
+    ? answered.filter((a) => restartedAckers.includes(a.node) && older(a, wVersion))
+    : [];
+  if (forgotDespiteLog.length > 0) {
+    const at = [...new Set(forgotDespiteLog.map((a) => killAt(a.node)!.start))].sort((a, b) => a - b).map(secs).join(' and ');
+    return {
+      kind: 'amnesia',
+      text:
+        `${set(forgotDespiteLog.map((a) => a.node))} acknowledged the write, ${forgotDespiteLog.length === 1 ? 'was' : 'were'} killed at ${at} and restarted, then ${replies(forgotDespiteLog)} to the read: ` +
+        'a durable node forgot a write it had acknowledged (its log should have brought it back)',
+    };
+  }
   if (restartedAckers.length > 0 && !ctx.settings.durable) {
     const restartedReplicas = replicas.filter((node) => killAt(node));
     const everyReplica = replicas.length > 0 && restartedReplicas.length === replicas.length;

@@ -35,6 +35,11 @@ export interface NodeConfig {
   compactAfterBytes: number;
   /** Stop when the process that started this node goes away (the harness sets it: no orphans). */
   exitWithParent: boolean;
+  /**
+   * A deliberate bug, for testing the harness: with --data-dir, start empty instead of replaying the
+   * log, as if the replay had been forgotten. `godist regress` must catch it.
+   */
+  unsafeSkipReplay: boolean;
 }
 
 export const DEFAULTS = {
@@ -74,6 +79,7 @@ const OPTIONS = {
   'data-dir': { type: 'string' },
   'compact-after-bytes': { type: 'string' },
   'exit-with-parent': { type: 'boolean' },
+  'unsafe-skip-replay': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -100,7 +106,8 @@ export const USAGE = `usage: godist node --id node-1 --addr 127.0.0.1:8081 [--se
   --request-timeout-ms MS   node-to-node request timeout (default ${DEFAULTS.requestTimeoutMs})
   --vnodes K                virtual nodes per member on the ring (default ${DEFAULTS.vnodes})
   --compact-after-bytes B   compact the durable log past this size (default ${DEFAULTS.compactAfterBytes})
-  --exit-with-parent        stop when the process that started this node exits`;
+  --exit-with-parent        stop when the process that started this node exits
+  --unsafe-skip-replay      a deliberate bug for testing the harness: ignore the durable log at start`;
 
 export type FlagsResult =
   | { kind: 'config'; config: NodeConfig; problems: [] }
@@ -250,6 +257,7 @@ export function parseFlags(argv: readonly string[]): FlagsResult {
       dataDir,
       compactAfterBytes,
       exitWithParent: values['exit-with-parent'] === true,
+      unsafeSkipReplay: values['unsafe-skip-replay'] === true,
     },
   };
 }

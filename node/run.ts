@@ -33,6 +33,7 @@ export async function startNode(config: NodeConfig, log: EventLog = createEventL
     try {
       const opened = await Replica.durable(config.dataDir, config.id, {
         compactAfterBytes: config.compactAfterBytes,
+        skipReplay: config.unsafeSkipReplay,
         onCompacted: (r) => log('log-compacted', { ...r }),
         onCompactionFailed: (e) => log('failed', { what: 'log compaction (the log stays whole and keeps growing)', error: e.message }),
       });

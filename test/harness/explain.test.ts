@@ -97,3 +97,21 @@ describe('explanations of versions that went back', () => {
     );
   });
 });
+
+describe('explanations on durable nodes', () => {
+  it('a durable node answering older than what it acknowledged before a restart is named a node bug', () => {
+    const settings = { N: 3, R: 2, W: 2, quorum: 'strict', readRepair: 'sync', durable: true } as const;
+    const h = historyOf((h) => {
+      h.op(0, 'write', 'k1', 1, 0, 10, 'ok', { trace: { version: 1, replicas: [{ node: 'node-1', version: 1, ok: true }, { node: 'node-2', version: 1, ok: true }] } });
+      h.nemesis('kill', 1000, { nodes: ['node-1', 'node-2'], description: 'killed {node-1, node-2}' });
+      h.nemesis('start', 2000, { nodes: ['node-1', 'node-2'], description: 'restarted {node-1, node-2}' });
+      h.op(1, 'read', 'k1', null, 3000, 3010, 'ok', { trace: { version: null, replicas: [{ node: 'node-1', version: null }, { node: 'node-2', version: null }] } });
+    });
+    const [stale] = findStaleReads(pairOps(h));
+    const { cause, explanation } = explainStaleRead({ settings, faults: faultSpans(h) }, stale!);
+    expect(cause).toBe('amnesia');
+    expect(explanation).toContain(
+      '{node-1, node-2} acknowledged the write, were killed at 1.00 s and restarted, then {node-1, node-2} answered nothing to the read: a durable node forgot a write it had acknowledged',
+    );
+  });
+});

@@ -41,3 +41,12 @@ describe('godist regress fails when it should', { timeout: 160_000 }, () => {
     expect(r.out).toContain('stale-reads-where-none-can-be: lost power: stale-reads found in 0 of 1 seeds, the case needs at least 1');
   });
 });
+
+describe('godist regress catches a broken node', { timeout: 160_000 }, () => {
+  it('durable nodes that skip their log replay (a deliberate bug) fail the durable case, named with its reports', () => {
+    const r = regress('--case', 'strict-sync-durable-linearizable', '--seeds', '1,2', '--node-arg=--unsafe-skip-replay');
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/strict-sync-durable-linearizable\s.*REGRESSION/);
+    expect(r.out).toMatch(/strict-sync-durable-linearizable: (not-linearizable|stale-reads|lost-writes) found with seed \d, where it must not be: see .*report\.html/);
+  });
+});
