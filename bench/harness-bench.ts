@@ -2,7 +2,7 @@
  * bench:harness — what recording costs, and how fast a cluster starts.
  *
  * On one 3-node cluster behind the harness's proxies (as in a real run), the same load is driven
- * twice, alternately: by a bare loop of client calls that records nothing, and by the runner of
+ * in alternating rounds: by a bare loop of client calls that records nothing, and by the runner of
  * `godist run` (history records with traces, streamed to history.jsonl). Both use 16 workers, half
  * reads and half writes over 1,000 keys, unthrottled. The difference is the recording overhead.
  * Then the time from spawning the nodes to every node seeing every member alive, for 3 and 5 nodes.
@@ -23,7 +23,7 @@ import { quantiles } from '../harness/checker/stats.js';
 import { register } from '../workloads/register.js';
 
 const { values: opts } = parseArgs({
-  options: { seconds: { type: 'string', default: '10' }, rounds: { type: 'string', default: '2' } },
+  options: { seconds: { type: 'string', default: '5' }, rounds: { type: 'string', default: '6' } },
 });
 const SECONDS = Number(opts.seconds);
 const ROUNDS = Number(opts.rounds);
@@ -67,7 +67,8 @@ async function startSystem(nodes: number, label: string): Promise<System> {
 }
 
 /** Ops per second and latencies of a bare client loop: the cluster's capacity with nothing recorded. */
-async function bare(system: System): Promise<{ opsPerS: number; p50: number; p99: number }> {
+async function bare(system: System): Promise<Measured> {
+  const cpu = process.cpuUsage();
   const client = godist.client({ timeoutMs: 5000, maxSocketsPerNode: settings.concurrency });
   const random = createRandom(1);
   const latencies: number[] = [];
@@ -88,11 +89,25 @@ async function bare(system: System): Promise<{ opsPerS: number; p50: number; p99
   );
   client.close();
   const q = quantiles(latencies)!;
-  return { opsPerS: latencies.length / SECONDS, p50: q.p50, p99: q.p99 };
+  return { opsPerS: latencies.length / SECONDS, p50: q.p50, p99: q.p99, harnessCpuUsPerOp: cpuPerOp(cpu, latencies.length) };
+}
+
+interface Measured {
+  opsPerS: number;
+  p50: number;
+  p99: number;
+  /** CPU the harness process (clients, proxies, recording) spent per op, in µs. */
+  harnessCpuUsPerOp: number;
+}
+
+function cpuPerOp(since: NodeJS.CpuUsage, ops: number): number {
+  const used = process.cpuUsage(since);
+  return Math.round((used.user + used.system) / ops);
 }
 
 /** The same load through the runner of `godist run`, every op recorded to history.jsonl. */
-async function recorded(system: System, round: number): Promise<{ opsPerS: number; p50: number; p99: number }> {
+async function recorded(system: System, round: number): Promise<Measured> {
+  const cpu = process.cpuUsage();
   const client = godist.client({ timeoutMs: 5000, maxSocketsPerNode: settings.concurrency });
   const history = createHistoryWriter(path.join(scratch, `history-${round}.jsonl`));
   const tally = { ok: 0, fail: 0, info: 0 };
@@ -111,17 +126,19 @@ async function recorded(system: System, round: number): Promise<{ opsPerS: numbe
     else latencies.push((op.time - invoked.get(op.process)!) / 1e6);
   }
   const q = quantiles(latencies)!;
-  return { opsPerS: latencies.length / SECONDS, p50: q.p50, p99: q.p99 };
+  return { opsPerS: latencies.length / SECONDS, p50: q.p50, p99: q.p99, harnessCpuUsPerOp: cpuPerOp(cpu, latencies.length) };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 try {
   const system = await startSystem(3, 'load');
+  // A first round warms the JIT, the connection pools and the nodes' stores; it is not counted.
+  await bare(system);
   const bareRuns: number[] = [];
   const recordedRuns: number[] = [];
-  let lastBare = { p50: 0, p99: 0 };
-  let lastRecorded = { p50: 0, p99: 0 };
+  let lastBare = { p50: 0, p99: 0, harnessCpuUsPerOp: 0 };
+  let lastRecorded = { p50: 0, p99: 0, harnessCpuUsPerOp: 0 };
   for (let round = 0; round < ROUNDS; round++) {
     const b = await bare(system);
     const r = await recorded(system, round);
@@ -130,13 +147,15 @@ try {
     lastBare = b;
     lastRecorded = r;
     console.log(
-      `round ${round + 1}: bare ${b.opsPerS.toFixed(0)} ops/s (p50 ${b.p50} ms, p99 ${b.p99} ms) · ` +
-        `recorded ${r.opsPerS.toFixed(0)} ops/s (p50 ${r.p50} ms, p99 ${r.p99} ms)`,
+      `round ${round + 1}: bare ${b.opsPerS.toFixed(0)} ops/s (p50 ${b.p50} ms, p99 ${b.p99} ms, harness ${b.harnessCpuUsPerOp} µs CPU/op) · ` +
+        `recorded ${r.opsPerS.toFixed(0)} ops/s (p50 ${r.p50} ms, p99 ${r.p99} ms, harness ${r.harnessCpuUsPerOp} µs CPU/op)`,
     );
   }
   await system.stop();
   const overhead = 1 - median(recordedRuns) / median(bareRuns);
-  console.log(`recording overhead: ${(overhead * 100).toFixed(1)} % (target ≤ 5 %)`);
+  const range = (xs: number[]) => `${Math.round(Math.min(...xs))}–${Math.round(Math.max(...xs))}`;
+  console.log(`bare ${range(bareRuns)} ops/s, recorded ${range(recordedRuns)} ops/s over ${ROUNDS} rounds of ${SECONDS} s`);
+  console.log(`recording overhead (medians): ${(overhead * 100).toFixed(1)} % (target ≤ 5 %)`);
 
   const startup: Record<string, number[]> = { '3': [], '5': [] };
   for (const n of [3, 5]) {
@@ -158,6 +177,8 @@ try {
       bareP99Ms: lastBare.p99,
       recordedP50Ms: lastRecorded.p50,
       recordedP99Ms: lastRecorded.p99,
+      bareHarnessCpuUsPerOp: lastBare.harnessCpuUsPerOp,
+      recordedHarnessCpuUsPerOp: lastRecorded.harnessCpuUsPerOp,
       startup3Ms: Math.round(median(startup['3']!)),
       startup5Ms: Math.round(median(startup['5']!)),
       loadavg: os.loadavg()[0],
