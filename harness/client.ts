@@ -3,7 +3,7 @@ import type { ReplicaReply, ReplicaTrace } from './history/op.js';
 import type { ClientOptions, Completion, KvClient } from './sut/types.js';
 
 /**
- * The godist node's client API turned into Jepsen completions. The rules (README "Completions"):
+ * The godist node's client API turned into Jepsen completions. The rules (README, "History format"):
  * 200 → ok; a read's 404 → ok with null; a read's 503 or any read error → fail (reads change
  * nothing); a write's refused connection → fail (it never left), as is its 503 from the version-read
  * phase (nothing was written); a write's 503 in the write phase (fewer than W acks) or any other

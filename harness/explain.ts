@@ -1,3 +1,8 @@
+/**
+ * One sentence a person understands for each anomaly, from the evidence the run kept: the replica
+ * traces the node returned with every op, and the nemesis records. Pure: the same history gives
+ * the same words.
+ */
 import type { LostWrite } from './checker/lost-writes.js';
 import type { StaleRead } from './checker/stale-reads.js';
 import type { FaultSpan } from './history/fault-spans.js';
@@ -5,11 +10,6 @@ import type { OpPair } from './history/pairs.js';
 import type { ReplicaReply } from './history/op.js';
 import type { RunSettings } from './settings.js';
 
-/**
- * One sentence a person understands for each anomaly, from the evidence the run kept: the replica
- * traces the node returned with every op, and the nemesis records. Pure: the same history gives
- * the same words.
- */
 /** The mechanism behind an anomaly, as far as the evidence shows it. */
 export type CauseKind = 'amnesia' | 'replica-set-moved' | 'quorums-need-not-overlap' | 'unexplained';
 

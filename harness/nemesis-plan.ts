@@ -1,7 +1,6 @@
 import type { Random } from './random.js';
 import type { FaultKind, TargetSize } from './settings.js';
-import { MIN_NODES, TOPOLOGY_NAMES, majority, type LinkPair, type Topology } from './topologies.js';
-import { topology } from './topologies.js';
+import { MIN_NODES, TOPOLOGY_NAMES, majority, topology, type LinkPair, type Topology } from './topologies.js';
 
 /** One fault as the schedule decided it: plain data, recorded as the nemesis record's value. */
 export type Fault =

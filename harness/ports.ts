@@ -2,7 +2,8 @@ import net from 'node:net';
 
 /**
  * Free loopback ports, asked of the OS (port 0) and released at once. Another process could take
- * one before the node binds it; node start-up failures are retried by the cluster for that reason.
+ * one before the node binds it; nothing retries then: the node exits and the run fails at start-up
+ * with "exited during start-up (see its log)".
  */
 export async function freePorts(count: number, host = '127.0.0.1'): Promise<number[]> {
   const servers = await Promise.all(

@@ -6,7 +6,7 @@ import { computeStats, type Stats } from './checker/stats.js';
 import { explainLostWrite, explainStaleRead, type ExplainContext } from './explain.js';
 import { faultSpans } from './history/fault-spans.js';
 import type { HistoryOp } from './history/op.js';
-import { pairOps, type OpPair } from './history/pairs.js';
+import { pairOps } from './history/pairs.js';
 import { checkLinearizability } from './linearizable-check.js';
 import { promisesOf, type Promise_ } from './promises.js';
 import type { CheckName, RunSettings } from './settings.js';
@@ -144,5 +144,3 @@ function highlights(checks: Record<string, CheckResult>): string[] {
 function round(x: number): number {
   return Math.round(x * 10) / 10;
 }
-
-export type { OpPair };

@@ -56,8 +56,3 @@ function nodesOf(value: Record<string, unknown>): string[] {
   if (Array.isArray(groups) && Array.isArray(groups[0])) return (groups[0] as unknown[]).filter((n): n is string => typeof n === 'string');
   return [];
 }
-
-/** Spans that overlap [from, to]. */
-export function spansOverlapping(spans: readonly FaultSpan[], from: number, to: number): FaultSpan[] {
-  return spans.filter((s) => s.start <= to && s.end >= from);
-}

@@ -46,7 +46,3 @@ export interface HistoryOp {
   /** Set on the final reads, issued after every fault healed. */
   final?: boolean;
 }
-
-export function isNemesis(op: HistoryOp): boolean {
-  return op.process === 'nemesis';
-}

@@ -57,8 +57,3 @@ export function pairOps(history: readonly HistoryOp[]): OpPair[] {
   }
   return pairs;
 }
-
-/** Nemesis records, in order. */
-export function nemesisOps(history: readonly HistoryOp[]): HistoryOp[] {
-  return history.filter((op) => op.process === 'nemesis');
-}

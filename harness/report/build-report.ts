@@ -14,9 +14,7 @@ import { CLUSTER_JS } from './cluster-script.js';
 import { CLUSTER_CSS, clusterSection } from './cluster-section.js';
 import { linearizationDiagram } from './linearization-diagram.js';
 import { CHART_HELPERS_JS, REPORT_JS } from './report-script.js';
-import { reportData, type ReportAnomaly, type ReportData, type ReportInput, type RunInfo } from './report-data.js';
-
-export type { ReportInput, RunInfo } from './report-data.js';
+import { reportData, type ReportData, type ReportInput, type RunInfo } from './report-data.js';
 
 /**
  * report.html for one run: a single self-contained page (every script and style inline, no
@@ -345,5 +343,3 @@ function performanceSection(input: ReportInput): string {
   out.push('</section>');
   return out.join('\n');
 }
-
-export type { ReportAnomaly };
