@@ -5,6 +5,7 @@
  */
 import type { LostWrite } from './checker/lost-writes.js';
 import type { StaleRead } from './checker/stale-reads.js';
+import { secs, set } from './format.js';
 import type { FaultSpan } from './history/fault-spans.js';
 import type { OpPair } from './history/pairs.js';
 import type { ReplicaReply } from './history/op.js';
@@ -194,18 +195,10 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((x) => b.includes(x));
 }
 
-export function secs(ns: number): string {
-  return `${(ns / 1e9).toFixed(2)} s`;
-}
-
 function ms(ns: number): string {
   return `${Math.round(ns / 1e6)} ms`;
 }
 
 function show(value: unknown): string {
   return value === null || value === undefined ? 'nothing' : typeof value === 'string' ? JSON.stringify(value) : String(value);
-}
-
-function set(ids: readonly string[]): string {
-  return `{${ids.join(', ')}}`;
 }

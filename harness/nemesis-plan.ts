@@ -1,3 +1,4 @@
+import { set } from './format.js';
 import type { Random } from './random.js';
 import type { FaultKind, TargetSize } from './settings.js';
 import { MIN_NODES, TOPOLOGY_NAMES, majority, topology, type LinkPair, type Topology } from './topologies.js';
@@ -78,10 +79,6 @@ function pickTargets(nodes: readonly string[], random: Random, sizes: readonly T
   const count = size === 'one' ? 1 : size === 'minority' ? Math.max(1, majority(n) - 1) : size === 'majority' ? majority(n) : n;
   const chosen = new Set(random.shuffle(nodes).slice(0, Math.min(count, n)));
   return nodes.filter((id) => chosen.has(id));
-}
-
-function set(ids: readonly string[]): string {
-  return `{${ids.join(', ')}}`;
 }
 
 function round(seconds: number): number {

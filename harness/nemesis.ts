@@ -1,4 +1,5 @@
 import type { Cluster } from './cluster.js';
+import { set } from './format.js';
 import type { HistoryWriter } from './history/writer.js';
 import type { Fault, FaultWindow } from './nemesis-plan.js';
 import type { Proxies } from './proxy/mesh.js';
@@ -129,8 +130,4 @@ async function restoreAll(o: NemesisOptions, record: Record_): Promise<void> {
   const down = o.cluster.ids.filter((id) => o.cluster.state(id) === 'killed');
   await Promise.all(down.map((id) => o.cluster.start(id)));
   if (down.length > 0) record('start', { nodes: down, description: `restarted ${set(down)}` });
-}
-
-function set(ids: readonly string[]): string {
-  return `{${ids.join(', ')}}`;
 }

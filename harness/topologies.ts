@@ -8,6 +8,7 @@
  * requests and their replies). Cutting `[a, b]` stops a's requests to b and nothing else; a real
  * two-way partition between a and b cuts both `[a, b]` and `[b, a]`.
  */
+import { set } from './format.js';
 import type { Random } from './random.js';
 import { UsageError } from './usage-error.js';
 
@@ -226,8 +227,4 @@ function linkKey(from: NodeId, to: NodeId): string {
 function inOrder(nodes: readonly NodeId[], subset: readonly NodeId[]): NodeId[] {
   const members = new Set(subset);
   return nodes.filter((n) => members.has(n));
-}
-
-function set(ids: readonly NodeId[]): string {
-  return `{${ids.join(', ')}}`;
 }

@@ -14,7 +14,8 @@
 import type { NodeTimings } from '../cluster-observations.js';
 import type { FaultSpan } from '../history/fault-spans.js';
 import { recoveryMs, type Disturbance, type Mark, type NodeTimeline, type Span } from './cluster-timeline.js';
-import { duration, list, nearestFaults, relateToFault, secs } from './fault-phrases.js';
+import { duration, list, secs } from '../format.js';
+import { nearestFaults, relateToFault } from './fault-phrases.js';
 
 export interface ElectionOptions {
   timelines: readonly NodeTimeline[];

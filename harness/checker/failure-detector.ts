@@ -16,7 +16,8 @@
 import type { NodeTimings } from '../cluster-observations.js';
 import type { FaultSpan } from '../history/fault-spans.js';
 import type { Disturbance, Mark, NodeTimeline, Span } from './cluster-timeline.js';
-import { duration, nearestFaults, relateToFault, secs } from './fault-phrases.js';
+import { duration, secs } from '../format.js';
+import { nearestFaults, relateToFault } from './fault-phrases.js';
 
 export interface FailureDetectorOptions {
   timelines: readonly NodeTimeline[];

@@ -2,6 +2,7 @@
  * Nemesis windows in words, for the sentences of the election and failure-detector checks: "while
  * {node-3} was cut off from {node-1, node-2}", "0.4 s after {node-3} was resumed". Pure.
  */
+import { duration, secs, set } from '../format.js';
 import type { FaultSpan } from '../history/fault-spans.js';
 
 /** "while …" when [from, to] overlaps the fault, "0.40 s after …" when it began after the fault ended. */
@@ -60,25 +61,4 @@ function partition(f: FaultSpan): string {
     return `${set(a.filter((n) => n !== middle))} and ${set(b.filter((n) => n !== middle))} could not see each other (${middle} saw both)`;
   }
   return `the partition "${f.description}" held`;
-}
-
-export function secs(ns: number): string {
-  return `${(ns / 1e9).toFixed(2)} s`;
-}
-
-/** A length of time a person reads at a glance: "2.4 s", "380 ms". */
-export function duration(ns: number): string {
-  const ms = ns / 1e6;
-  if (ms < 1) return `${ms.toFixed(1)} ms`;
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
-}
-
-export function set(ids: readonly string[]): string {
-  return `{${ids.join(', ')}}`;
-}
-
-/** "node-2", "node-2 and node-3", "node-1, node-2 and node-3". */
-export function list(ids: readonly string[]): string {
-  return ids.length <= 1 ? (ids[0] ?? '') : `${ids.slice(0, -1).join(', ')} and ${ids[ids.length - 1]}`;
 }
