@@ -1,3 +1,4 @@
+import { indexWrites } from '../checker/stale-reads.js';
 import type { OpPair } from '../history/pairs.js';
 import { lowerBound, upperBound } from '../sorted.js';
 
@@ -64,33 +65,20 @@ interface KeyIndex {
   /** ok writes of the key sorted by acknowledgement time. */
   acked: OpPair[];
   ackEnds: number[];
-  byValue: Map<string, OpPair>;
+  /** The write of each value, of any outcome. */
+  byValue: Map<unknown, OpPair>;
 }
 
-function valueKey(v: unknown): string {
-  return typeof v === 'string' ? `s${v}` : JSON.stringify(v) ?? 'undefined';
-}
-
+/** Every written key, indexed as the stale-read check indexes it, with acknowledgement times to search. */
 function indexKeys(pairs: readonly OpPair[]): Map<string, KeyIndex> {
+  const writes = indexWrites(pairs);
   const keys = new Map<string, KeyIndex>();
-  const of = (key: string): KeyIndex => {
-    let k = keys.get(key);
-    if (!k) keys.set(key, (k = { acked: [], ackEnds: [], byValue: new Map() }));
-    return k;
-  };
-  for (const p of pairs) {
-    if (p.f !== 'write') continue;
-    const k = of(p.key);
-    k.byValue.set(valueKey(p.value), p);
-    if (p.type === 'ok' && Number.isFinite(p.end)) k.acked.push(p);
-  }
-  for (const k of keys.values()) {
-    k.acked.sort((a, b) => a.end - b.end);
-    k.ackEnds = k.acked.map((w) => w.end);
+  for (const [key, byValue] of writes.byValue) {
+    const acked = writes.byKey.get(key) ?? [];
+    keys.set(key, { acked, ackEnds: acked.map((w) => w.end), byValue });
   }
   return keys;
 }
-
 
 /**
  * The reads the measures use, each with the end of the write it saw: −∞ for a read of nothing,
@@ -106,7 +94,7 @@ function measuredReads(pairs: readonly OpPair[], keys: Map<string, KeyIndex>): {
       out.push({ read, key, sourceEnd: Number.NEGATIVE_INFINITY });
       continue;
     }
-    const source = key.byValue.get(valueKey(read.value));
+    const source = key.byValue.get(read.value);
     if (!source) continue;
     out.push({ read, key, sourceEnd: ended(source), source });
   }
