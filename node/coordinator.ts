@@ -139,7 +139,7 @@ export class Coordinator {
 
     const reading = quorumOf(replicaSet, (n) => this.readFrom(n, key), R);
     const read = await reading.reached;
-    const readTrace = traceReads(replicaSet, read.results);
+    const readTrace = trace(replicaSet, read.results);
     if (read.okCount < R) {
       return {
         status: 503,
@@ -163,7 +163,7 @@ export class Coordinator {
 
     const writing = quorumOf(replicaSet, (n) => this.writeTo(n, key, rec), W);
     const wrote = await writing.reached;
-    const replicas = traceWrites(replicaSet, wrote.results);
+    const replicas = trace(replicaSet, wrote.results);
     if (wrote.okCount < W) {
       return {
         status: 503,
@@ -180,7 +180,7 @@ export class Coordinator {
 
     const reading = quorumOf(replicaSet, (n) => this.readFrom(n, key), R);
     const read = await reading.reached;
-    const replicas = traceReads(replicaSet, read.results);
+    const replicas = trace(replicaSet, read.results);
     if (read.okCount < R) {
       return { status: 503, body: { error: 'read quorum not reached', phase: 'read', replies: read.okCount, needed: R, ...base, replicas } };
     }
@@ -202,7 +202,7 @@ export class Coordinator {
     const writing = quorumOf(targets, (n) => this.writeTo(n, key, best), W - holders.size);
     const wrote = await writing.reached;
     const acks = holders.size + wrote.okCount;
-    const writeBack = { acks, sent: targets, replicas: traceWrites(targets, wrote.results) };
+    const writeBack = { acks, sent: targets, replicas: trace(targets, wrote.results) };
     if (acks < W) {
       return { status: 503, body: { error: 'write-back quorum not reached', phase: 'write-back', acks, needed: W, ...base, replicas, writeBack } };
     }
@@ -221,20 +221,12 @@ export class Coordinator {
   }
 }
 
-function traceReads(set: readonly string[], results: Map<string, Settled<VersionedValue | undefined>>): ReplicaTrace[] {
+/** What each replica of `set` said, in the set's order: one trace for reads and writes alike. */
+function trace(set: readonly string[], results: ReadonlyMap<string, Settled<{ version: number; writer: string } | undefined>>): ReplicaTrace[] {
   return set.map((node) => {
     const r = results.get(node);
     if (!r) return { node, version: null, writer: null, ok: false, pending: true };
     if (!r.ok) return { node, version: null, writer: null, ok: false, error: r.error };
     return { node, version: r.value?.version ?? null, writer: r.value?.writer ?? null, ok: true };
-  });
-}
-
-function traceWrites(set: readonly string[], results: Map<string, Settled<{ version: number; writer: string }>>): ReplicaTrace[] {
-  return set.map((node) => {
-    const r = results.get(node);
-    if (!r) return { node, version: null, writer: null, ok: false, pending: true };
-    if (!r.ok) return { node, version: null, writer: null, ok: false, error: r.error };
-    return { node, version: r.value.version, writer: r.value.writer, ok: true };
   });
 }
