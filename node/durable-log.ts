@@ -149,10 +149,6 @@ export class DurableLog {
     });
   }
 
-  get bytes(): number {
-    return this.size;
-  }
-
   private async flushLoop(): Promise<void> {
     try {
       while (this.pending.length > 0) {
