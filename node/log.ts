@@ -1,8 +1,8 @@
 /**
  * The node's event log: one JSON object per line on stdout, `{"t": ms, "node": id, "event": ...}`.
  * Events are past-tense facts, named once and reused (the harness and its reports parse them):
- * started, member-joined, joined, alive, suspect, dead, stalled, election-started, leader-elected,
- * log-replayed, log-compacted, stopped, failed. Nothing is logged per request.
+ * started, member-joined, joined, join-failed, alive, suspect, dead, stalled, election-started,
+ * leader-elected, log-replayed, log-compacted, stopped, failed. Nothing is logged per request.
  */
 export type LogFields = Record<string, unknown>;
 

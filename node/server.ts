@@ -132,7 +132,7 @@ function describeType(x: unknown): string {
   return typeof x === 'object' ? 'an object' : `${typeof x} ${JSON.stringify(x)}`;
 }
 
-/** Read and parse a JSON body of at most 1 MiB; on failure answer 400/413 and return undefined. */
+/** Read and parse a JSON body of at most `limit` bytes; on failure answer 400/413 and return undefined. */
 async function readJson(req: http.IncomingMessage, res: http.ServerResponse, limit = MAX_BODY_BYTES): Promise<unknown> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) {
