@@ -14,7 +14,7 @@ export function isLinearizable(ops: readonly RegisterOp[], initial: string | nul
   const n = ops.length;
   const seen = new Set<string>();
   const done = new Uint8Array(n);
-  const search = (state: string | null, remaining: number): boolean => {
+  const search = (state: string | null): boolean => {
     let definite = false;
     let minEnd = Infinity;
     for (let i = 0; i < n; i++) {
@@ -32,11 +32,11 @@ export function isLinearizable(ops: readonly RegisterOp[], initial: string | nul
       if (op.start > minEnd) continue; // some other op finished before this one began
       if (op.f === 'read' && op.value !== state) continue;
       done[i] = 1;
-      const ok = search(op.f === 'write' ? op.value : state, remaining - 1);
+      const ok = search(op.f === 'write' ? op.value : state);
       done[i] = 0;
       if (ok) return true;
     }
     return false;
   };
-  return search(initial, n);
+  return search(initial);
 }
