@@ -11,14 +11,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createCluster, nodeIds, type Cluster } from '../harness/cluster.js';
 import { createHistoryWriter } from '../harness/history/writer.js';
-import { freePorts } from '../harness/ports.js';
-import { startProxies, type Proxies } from '../harness/proxy/mesh.js';
 import { createRandom } from '../harness/random.js';
 import { runWorkload } from '../harness/runner.js';
 import { DEFAULT_SETTINGS, type RunSettings } from '../harness/settings.js';
 import { godist } from '../harness/sut/godist.js';
+import { createSystem, type System as RunningSystem } from '../harness/system.js';
 import { quantiles } from '../harness/checker/stats.js';
 import { register } from '../workloads/register.js';
 
@@ -30,40 +28,17 @@ const ROUNDS = Number(opts.rounds);
 const settings: RunSettings = { ...DEFAULT_SETTINGS, nodes: 3, concurrency: 16, keys: 1000, rate: 1e9, nemesis: [] };
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'godist-harness-bench-'));
 
-interface System {
-  cluster: Cluster;
-  proxies: Proxies;
+interface System extends RunningSystem {
+  /** From picking the ports to every node seeing every member alive. */
   startupMs: number;
-  stop(): Promise<void>;
 }
 
+/** The cluster behind its proxies, started as `godist run` starts it. */
 async function startSystem(nodes: number, label: string): Promise<System> {
   const began = performance.now();
-  const ids = nodeIds(nodes);
-  const ports = await freePorts(nodes);
-  const portOf = Object.fromEntries(ids.map((id, i) => [id, ports[i]!]));
-  const proxies = await startProxies(Object.fromEntries(ids.map((id) => [id, { host: '127.0.0.1', port: portOf[id]! }])));
-  const cluster = createCluster({
-    sut: godist,
-    settings: { ...settings, nodes },
-    host: '127.0.0.1',
-    ports: portOf,
-    route: (from, to) => proxies.linkAddress(from, to),
-    logDir: path.join(scratch, label),
-  });
-  await cluster.start(ids[0]!);
-  await Promise.all(ids.slice(1).map((id) => cluster.start(id)));
-  await cluster.waitUntilConverged(15_000);
-  const startupMs = performance.now() - began;
-  return {
-    cluster,
-    proxies,
-    startupMs,
-    async stop() {
-      await cluster.stopAll();
-      await proxies.close();
-    },
-  };
+  const system = await createSystem({ sut: godist, settings: { ...settings, nodes }, logDir: path.join(scratch, label) });
+  await system.start();
+  return { ...system, startupMs: performance.now() - began };
 }
 
 /** Ops per second and latencies of a bare client loop: the cluster's capacity with nothing recorded. */

@@ -1,14 +1,12 @@
 import path from 'node:path';
 import { onCleanup } from './cleanup.js';
-import { createCluster, nodeIds, sleep } from './cluster.js';
+import { sleep } from './cluster.js';
 import { readObservations } from './cluster-observations.js';
 import { startClusterSampler, waitForOneLeader, type ClusterSampler, type SamplingSummary } from './cluster-sampler.js';
 import { createHistoryWriter } from './history/writer.js';
 import { planFaults } from './nemesis-plan.js';
 import { startNemesis } from './nemesis.js';
-import { freePorts } from './ports.js';
 import { showProgress } from './progress.js';
-import { startProxies } from './proxy/mesh.js';
 import { createRandom } from './random.js';
 import { createRunFolder, pointLatestAt, toolVersion, writeJson } from './results-folder.js';
 import { runChecks, type RunResults } from './run-checks.js';
@@ -18,6 +16,7 @@ import { finalReads, runWorkload, type Tally } from './runner.js';
 import { settingsLabel, type RunSettings } from './settings.js';
 import { godist } from './sut/godist.js';
 import type { SystemUnderTest } from './sut/types.js';
+import { createSystem } from './system.js';
 import { workloads } from '../workloads/index.js';
 
 export interface RunOptions {
@@ -44,8 +43,6 @@ export interface RunOutcome {
   results: RunResults;
 }
 
-const HOST = '127.0.0.1';
-
 /**
  * One whole run: start the cluster behind the proxies, drive the workload while the nemesis plays
  * its schedule, heal, read every key back, stop everything, check the history, write results.json.
@@ -63,9 +60,14 @@ export async function runTest(settings: RunSettings, options: RunOptions): Promi
     process.stderr.write(`\ngodist: interrupted; the history so far is in ${path.join(dir, 'history.jsonl')} (check it: godist check ${dir})\n`);
   });
   const random = createRandom(settings.seed);
-  const ids = nodeIds(settings.nodes);
-  const ports = await freePorts(ids.length, HOST);
-  const portOf = Object.fromEntries(ids.map((id, i) => [id, ports[i]!]));
+  const system = await createSystem({
+    sut,
+    settings,
+    logDir: path.join(dir, 'nodes'),
+    ...(settings.durable ? { dataDir: (id: string) => path.join(dir, 'nodes', `${id}-data`) } : {}),
+    random: random.fork('proxy-jitter').next,
+  });
+  const { ids, cluster, proxies } = system;
   const runJson: Record<string, unknown> = {
     tool: 'godist',
     version: toolVersion(),
@@ -74,24 +76,11 @@ export async function runTest(settings: RunSettings, options: RunOptions): Promi
     startedAt: new Date().toISOString(),
     node: process.version,
     settings,
-    nodes: Object.fromEntries(ids.map((id) => [id, `${HOST}:${portOf[id]}`])),
+    nodes: system.addresses,
     // Wall-clock ms of the history's time 0: lines the nodes' logs (epoch ms) up with the history.
     historyEpochMs: history.epochMs,
   };
   writeJson(path.join(dir, 'run.json'), runJson);
-  const proxies = await startProxies(Object.fromEntries(ids.map((id) => [id, { host: HOST, port: portOf[id]! }])), {
-    random: random.fork('proxy-jitter').next,
-  });
-  const forgetProxies = onCleanup(() => void proxies.close());
-  const cluster = createCluster({
-    sut,
-    settings,
-    host: HOST,
-    ports: portOf,
-    route: (from, to) => proxies.linkAddress(from, to),
-    logDir: path.join(dir, 'nodes'),
-    ...(settings.durable ? { dataDir: (id: string) => path.join(dir, 'nodes', `${id}-data`) } : {}),
-  });
   const client = sut.client({ timeoutMs: clientTimeoutMs(settings), maxSocketsPerNode: settings.concurrency });
   const tally: Tally = { ok: 0, fail: 0, info: 0 };
   let phase = 'starting';
@@ -116,9 +105,7 @@ export async function runTest(settings: RunSettings, options: RunOptions): Promi
     : () => {};
 
   try {
-    await cluster.start(ids[0]!);
-    await Promise.all(ids.slice(1).map((id) => cluster.start(id)));
-    await cluster.waitUntilConverged(15_000);
+    await system.start();
     if (options.clusterSampling !== false) {
       // Begin from a settled election, so that what the election check finds is the faults' doing.
       if ((await waitForOneLeader(sampled, 5000)) === undefined) process.stderr.write('godist: the nodes did not agree on a leader within 5 s; running anyway\n');
@@ -159,9 +146,7 @@ export async function runTest(settings: RunSettings, options: RunOptions): Promi
     if (sampler && !sampling) await sampler.stop();
     stopProgress();
     client.close();
-    await cluster.stopAll();
-    await proxies.close();
-    forgetProxies();
+    await system.stop();
     history.close();
     forgetNotice();
   }
