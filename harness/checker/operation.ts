@@ -31,6 +31,12 @@ export function isUnknownOutcome(op: Operation): boolean {
   return op.return === Infinity;
 }
 
+/** A cas op's `[expected, new]`, or undefined when its value is not such a pair. */
+export function casPair(op: Operation): [unknown, unknown] | undefined {
+  const v = op.value;
+  return Array.isArray(v) && v.length === 2 ? [v[0], v[1]] : undefined;
+}
+
 export interface ToOperationsOptions {
   /** 1-based source line of each record, for error messages; record positions are used without it. */
   lines?: readonly number[];

@@ -15,7 +15,7 @@
  * certain. When no rule fits, the checker's general sentence is used.
  */
 import type { FailureContext } from '../model.js';
-import type { Operation } from '../operation.js';
+import { casPair, type Operation } from '../operation.js';
 import { formatValue, keyValue, valueKey, type ValueKey } from '../values.js';
 
 interface Change {
@@ -59,10 +59,6 @@ class LatestBefore {
     const b1 = this.best[lo - 1]!;
     return b1.value !== not ? b1 : this.second[lo - 1];
   }
-}
-
-function casPair(op: Operation): [unknown, unknown] | undefined {
-  return Array.isArray(op.value) && op.value.length === 2 ? [op.value[0], op.value[1]] : undefined;
 }
 
 /** The value an op may leave in the register, if it writes. */

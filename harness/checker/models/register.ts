@@ -6,7 +6,7 @@
  * done either, or nothing.
  */
 import type { Model } from '../model.js';
-import type { Operation } from '../operation.js';
+import { casPair, type Operation } from '../operation.js';
 import { formatValue, keyValue, valueKey, type ValueKey } from '../values.js';
 import { explainRegister } from './register-explain.js';
 
@@ -29,11 +29,6 @@ export interface RegisterStep {
   out: ValueKey;
   /** cas: SWAPPED, COMPARE_FAILED or UNKNOWN; read: UNKNOWN when the result is unknown. */
   outcome: number;
-}
-
-function casPair(op: Operation): [unknown, unknown] | undefined {
-  const v = op.value;
-  return Array.isArray(v) && v.length === 2 ? [v[0], v[1]] : undefined;
 }
 
 function prepare(op: Operation): RegisterStep {
