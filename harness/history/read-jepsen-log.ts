@@ -24,9 +24,8 @@ export interface ReadJepsenLog {
 const OP_LINE = /jepsen\.util\s+-\s+(\S+)\s+:(\S+)\s+:(\S+)(?:\s+(.*?))?\s*$/;
 
 export function readJepsenLog(text: string): ReadJepsenLog {
-  const open = new Map<number, { op: Operation; line: number }>();
+  const open = new Map<number, { op: Operation; line: number; slot: number }>();
   const slots: (Operation | undefined)[] = [];
-  const slotOf = new Map<Operation, number>();
   let lineCount = 0;
   const rows = text.split('\n');
   for (let i = 0; i < rows.length; i++) {
@@ -55,8 +54,7 @@ export function readJepsenLog(text: string): ReadJepsenLog {
       const prior = open.get(process);
       if (prior) bad(`process ${process} invokes ${f} while its ${prior.op.f} from line ${prior.line} has not completed`);
       const op: Operation = { id: line, process, f: f!, value, call: line, return: Infinity };
-      open.set(process, { op, line });
-      slotOf.set(op, slots.length);
+      open.set(process, { op, line, slot: slots.length });
       slots.push(op);
       continue;
     }
@@ -68,7 +66,7 @@ export function readJepsenLog(text: string): ReadJepsenLog {
     open.delete(process);
     if (type === 'info') continue; // unknown: return stays Infinity
     if (type === 'fail' && f !== 'cas') {
-      slots[slotOf.get(op)!] = undefined; // a failed write did not happen; a failed read told nothing
+      slots[pending!.slot] = undefined; // a failed write did not happen; a failed read told nothing
       continue;
     }
     op.return = line;
