@@ -197,7 +197,7 @@ export function timeFormatter(unit: TimeUnit): (t: number) => string {
   };
 }
 
-export function summarize(model: Model, op: Operation): OpSummary {
+function summarize(model: Model, op: Operation): OpSummary {
   const s: OpSummary = {
     id: op.id,
     process: op.process,
