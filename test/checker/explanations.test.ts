@@ -1,6 +1,6 @@
 /** The sentences a failure carries, on hand-made histories. */
 import { describe, expect, it } from 'vitest';
-import { check, checkOperations, timeFormatter, type CheckResult } from '../../harness/checker/index.js';
+import { check, checkOperations, timeFormatter, type CheckResult, type Model, type Operation } from '../../harness/checker/index.js';
 import { parseHistory } from '../../harness/commands/check.js';
 import { cas, history, read, write } from './helpers.js';
 
@@ -87,8 +87,15 @@ describe('what a failure carries', () => {
   });
 
   it('an op of unknown outcome shows return null', () => {
-    const h = history(write(0, 'k', 1, 0, 1), write(1, 'k', 2, 0.5, undefined), read(2, 'k', 3, 2, 3));
-    const r = check(h);
+    // A register always accepts an op of unknown outcome, so it is never left over; a model that
+    // refuses everything leaves it among the ops that could not come next.
+    const refuseAll: Model<number, Operation> = { name: 'refuse-all', init: () => 0, step: () => undefined, describe: (op) => op.f };
+    const ops: Operation[] = [
+      { id: 0, process: 0, f: 'write', value: 1, call: 0, return: Infinity },
+      { id: 1, process: 1, f: 'read', value: null, output: 1, call: 1, return: 2 },
+    ];
+    const r = checkOperations(ops, { model: refuseAll });
+    expect(failureOf(r).couldNotPlace).toContainEqual(expect.objectContaining({ id: 0, return: null }));
     expect(JSON.parse(JSON.stringify(r))).toEqual(r);
   });
 });
