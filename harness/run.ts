@@ -3,6 +3,7 @@ import { onCleanup } from './cleanup.js';
 import { sleep } from './cluster.js';
 import { readObservations } from './cluster-observations.js';
 import { startClusterSampler, waitForOneLeader, type ClusterSampler, type SamplingSummary } from './cluster-sampler.js';
+import type { HistoryOp } from './history/op.js';
 import { createHistoryWriter } from './history/writer.js';
 import { planFaults } from './nemesis-plan.js';
 import { startNemesis } from './nemesis.js';
@@ -11,6 +12,7 @@ import { createRandom } from './random.js';
 import { createRunFolder, pointLatestAt, toolVersion, writeJson } from './results-folder.js';
 import { runChecks, type RunResults } from './run-checks.js';
 import { writeReport } from './report/build-report.js';
+import type { RunInfo } from './report/report-data.js';
 import { writeIndex } from './report/index-page.js';
 import { finalReads, runWorkload, type Tally } from './runner.js';
 import { settingsLabel, type RunSettings } from './settings.js';
@@ -41,6 +43,8 @@ export interface RunOptions {
 export interface RunOutcome {
   dir: string;
   results: RunResults;
+  /** The history as recorded (also in the folder's history.jsonl). */
+  history: readonly HistoryOp[];
 }
 
 /**
@@ -68,7 +72,7 @@ export async function runTest(settings: RunSettings, options: RunOptions): Promi
     random: random.fork('proxy-jitter').next,
   });
   const { ids, cluster, proxies } = system;
-  const runJson: Record<string, unknown> = {
+  const runJson: RunInfo & Record<string, unknown> = {
     tool: 'godist',
     version: toolVersion(),
     sut: sut.name,
@@ -164,12 +168,12 @@ export async function runTest(settings: RunSettings, options: RunOptions): Promi
   pointLatestAt(options.resultsRoot, dir);
   // The verdict is on disk already: a fault in drawing the pages must not turn it into a crash.
   try {
-    writeReport(dir);
+    writeReport(dir, { run: runJson, history: history.ops, results, observations: observations ?? null });
     writeIndex(options.resultsRoot);
   } catch (error) {
     process.stderr.write(`godist: could not build the report (${error instanceof Error ? (error.stack ?? error.message) : String(error)}); rebuild it with: godist report ${dir}\n`);
   }
-  return { dir, results };
+  return { dir, results, history: history.ops };
 }
 
 /**

@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
-import { readHistoryFile } from '../report/build-report.js';
 import { applySetting, buildCompare, compareExitCode, compareRow, formatCompareTable, parseSettingsList, SETTINGS_SYNTAX, type CompareInput, type CompareRow } from '../report/compare-page.js';
 import { writeIndex } from '../report/index-page.js';
 import { defaultResultsRoot, toolVersion, writeJson } from '../results-folder.js';
@@ -59,22 +58,13 @@ export async function runCompare(base: RunSettings, settingsText: string, option
   };
   for (const [i, { text, settings }] of plan.entries()) {
     options.progress?.write(`\ngodist compare: setting ${i + 1}/${plan.length}: ${text}\n`);
-    const { dir: runDir, results } = await runTest(settings, {
+    const { dir: runDir, results, history } = await runTest(settings, {
       resultsRoot: runsRoot,
       ...(options.progress ? { progress: options.progress } : {}),
       command: reproduceCommand(settings),
       label: `${i + 1}-${settings.workload}`,
     });
-    // runTest wrote the run's report.html and results.json; the row reads the history back.
-    input.rows.push(
-      compareRow({
-        text,
-        folder: path.relative(dir, runDir).split(path.sep).join('/'),
-        settings,
-        history: readHistoryFile(path.join(runDir, 'history.jsonl')),
-        results,
-      }),
-    );
+    input.rows.push(compareRow({ text, folder: path.relative(dir, runDir).split(path.sep).join('/'), settings, history, results }));
     save();
   }
   writeIndex(options.resultsRoot);

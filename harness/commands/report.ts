@@ -16,7 +16,7 @@ export function rebuildReports(target: string): string[] {
   const compareJson = path.join(target, 'compare.json');
   if (existsSync(compareJson)) {
     const input = JSON.parse(readFileSync(compareJson, 'utf8')) as CompareInput;
-    const written = input.rows.map((r) => path.join(target, r.folder)).filter((dir) => existsSync(path.join(dir, 'history.jsonl'))).map(writeReport);
+    const written = input.rows.map((r) => path.join(target, r.folder)).filter((dir) => existsSync(path.join(dir, 'history.jsonl'))).map((dir) => writeReport(dir));
     const file = path.join(target, 'compare.html');
     writeFileSync(file, buildCompare(input));
     return [...written, file];

@@ -65,15 +65,22 @@ function readJsonIfThere<T>(file: string): T | null {
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as T) : null;
 }
 
-/** Reads a run folder (run.json, history.jsonl, results.json) and writes its report.html. Returns the file. */
-export function writeReport(dir: string): string {
+/** What a run folder holds for its report: run.json, history.jsonl, results.json, and the cluster's view. */
+export function readRunFolder(dir: string): ReportInput {
   const historyFile = path.join(dir, 'history.jsonl');
   if (!existsSync(historyFile)) throw new UsageError(`${dir} is not a run folder (it has no history.jsonl)`);
   const run = readJsonIfThere<RunInfo>(path.join(dir, 'run.json')) ?? {};
   const results = readJsonIfThere<RunResults>(path.join(dir, 'results.json'));
-  const html = buildReport({ run, history: readHistoryFile(historyFile), results, observations: readObservations(dir) ?? null });
+  return { run, history: readHistoryFile(historyFile), results, observations: readObservations(dir) ?? null };
+}
+
+/**
+ * Writes a run folder's report.html, from what the folder holds unless the caller already has it in
+ * hand (a run that just ended). Returns the file.
+ */
+export function writeReport(dir: string, input: ReportInput = readRunFolder(dir)): string {
   const file = path.join(dir, 'report.html');
-  writeFileSync(file, html);
+  writeFileSync(file, buildReport(input));
   return file;
 }
 
