@@ -7,13 +7,15 @@ export function defaultResultsRoot(): string {
   return path.join(process.cwd(), 'results');
 }
 
-/** `results/2026-11-27T15-02-03-register-n3r2w2-kill+partition`, made unique if two runs share a second. */
+/**
+ * `results/2026-11-27T15-02-03-register-n3r2w2-kill+partition` (or `…-compare-…`, `…-regress`), made
+ * unique if two share a second.
+ */
 export function createRunFolder(root: string, label: string, at = new Date()): string {
   const stamp = at.toISOString().slice(0, 19).replace(/:/g, '-');
-  mkdirSync(root, { recursive: true });
   let dir = path.join(root, `${stamp}-${label}`);
   for (let n = 2; existsSync(dir); n++) dir = path.join(root, `${stamp}-${label}-${n}`);
-  mkdirSync(path.join(dir, 'nodes'), { recursive: true });
+  mkdirSync(dir, { recursive: true });
   return dir;
 }
 

@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { applySetting, buildCompare, compareExitCode, compareRow, formatCompareTable, parseSettingsList, SETTINGS_SYNTAX, type CompareInput, type CompareRow } from '../report/compare-page.js';
 import { writeIndex } from '../report/index-page.js';
-import { defaultResultsRoot, toolVersion, writeJson } from '../results-folder.js';
+import { createRunFolder, defaultResultsRoot, toolVersion, writeJson } from '../results-folder.js';
 import { settingsLabel, settingsProblems, type RunSettings } from '../settings.js';
 import { UsageError } from '../usage-error.js';
 import { workloadNames } from '../../workloads/index.js';
@@ -19,15 +19,6 @@ export function compareSettings(base: RunSettings, text: string): { text: string
     if (problems.length > 0) throw new UsageError(`--settings entry "${entry.text}": ${problems[0]}`);
     return { text: entry.text, settings };
   });
-}
-
-/** `results/<stamp>-compare-<workload>-<settings>-<faults>/` with the runs under runs/. */
-function createCompareFolder(root: string, label: string, at = new Date()): string {
-  const stamp = at.toISOString().slice(0, 19).replace(/:/g, '-');
-  let dir = path.join(root, `${stamp}-compare-${label}`);
-  for (let n = 2; existsSync(dir); n++) dir = path.join(root, `${stamp}-compare-${label}-${n}`);
-  mkdirSync(path.join(dir, 'runs'), { recursive: true });
-  return dir;
 }
 
 function compareCommandLine(base: RunSettings, text: string): string {
@@ -49,7 +40,7 @@ export async function runCompare(base: RunSettings, settingsText: string, option
   const plan = compareSettings(base, settingsText);
   const { runTest } = await import('../run.js');
   const faults = base.nemesis.length > 0 ? base.nemesis.join('+') : 'none';
-  const dir = createCompareFolder(options.resultsRoot, `${base.workload}-${plan.map((p) => settingsLabel(p.settings)).join('_')}-${faults}`);
+  const dir = createRunFolder(options.resultsRoot, `compare-${base.workload}-${plan.map((p) => settingsLabel(p.settings)).join('_')}-${faults}`);
   const runsRoot = path.join(dir, 'runs');
   const input: CompareInput = { command: compareCommandLine(base, settingsText), startedAt: new Date().toISOString(), base, rows: [] };
   const save = () => {
