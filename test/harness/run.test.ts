@@ -62,17 +62,19 @@ describe('godist run on a real cluster', { timeout: 180_000 }, () => {
   });
 
   it('the same without --durable under kills is caught forgetting acknowledged writes', async () => {
+    // A seed can break the promise without a stale read that shows the forgetting (a key judged by
+    // linearizability alone, or a version that went back), so the seed searched for shows both.
+    const forgets = (o: RunOutcome) =>
+      o.results.checks['stale-reads']!.anomalies.some((a) => a.explanation.includes('restarted empty (in-memory store), forgetting the write'));
     const outcome = await firstFinding(
       { quorum: 'strict', readRepair: 'sync', nemesis: ['kill'], expect: ['linearizable'], timeLimit: 8 },
-      (o) => o.results.valid === false,
+      (o) => o.results.valid === false && forgets(o),
       [1, 2, 3],
     );
-    expect(outcome, 'amnesia not found in three seeds').toBeDefined();
+    expect(outcome, 'no broken promise with a stale read explained as amnesia in three seeds').toBeDefined();
     const { results } = outcome!;
     expect(results.checks['linearizable']!.promised).toBe(true);
     expect(results.checks['linearizable']!.count).toBeGreaterThan(0);
-    const explanations = results.checks['stale-reads']!.anomalies.map((a) => a.explanation);
-    expect(explanations.some((e) => e.includes('restarted empty (in-memory store), forgetting the write'))).toBe(true);
   });
 
   it('W=1 with kills on the in-memory store loses acknowledged writes, and says so', async () => {
