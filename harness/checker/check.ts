@@ -28,7 +28,7 @@ export interface CheckOptions {
   timeLimitMs?: number;
   /** Give every key its own verdict (each under `timeLimitMs`) instead of stopping at the first bad key. */
   perKey?: boolean;
-  /** The clock (milliseconds), read between slices of search. Required for a time limit. */
+  /** The clock (milliseconds), read for `elapsedMs` and between slices of search. Required for a time limit. */
   now?: () => number;
   /** Unit of the ops' times, for sentences: 'ns' (our histories) or 'line' (line-numbered sources). */
   timeUnit?: TimeUnit;

@@ -1,8 +1,8 @@
 /**
  * godist's linearizability checker (`import { check, models } from 'godist/checker'`): the
  * Wing–Gong–Lowe search as Porcupine does it, with Jepsen's meaning of ok / fail / info, over
- * models written as records of plain functions. Pure: it reads no file and, unless a time limit
- * asks for one, no clock.
+ * models written as records of plain functions. Pure but for the clock: it reads no file, and reads
+ * `options.now` (performance.now unless given) for `elapsedMs` and any time limit.
  */
 import type { HistoryOp } from '../history/op.js';
 import { check as checkWith, checkOperations as checkOperationsWith, type CheckOptions } from './check.js';
