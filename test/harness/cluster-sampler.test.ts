@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -106,5 +106,17 @@ describe('observations on disk', () => {
 
   it('reads a run folder: no cluster.jsonl, no observations; logs only with the history epoch', () => {
     expect(readObservations(dir + '/nowhere')).toBeUndefined();
+    const run = path.join(dir, 'run');
+    mkdirSync(path.join(run, 'nodes'), { recursive: true });
+    writeFileSync(path.join(run, 'cluster.jsonl'), `${JSON.stringify({ time: 5e8, node: 'node-1', leader: 'node-1', members: [] })}\n`);
+    writeFileSync(path.join(run, 'nodes', 'node-1.log'), '{"t":1700000001000,"node":"node-1","event":"suspect","peer":"node-2"}\n');
+    writeFileSync(path.join(run, 'run.json'), JSON.stringify({ clusterSampling: { intervalMs: 100, start: 1e8, end: 9e8 } }));
+    expect(readObservations(run)).toEqual({ samples: [expect.objectContaining({ node: 'node-1' })], events: [], window: { start: 1e8, end: 9e8 }, intervalMs: 100 });
+    writeFileSync(path.join(run, 'run.json'), JSON.stringify({ historyEpochMs: 1_700_000_000_000 }));
+    const read = readObservations(run)!;
+    expect(read.events).toEqual([{ time: 1e9, node: 'node-1', event: 'suspect', peer: 'node-2' }]);
+    // Without the sampler's own record, the window is that of the samples.
+    expect(read.window).toEqual({ start: 5e8, end: 5e8 });
+    expect(read.intervalMs).toBe(150);
   });
 });
