@@ -15,8 +15,8 @@
  */
 import type { NodeTimings } from '../cluster-observations.js';
 import type { FaultSpan } from '../history/fault-spans.js';
-import type { Disturbance, Mark, NodeTimeline, Span } from './cluster-timeline.js';
 import { duration, secs } from '../format.js';
+import { valueAt, type Disturbance, type Mark, type NodeTimeline } from './cluster-timeline.js';
 import { nearestFaults, relateToFault } from './fault-phrases.js';
 
 export interface FailureDetectorOptions {
@@ -99,8 +99,8 @@ export function checkFailureDetector(o: FailureDetectorOptions): FailureDetector
   for (const f of o.faults) {
     for (const [observer, peer] of outOfHearing(f, o.timelines.map((t) => t.node))) {
       const tl = byNode.get(observer);
-      if (!tl || statusAt(tl.status, f.start + 1) !== 'running') continue;
-      const before = stateAt(tl.peers[peer], f.start);
+      if (!tl || valueAt(tl.status, f.start + 1) !== 'running') continue;
+      const before = valueAt(tl.peers[peer] ?? [], f.start);
       if (before === 'suspect' || before === 'dead') continue;
       const seen = tl.marks.filter((m) => m.peer === peer && m.time >= f.start && m.time <= f.end + graceNs);
       const suspect = seen[0];
@@ -201,14 +201,6 @@ function judge(m: Mark, o: FailureDetectorOptions, byNode: Map<string, NodeTimel
 function linksOf(f: FaultSpan): [string, string][] {
   const links = f.value['links'];
   return Array.isArray(links) ? links.filter((l): l is [string, string] => Array.isArray(l) && l.length === 2) : [];
-}
-
-function statusAt(spans: readonly Span<string>[], t: number): string | undefined {
-  return spans.find((s) => s.start <= t && t < s.end)?.value;
-}
-
-function stateAt(spans: readonly Span<string | undefined>[] | undefined, t: number): string | undefined {
-  return spans?.find((s) => s.start <= t && t < s.end)?.value;
 }
 
 function quantiles(xs: number[]): Quantiles | null {
