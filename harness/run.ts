@@ -155,7 +155,6 @@ export async function runTest(settings: RunSettings, options: RunOptions): Promi
     forgetNotice();
   }
 
-  phase = 'checking';
   if (sampling) {
     const { start, end, intervalMs, timeoutMs, asked, samples, missed, rttMs } = sampling;
     runJson['clusterSampling'] = { intervalMs, timeoutMs, start, end, asked, samples, missed, rttMs };
