@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Coordinator } from '../../node/coordinator.js';
 import type { ReadRepairMode } from '../../node/quorum.js';
 import { FakeNetwork, mulberry32 } from './fake-network.js';
@@ -20,7 +20,6 @@ function coordinators(net: FakeNetwork, opts: { R?: number; W?: number; readRepa
   return Object.fromEntries(IDS.map((id) => [id, make(id)])) as Record<string, Coordinator>;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const held = (net: FakeNetwork, node: string, key: string) => net.replicas.get(node)!.read(key);
 
 describe('coordinator', () => {
@@ -31,8 +30,10 @@ describe('coordinator', () => {
     expect(put.status).toBe(200);
     expect(put.body).toMatchObject({ key: 'alpha', value: 'first', version: 1, writer: 'node-1', coordinator: 'node-1', replicaSet: IDS });
     expect(put.body.acks).toBeGreaterThanOrEqual(2);
-    await sleep(5);
-    for (const id of IDS) expect(held(net, id, 'alpha')).toMatchObject({ value: 'first', version: 1 });
+    // The third replica's write may still be on its way: wait for it rather than for a fixed time.
+    await vi.waitFor(() => {
+      for (const id of IDS) expect(held(net, id, 'alpha')).toMatchObject({ value: 'first', version: 1 });
+    });
     const get = await c['node-2']!.get('alpha');
     expect(get.status).toBe(200);
     expect(get.body).toMatchObject({ key: 'alpha', value: 'first', version: 1, writer: 'node-1', replies: 2, coordinator: 'node-2' });
@@ -112,9 +113,10 @@ describe('coordinator', () => {
     await net.replicas.get('node-2')!.write('k', { value: 'old', version: 1, writer: 'node-1' });
     const r = await coordinators(net, { readRepair: 'async' })['node-1']!.get('k');
     expect(r.body.value).toBe('new');
-    await sleep(10);
-    expect(held(net, 'node-2', 'k')?.value).toBe('new');
-    expect(held(net, 'node-3', 'k')?.value).toBe('new'); // it answered "missing"
+    await vi.waitFor(() => {
+      expect(held(net, 'node-2', 'k')?.value).toBe('new');
+      expect(held(net, 'node-3', 'k')?.value).toBe('new'); // it answered "missing"
+    });
   });
 
   it('sync read repair writes the value back to W replicas before answering', async () => {
@@ -142,7 +144,7 @@ describe('coordinator', () => {
     const net = new FakeNetwork(IDS);
     const c = coordinators(net, { readRepair: 'sync' });
     await c['node-1']!.put('k', 'v');
-    await sleep(5);
+    await vi.waitFor(() => expect(IDS.every((id) => held(net, id, 'k')?.value === 'v')).toBe(true));
     const r = await c['node-2']!.get('k');
     expect(r.body).toMatchObject({ value: 'v', writeBack: { sent: [] } });
   });
