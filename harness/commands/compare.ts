@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
-import { applySetting, buildCompare, compareExitCode, compareRow, formatCompareTable, parseSettingsList, SETTINGS_SYNTAX, type CompareInput, type CompareRow } from '../report/compare-page.js';
+import { applySetting, parseSettingsList, SETTINGS_SYNTAX } from '../compare-settings.js';
+import { buildCompare, compareExitCode, compareRow, formatCompareTable, type CompareInput, type CompareRow } from '../report/compare-page.js';
 import { writeIndex } from '../report/index-page.js';
 import { createRunFolder, defaultResultsRoot, toolVersion, writeJson } from '../results-folder.js';
 import { settingsLabel, settingsProblems, type RunSettings } from '../settings.js';
