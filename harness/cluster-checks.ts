@@ -4,7 +4,7 @@
  * (split-brain time, false suspicions per minute, detection latency). Pure.
  */
 import { nodeTimings, type ClusterObservations, type NodeTimings } from './cluster-observations.js';
-import { buildTimelines, disturbances, sampleAgreement } from './checker/cluster-timeline.js';
+import { disturbances, runTimelines, sampleAgreement } from './checker/cluster-timeline.js';
 import { checkElection, type ElectionFinding } from './checker/election.js';
 import { checkFailureDetector, type JudgedMark, type MarkCause } from './checker/failure-detector.js';
 import type { FaultSpan } from './history/fault-spans.js';
@@ -30,9 +30,7 @@ export function clusterChecks(
   faults: readonly FaultSpan[],
 ): Record<'election' | 'failure-detector', CheckResult> {
   const timings = nodeTimings(settings.nodeArgs);
-  const nodes = Array.from({ length: settings.nodes }, (_, i) => `node-${i + 1}`);
-  for (const s of obs.samples) if (!nodes.includes(s.node)) nodes.push(s.node);
-  const timelines = buildTimelines(obs, { nodes, faults, maxGapMs: Math.max(1000, 6 * obs.intervalMs) });
+  const timelines = runTimelines(obs, faults, settings.nodes);
   const disturbed = disturbances(timelines, obs.samples, obs.window, unresponsiveAfterMs(obs.intervalMs, timings));
   const recordIndex = (f: FaultSpan) => history.find((op) => op.process === 'nemesis' && op.time === f.start)?.index ?? -1;
   const sources = {

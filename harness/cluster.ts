@@ -41,10 +41,6 @@ interface Running {
   exited: Promise<void>;
 }
 
-export function nodeIds(count: number): string[] {
-  return Array.from({ length: count }, (_, i) => `node-${i + 1}`);
-}
-
 export function createCluster(o: ClusterOptions): Cluster {
   const ids = Object.keys(o.ports);
   const states = new Map<string, NodeState>(ids.map((id) => [id, 'stopped']));

@@ -112,6 +112,11 @@ export function parseFaultList(text: string): FaultKind[] {
   return [...new Set(parts)] as FaultKind[];
 }
 
+/** The ids of a run's nodes: node-1 … node-n. */
+export function nodeIds(count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `node-${i + 1}`);
+}
+
 /** Short label used in folder names and tables: `n3r2w2-strict-sync-durable`. */
 export function settingsLabel(s: Pick<RunSettings, 'N' | 'R' | 'W' | 'quorum' | 'readRepair' | 'durable'>): string {
   const modes = [

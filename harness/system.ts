@@ -4,10 +4,10 @@
  * the nodes. `godist run` and bench:harness start it the same way.
  */
 import { onCleanup } from './cleanup.js';
-import { createCluster, nodeIds, type Cluster } from './cluster.js';
+import { createCluster, type Cluster } from './cluster.js';
 import { freePorts } from './ports.js';
 import { startProxies, type Proxies } from './proxy/mesh.js';
-import type { RunSettings } from './settings.js';
+import { nodeIds, type RunSettings } from './settings.js';
 import type { SystemUnderTest } from './sut/types.js';
 
 export interface SystemOptions {

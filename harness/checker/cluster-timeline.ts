@@ -18,6 +18,7 @@
  */
 import type { ClusterObservations, ClusterSample, NodeEvent, NodeTimings } from '../cluster-observations.js';
 import type { FaultSpan } from '../history/fault-spans.js';
+import { nodeIds } from '../settings.js';
 import type { MemberState } from '../sut/types.js';
 
 /** What the nemesis did to a node. */
@@ -67,6 +68,17 @@ export interface TimelineOptions {
 }
 
 const DEFAULT_MAX_GAP_MS = 1000;
+
+/**
+ * The timelines of a run, as its checks and its report read them: node-1 … node-`nodeCount`, then
+ * any other node the observations name; samples of a node more than six sampling periods apart (and
+ * at least 1 s) say nothing about the time between them.
+ */
+export function runTimelines(obs: ClusterObservations, faults: readonly FaultSpan[], nodeCount = 0): NodeTimeline[] {
+  const nodes = nodeIds(nodeCount);
+  for (const n of [...obs.samples.map((s) => s.node), ...obs.events.map((e) => e.node)]) if (!nodes.includes(n)) nodes.push(n);
+  return buildTimelines(obs, { nodes, faults, maxGapMs: Math.max(1000, 6 * obs.intervalMs) });
+}
 
 /** Every node's timeline over the observation window. */
 export function buildTimelines(obs: ClusterObservations, o: TimelineOptions): NodeTimeline[] {

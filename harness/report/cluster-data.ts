@@ -4,7 +4,7 @@
  * it made (false suspicions flagged from results.json); the election findings. Pure.
  */
 import type { ClusterObservations } from '../cluster-observations.js';
-import { buildTimelines, type Span } from '../checker/cluster-timeline.js';
+import { runTimelines, type Span } from '../checker/cluster-timeline.js';
 import type { FaultSpan } from '../history/fault-spans.js';
 import type { RunResults } from '../run-checks.js';
 
@@ -31,9 +31,8 @@ const STATUS = { running: 0, paused: 1, down: 2 } as const;
 const STATE = { alive: 0, suspect: 1, dead: 2 } as const;
 
 export function clusterData(obs: ClusterObservations, faults: readonly FaultSpan[], nodeCount: number | undefined, results: RunResults | null | undefined): ClusterData {
-  const nodes = nodeCount ? Array.from({ length: nodeCount }, (_, i) => `node-${i + 1}`) : [];
-  for (const n of [...obs.samples.map((s) => s.node), ...obs.events.map((e) => e.node)]) if (!nodes.includes(n)) nodes.push(n);
-  const timelines = buildTimelines(obs, { nodes, faults, maxGapMs: Math.max(1000, 6 * obs.intervalMs) });
+  const timelines = runTimelines(obs, faults, nodeCount);
+  const nodes = timelines.map((t) => t.node);
   const at = (id: string) => nodes.indexOf(id);
   const bands = <T>(spans: readonly Span<T>[], code: (v: T) => number | undefined): Band[] =>
     spans.flatMap((s) => {

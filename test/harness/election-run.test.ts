@@ -4,11 +4,10 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseClusterSamples } from '../../harness/cluster-observations.js';
-import { nodeIds } from '../../harness/cluster.js';
 import { planFaults } from '../../harness/nemesis-plan.js';
 import { createRandom } from '../../harness/random.js';
 import { runTest, type RunOutcome } from '../../harness/run.js';
-import { DEFAULT_SETTINGS, type RunSettings } from '../../harness/settings.js';
+import { DEFAULT_SETTINGS, nodeIds, type RunSettings } from '../../harness/settings.js';
 import { launchChromium } from '../report/chromium.js';
 import { survivorsOf } from './processes.js';
 
