@@ -40,18 +40,14 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
     const file = historyFile(argv.path);
     const loaded = loadHistory(file, argv.format);
     const model = argv.model ?? guessModel(loaded.ops);
-    let result: CheckResult;
-    try {
-      result = checkOperations(loaded.ops, {
+    const result = inFile(file, () =>
+      checkOperations(loaded.ops, {
         model,
         timeLimitMs: argv.timeLimit * 1000,
         perKey: argv.perKey,
         timeUnit: loaded.timeUnit,
-      });
-    } catch (err) {
-      if (err instanceof UsageError) throw new UsageError(`${file}: ${err.message}`);
-      throw err;
-    }
+      }),
+    );
     if (argv.json) process.stdout.write(`${JSON.stringify({ file, format: loaded.format, ...result }, null, 2)}\n`);
     else process.stdout.write(formatCheckSummary(file, loaded.format, result));
     process.exitCode = exitCodeOfCheck(result);
@@ -82,8 +78,13 @@ export interface LoadedHistory {
 export function loadHistory(file: string, format?: HistoryFormat): LoadedHistory {
   const text = readFileSync(file, 'utf8');
   const fmt = format ?? guessFormat(file, text);
+  return inFile(file, () => parseHistory(text, fmt));
+}
+
+/** Runs `f`, naming the file in front of any UsageError it throws (the readers and the checker name only the line or op). */
+function inFile<T>(file: string, f: () => T): T {
   try {
-    return parseHistory(text, fmt);
+    return f();
   } catch (err) {
     if (err instanceof UsageError) throw new UsageError(`${file}: ${err.message}`);
     throw err;
