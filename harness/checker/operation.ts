@@ -90,8 +90,9 @@ export function toOperations(history: readonly HistoryOp[], options: ToOperation
     }
     if (rec.type === 'info') continue; // unknown: return stays Infinity
     op.return = rec.time;
-    op.output = rec.f === 'cas' ? true : rec.value;
-    if (rec.f === 'write' || rec.f === 'put' || rec.f === 'append') delete op.output;
+    // A cas that is ok swapped; a write reports nothing; anything else reports what it read.
+    if (rec.f === 'cas') op.output = true;
+    else if (rec.f !== 'write' && rec.f !== 'put' && rec.f !== 'append') op.output = rec.value;
   }
   return slots.filter((op): op is Operation => op !== undefined);
 }
