@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { onCleanup } from './cleanup.js';
 import { sleep } from './cluster.js';
-import { readObservations } from './cluster-observations.js';
+import { nodeTimings, readObservations } from './cluster-observations.js';
 import { startClusterSampler, waitForOneLeader, type ClusterSampler, type SamplingSummary } from './cluster-sampler.js';
 import type { HistoryOp } from './history/op.js';
 import { createHistoryWriter } from './history/writer.js';
@@ -179,8 +179,6 @@ export async function runTest(settings: RunSettings, options: RunOptions): Promi
  * Longer than the node's slowest honest answer (a version read, then a write, each bounded by the
  * node's request timeout), so that only a node that is stuck or cut off times the client out.
  */
-export function clientTimeoutMs(settings: RunSettings): number {
-  const flag = settings.nodeArgs.indexOf('--request-timeout-ms');
-  const nodeTimeout = flag >= 0 ? Number(settings.nodeArgs[flag + 1]) : 500;
-  return Math.max(1000, 3 * (Number.isFinite(nodeTimeout) ? nodeTimeout : 500) + 500);
+function clientTimeoutMs(settings: RunSettings): number {
+  return Math.max(1000, 3 * nodeTimings(settings.nodeArgs).requestTimeoutMs + 500);
 }
