@@ -1,7 +1,7 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
-import { writeReport } from '../report/build-report.js';
+import { readJsonIfThere, writeReport } from '../report/build-report.js';
 import { buildCompare, type CompareInput } from '../report/compare-page.js';
 import { writeIndex } from '../report/index-page.js';
 import { UsageError } from '../usage-error.js';
@@ -13,9 +13,8 @@ import { UsageError } from '../usage-error.js';
 export function rebuildReports(target: string): string[] {
   if (!existsSync(target)) throw new UsageError(`${target} does not exist (give a run folder, results/latest, a compare folder or a results folder)`);
   if (existsSync(path.join(target, 'history.jsonl'))) return [writeReport(target)];
-  const compareJson = path.join(target, 'compare.json');
-  if (existsSync(compareJson)) {
-    const input = JSON.parse(readFileSync(compareJson, 'utf8')) as CompareInput;
+  const input = readJsonIfThere<CompareInput>(path.join(target, 'compare.json'));
+  if (input) {
     const written = input.rows.map((r) => path.join(target, r.folder)).filter((dir) => existsSync(path.join(dir, 'history.jsonl'))).map((dir) => writeReport(dir));
     const file = path.join(target, 'compare.html');
     writeFileSync(file, buildCompare(input));

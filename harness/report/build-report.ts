@@ -61,8 +61,14 @@ export function readHistoryFile(file: string): HistoryOp[] {
   return ops;
 }
 
-function readJsonIfThere<T>(file: string): T | null {
-  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as T) : null;
+/** A JSON file of a results folder, or null when there is none; one that does not parse is bad input, not our bug. */
+export function readJsonIfThere<T>(file: string): T | null {
+  if (!existsSync(file)) return null;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as T;
+  } catch (error) {
+    throw new UsageError(`${file}: not JSON (${(error as Error).message})`);
+  }
 }
 
 /** What a run folder holds for its report: run.json, history.jsonl, results.json, and the cluster's view. */

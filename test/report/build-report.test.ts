@@ -116,7 +116,7 @@ describe('report.html', () => {
     expect(html).toContain('No results.json');
   });
 
-  it('writeReport reads a run folder and writes report.html; a folder without a history is a usage error', () => {
+  it('writeReport reads a run folder and writes report.html; a folder without a history, or with a torn results.json, is a usage error', () => {
     const dir = tempDir();
     const { run, history, results } = syntheticRun();
     writeFileSync(path.join(dir, 'run.json'), JSON.stringify(run));
@@ -125,6 +125,9 @@ describe('report.html', () => {
     const file = writeReport(dir);
     expect(readFileSync(file, 'utf8')).toContain('<!doctype html>');
     expect(() => writeReport(tempDir())).toThrow(UsageError);
+    writeFileSync(path.join(dir, 'results.json'), JSON.stringify(results).slice(0, 40));
+    expect(() => writeReport(dir)).toThrow(/results\.json: not JSON/);
+    expect(() => writeReport(dir)).toThrow(UsageError);
   });
 });
 
