@@ -101,6 +101,7 @@ export function reproduceCommand(s: RunSettings): string {
     s.keys !== D.keys ? `--keys ${s.keys}` : '',
     `--seed ${s.seed}`,
     s.expect.length > 0 ? `--expect ${s.expect.join(',')}` : '',
+    s.checkTimeLimit !== D.checkTimeLimit ? `--check-time-limit ${s.checkTimeLimit}` : '',
     ...nodeArgFlags(s.nodeArgs),
   ];
   return parts.filter(Boolean).join(' ');
