@@ -68,7 +68,7 @@ export const DEFAULT_SETTINGS: RunSettings = {
 export function settingsProblems(s: RunSettings, workloads: readonly string[]): string[] {
   const problems: string[] = [];
   const whole = (name: string, value: number, min: number) => {
-    if (!Number.isInteger(value) || value < min) problems.push(`${name}=${value} must be a whole number ≥ ${min}`);
+    if (!Number.isInteger(value) || value < min) problems.push(`${given(name, value)} must be a whole number ≥ ${min}`);
   };
   whole('--nodes', s.nodes, 1);
   whole('-N', s.N, 1);
@@ -90,13 +90,18 @@ export function settingsProblems(s: RunSettings, workloads: readonly string[]): 
   for (const check of s.expect) {
     if (!CHECK_NAMES.includes(check)) problems.push(`unknown check "${check}" for --expect (known: ${CHECK_NAMES.join(', ')})`);
   }
-  if (!(s.timeLimit > 0)) problems.push(`--time-limit=${s.timeLimit} must be a positive number of seconds`);
-  if (!(s.rate > 0)) problems.push(`--rate=${s.rate} must be a positive number of ops per second`);
-  if (!(s.nemesisInterval > 0)) problems.push(`--nemesis-interval=${s.nemesisInterval} must be a positive number of seconds`);
-  if (!(s.checkTimeLimit > 0)) problems.push(`--check-time-limit=${s.checkTimeLimit} must be a positive number of seconds`);
+  if (!(s.timeLimit > 0)) problems.push(`${given('--time-limit', s.timeLimit)} must be a positive number of seconds`);
+  if (!(s.rate > 0)) problems.push(`${given('--rate', s.rate)} must be a positive number of ops per second`);
+  if (!(s.nemesisInterval > 0)) problems.push(`${given('--nemesis-interval', s.nemesisInterval)} must be a positive number of seconds`);
+  if (!(s.checkTimeLimit > 0)) problems.push(`${given('--check-time-limit', s.checkTimeLimit)} must be a positive number of seconds`);
   if (!['sloppy', 'strict'].includes(s.quorum)) problems.push(`--quorum=${s.quorum} must be sloppy or strict`);
   if (!['async', 'sync', 'off'].includes(s.readRepair)) problems.push(`--read-repair=${s.readRepair} must be async, sync or off`);
   return problems;
+}
+
+/** `--nodes=7`, or `--nodes (not a number)` where yargs handed over NaN for a word. */
+function given(name: string, value: number): string {
+  return Number.isNaN(value) ? `${name} (not a number)` : `${name}=${value}`;
 }
 
 export function validateSettings(s: RunSettings, workloads: readonly string[]): RunSettings {

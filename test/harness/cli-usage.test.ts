@@ -21,7 +21,7 @@ describe('impossible settings are one line and exit 2, with nothing started', ()
     [['--workload', 'bank'], 'godist: unknown workload "bank" (known: register, unique-writes)'],
     [['--nemesis', 'kill,meteor'], 'godist: unknown fault "meteor" (known: kill, pause, partition, delay, or none)'],
     [['--targets', 'half'], 'godist: unknown target "half" for --targets (known: one, minority, majority, all)'],
-    [['--nodes', 'three'], 'godist: --nodes=NaN must be a whole number ≥ 1'],
+    [['--nodes', 'three'], 'godist: --nodes (not a number) must be a whole number ≥ 1'],
     [['--bogus'], 'godist: Unknown argument: bogus'],
   ])('godist run %s', (args, line) => {
     const r = godist('run', ...args, '--results-dir', root);

@@ -17,7 +17,7 @@ describe('settings', () => {
     [{ workload: 'bank' }, 'unknown workload "bank"'],
     [{ nemesis: ['meteor'] as never }, 'unknown fault "meteor"'],
     [{ R: 0 }, '-R=0 must be a whole number ≥ 1'],
-    [{ nodes: Number.NaN }, '--nodes=NaN must be a whole number ≥ 1'],
+    [{ nodes: Number.NaN }, '--nodes (not a number) must be a whole number ≥ 1'],
   ])('rejects %o with one line naming the value', (patch, message) => {
     const problems = settingsProblems(withS(patch), known);
     expect(problems[0]).toContain(message);
