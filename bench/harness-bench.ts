@@ -2,16 +2,18 @@
  * bench:harness — what recording costs, and how fast a cluster starts.
  *
  * On one 3-node cluster behind the harness's proxies (as in a real run), the same load is driven
- * in alternating rounds: by a bare loop of client calls that records nothing, and by the runner of
- * `godist run` (history records with traces, streamed to history.jsonl). Both use 16 workers, half
- * reads and half writes over 1,000 keys, unthrottled. The difference is the recording overhead.
+ * in alternating rounds three ways: by a bare loop of client calls (what bench:node's client does),
+ * by the runner of `godist run` with recording switched off, and by the runner recording every op
+ * (history records with traces, streamed to history.jsonl). All use 16 workers, half reads and half
+ * writes over 1,000 keys, unthrottled. Recorded against unrecorded is the recording overhead.
  * Then the time from spawning the nodes to every node seeing every member alive, for 3 and 5 nodes.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createHistoryWriter } from '../harness/history/writer.js';
+import type { HistoryOp } from '../harness/history/op.js';
+import { createHistoryWriter, type HistoryWriter } from '../harness/history/writer.js';
 import { createRandom } from '../harness/random.js';
 import { runWorkload } from '../harness/runner.js';
 import { DEFAULT_SETTINGS, type RunSettings } from '../harness/settings.js';
@@ -80,28 +82,48 @@ function cpuPerOp(since: NodeJS.CpuUsage, ops: number): number {
   return Math.round((used.user + used.system) / ops);
 }
 
-/** The same load through the runner of `godist run`, every op recorded to history.jsonl. */
-async function recorded(system: System, round: number): Promise<Measured> {
+/**
+ * The same load through the runner of `godist run`. Recorded: every op goes to history.jsonl as in
+ * a run. Unrecorded: the same runner with a history that keeps only a count, which separates what
+ * recording costs from what driving ops through the runner costs.
+ */
+async function throughRunner(system: System, round: number, record: boolean): Promise<Measured> {
   const cpu = process.cpuUsage();
   const client = godist.client({ timeoutMs: 5000, maxSocketsPerNode: settings.concurrency });
-  const history = createHistoryWriter(path.join(scratch, `history-${round}.jsonl`));
+  const writer = createHistoryWriter(path.join(scratch, `history-${round}.jsonl`));
+  const invoked = new Map<number | string, number>();
+  const latencies: number[] = [];
+  const history: HistoryWriter = record
+    ? writer
+    : {
+        now: writer.now,
+        epochMs: writer.epochMs,
+        ops: [],
+        close() {},
+        append(op) {
+          const stamped = { ...op, index: 0, time: writer.now() } as HistoryOp;
+          if (op.type === 'invoke') invoked.set(op.process, stamped.time);
+          else latencies.push((stamped.time - invoked.get(op.process)!) / 1e6);
+          return stamped;
+        },
+      };
   const tally = { ok: 0, fail: 0, info: 0 };
-  const began = history.now();
+  const began = writer.now();
   await runWorkload(
     { settings, cluster: system.cluster, client, history, workload: register, random: createRandom(round), tally },
-    () => history.now() - began >= SECONDS * 1e9,
+    () => writer.now() - began >= SECONDS * 1e9,
   );
-  history.close();
+  writer.close();
   client.close();
-  const ops = history.ops;
-  const latencies: number[] = [];
-  const invoked = new Map<number | string, number>();
-  for (const op of ops) {
-    if (op.type === 'invoke') invoked.set(op.process, op.time);
-    else latencies.push((op.time - invoked.get(op.process)!) / 1e6);
+  const cpuUs = cpuPerOp(cpu, tally.ok + tally.fail + tally.info);
+  if (record) {
+    for (const op of writer.ops) {
+      if (op.type === 'invoke') invoked.set(op.process, op.time);
+      else latencies.push((op.time - invoked.get(op.process)!) / 1e6);
+    }
   }
   const q = quantiles(latencies)!;
-  return { opsPerS: latencies.length / SECONDS, p50: q.p50, p99: q.p99, harnessCpuUsPerOp: cpuPerOp(cpu, latencies.length) };
+  return { opsPerS: latencies.length / SECONDS, p50: q.p50, p99: q.p99, harnessCpuUsPerOp: cpuUs };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -110,27 +132,26 @@ try {
   const system = await startSystem(3, 'load');
   // A first round warms the JIT, the connection pools and the nodes' stores; it is not counted.
   await bare(system);
-  const bareRuns: number[] = [];
-  const recordedRuns: number[] = [];
-  let lastBare = { p50: 0, p99: 0, harnessCpuUsPerOp: 0 };
-  let lastRecorded = { p50: 0, p99: 0, harnessCpuUsPerOp: 0 };
+  const modes = ['bare', 'unrecorded', 'recorded'] as const;
+  const runs: Record<(typeof modes)[number], Measured[]> = { bare: [], unrecorded: [], recorded: [] };
   for (let round = 0; round < ROUNDS; round++) {
-    const b = await bare(system);
-    const r = await recorded(system, round);
-    bareRuns.push(b.opsPerS);
-    recordedRuns.push(r.opsPerS);
-    lastBare = b;
-    lastRecorded = r;
+    for (const mode of modes) {
+      runs[mode].push(mode === 'bare' ? await bare(system) : await throughRunner(system, round, mode === 'recorded'));
+    }
     console.log(
-      `round ${round + 1}: bare ${b.opsPerS.toFixed(0)} ops/s (p50 ${b.p50} ms, p99 ${b.p99} ms, harness ${b.harnessCpuUsPerOp} µs CPU/op) · ` +
-        `recorded ${r.opsPerS.toFixed(0)} ops/s (p50 ${r.p50} ms, p99 ${r.p99} ms, harness ${r.harnessCpuUsPerOp} µs CPU/op)`,
+      `round ${round + 1}: ` +
+        modes.map((m) => { const r = runs[m][round]!; return `${m} ${r.opsPerS.toFixed(0)} ops/s (p50 ${r.p50} ms, p99 ${r.p99} ms, harness ${r.harnessCpuUsPerOp} µs CPU/op)`; }).join(' · '),
     );
   }
   await system.stop();
-  const overhead = 1 - median(recordedRuns) / median(bareRuns);
-  const range = (xs: number[]) => `${Math.round(Math.min(...xs))}–${Math.round(Math.max(...xs))}`;
-  console.log(`bare ${range(bareRuns)} ops/s, recorded ${range(recordedRuns)} ops/s over ${ROUNDS} rounds of ${SECONDS} s`);
-  console.log(`recording overhead (medians): ${(overhead * 100).toFixed(1)} % (target ≤ 5 %)`);
+  const med = (mode: (typeof modes)[number], f: (m: Measured) => number) => median(runs[mode].map(f));
+  const ops = (mode: (typeof modes)[number]) => med(mode, (m) => m.opsPerS);
+  const range = (mode: (typeof modes)[number]) => `${Math.round(Math.min(...runs[mode].map((m) => m.opsPerS)))}–${Math.round(Math.max(...runs[mode].map((m) => m.opsPerS)))}`;
+  const recordingOverhead = 1 - ops('recorded') / ops('unrecorded');
+  const drivingOverhead = 1 - ops('unrecorded') / ops('bare');
+  console.log(`over ${ROUNDS} rounds of ${SECONDS} s: bare ${range('bare')}, unrecorded ${range('unrecorded')}, recorded ${range('recorded')} ops/s`);
+  console.log(`recording overhead (medians, recorded vs unrecorded runner): ${(recordingOverhead * 100).toFixed(1)} % (target ≤ 5 %)`);
+  console.log(`the runner itself against a bare client loop: ${(drivingOverhead * 100).toFixed(1)} %`);
 
   const startup: Record<string, number[]> = { '3': [], '5': [] };
   for (const n of [3, 5]) {
@@ -145,15 +166,14 @@ try {
     JSON.stringify({
       bench: 'harness',
       seconds: SECONDS,
-      bareOpsPerS: Math.round(median(bareRuns)),
-      recordedOpsPerS: Math.round(median(recordedRuns)),
-      overheadPct: Math.round(overhead * 1000) / 10,
-      bareP50Ms: lastBare.p50,
-      bareP99Ms: lastBare.p99,
-      recordedP50Ms: lastRecorded.p50,
-      recordedP99Ms: lastRecorded.p99,
-      bareHarnessCpuUsPerOp: lastBare.harnessCpuUsPerOp,
-      recordedHarnessCpuUsPerOp: lastRecorded.harnessCpuUsPerOp,
+      bareOpsPerS: Math.round(ops('bare')),
+      unrecordedOpsPerS: Math.round(ops('unrecorded')),
+      recordedOpsPerS: Math.round(ops('recorded')),
+      recordingOverheadPct: Math.round(recordingOverhead * 1000) / 10,
+      runnerOverheadPct: Math.round(drivingOverhead * 1000) / 10,
+      recordedP50Ms: med('recorded', (m) => m.p50),
+      recordedP99Ms: med('recorded', (m) => m.p99),
+      harnessCpuUsPerOp: Object.fromEntries(modes.map((m) => [m, med(m, (x) => x.harnessCpuUsPerOp)])),
       startup3Ms: Math.round(median(startup['3']!)),
       startup5Ms: Math.round(median(startup['5']!)),
       loadavg: os.loadavg()[0],
