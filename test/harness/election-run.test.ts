@@ -44,10 +44,10 @@ describe('the cluster\'s own view on a real cluster', { timeout: 120_000 }, () =
     const election = results.checks['election']!;
     expect(election.promised).toBe(false);
     expect(election.valid).toBe(true);
-    const split = election.anomalies.filter((a) => a.type === 'split-brain');
+    // The split the partition causes; a stall of this busy machine may add others, told apart by cause.
+    const split = election.anomalies.filter((a) => a.type === 'split-brain' && a['cause'] === 'fault');
     expect(split, JSON.stringify(election.anomalies.map((a) => a.explanation))).toHaveLength(1);
     expect(split[0]!['nodes']).toEqual(['node-2', 'node-3']);
-    expect(split[0]!['cause']).toBe('fault');
     expect(split[0]!['durationMs'] as number).toBeGreaterThan(500);
     expect(split[0]!.explanation).toMatch(/^node-2 and node-3 both led for [\d.]+ s \([\d.]+ s–[\d.]+ s\) while \{node-3\} was cut off from \{node-1, node-2\} \([\d.]+ s–[\d.]+ s\)\.$/);
 
