@@ -6,6 +6,7 @@
  * forgotten: dead ones keep being heartbeated so they can come back. Transitions are returned as data,
  * each with a reason, for the caller to log.
  */
+import { compareIds } from './ids.js';
 export type PeerState = 'alive' | 'suspect' | 'dead';
 
 export interface Timings {
@@ -143,9 +144,9 @@ export class Membership {
     return this.table.get(id)?.state;
   }
 
-  /** Every member, self included, sorted by id. */
+  /** Every member, self included, in id order as the election ranks them (node-2 before node-10). */
   list(): Member[] {
-    return [...this.table.values()].map((m) => ({ ...m })).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return [...this.table.values()].map((m) => ({ ...m })).sort((a, b) => compareIds(a.id, b.id));
   }
 
   /** Every known member id, self included, alive or not. */

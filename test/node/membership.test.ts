@@ -92,3 +92,11 @@ describe('membership', () => {
     expect(m.list()).toMatchObject([{ id: 'node-1', state: 'alive', self: true }]);
   });
 });
+
+describe('member listing', () => {
+  it('lists members in the order the election ranks them: node-2 before node-10', () => {
+    const m = new Membership('node-1', '127.0.0.1:1', t, 0);
+    for (const id of ['node-10', 'node-2', 'node-9']) m.heard(id, `127.0.0.1:${id.length}`, 0, 'heartbeat from it');
+    expect(m.list().map((x) => x.id)).toEqual(['node-1', 'node-2', 'node-9', 'node-10']);
+  });
+});
