@@ -7,6 +7,7 @@
  * each with a reason, for the caller to log.
  */
 import { compareIds } from './ids.js';
+
 export type PeerState = 'alive' | 'suspect' | 'dead';
 
 export interface Timings {
