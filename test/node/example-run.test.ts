@@ -144,6 +144,8 @@ describe("the seed's example run", () => {
     expect(nodes[1]!.eventsOf('leader-elected').at(-1)).toMatchObject({ leader: 'node-2', self: true });
     expect(nodes[2]!.eventsOf('leader-elected').at(-1)).toMatchObject({ leader: 'node-3', self: true });
     await waitFor(async () => (await status(ports[2]!)).members.filter((m) => m.state === 'dead').length === 2, 5000, 'node-3 to see the others dead');
+    // Both sides' detectors run on their own clocks: wait for node-1's too, so the heal below finds it dead.
+    await waitFor(async () => (await status(ports[0]!)).members.find((m) => m.id === 'node-3')?.state === 'dead', 5000, 'node-1 to see node-3 dead');
     // The majority side still takes writes (sloppy: its replica sets skip node-3).
     expect((await put(ports[0]!, 'during', 'split')).status).toBe(200);
 
