@@ -11,12 +11,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
-import net from 'node:net';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { freePorts } from '../harness/ports.js';
 
 const { values: opts } = parseArgs({
   options: {
@@ -63,17 +63,6 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.on(sig, () => {
     cleanup();
     process.exit(130);
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
   });
 }
 
@@ -152,7 +141,7 @@ function percentile(sorted: Float64Array, p: number): number {
 
 async function main(): Promise<void> {
   if (DURABLE) dataRoot = mkdtempSync(path.join(tmpdir(), 'godist-bench-'));
-  const ports = [await freePort(), await freePort(), await freePort()];
+  const ports = await freePorts(3);
   const startupMs: number[] = [];
   // One at a time, so each start-up is measured without the others competing for the CPU.
   startupMs.push(await startNode('node-1', ports[0]!, undefined));

@@ -4,8 +4,8 @@
  * commands: a node started this way answers in about 130 ms instead of 270.
  */
 if (process.argv[2] === 'node') {
-  const { runNode } = await import('../node/run.js');
-  await runNode(process.argv.slice(3));
+  const { runNodeCommand } = await import('./commands/node.js');
+  await runNodeCommand(process.argv.slice(3));
 } else {
   const { main } = await import('./cli-commands.js');
   await main();

@@ -8,9 +8,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, createWriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
-import net from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { $, chalk } from 'zx';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -43,17 +42,6 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
     say(chalk.yellow('\ninterrupted: stopping the nodes'));
     stopAll();
     process.exit(130);
-  });
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
   });
 }
 
@@ -149,7 +137,9 @@ async function main() {
     await $`cd ${root} && npm run build`.nothrow();
     if (!existsSync(mainJs)) throw new Error('the build did not produce dist/node/main.js');
   }
-  const [p1, p2, p3] = [await freePort(), await freePort(), await freePort()];
+  // The harness's own port picker, from the build the demo runs on.
+  const { freePorts } = await import(pathToFileURL(path.join(root, 'dist', 'harness', 'ports.js')).href);
+  const [p1, p2, p3] = await freePorts(3);
   say(chalk.bold('GoDist demo: the seed\'s example run with three real nodes') + chalk.gray(` (node logs in ${logDir})`));
 
   step(0, 'Start three nodes: node-1, then node-2 and node-3 joining through it');
