@@ -131,6 +131,7 @@ function result(promised: boolean, broken: boolean, reason: string, anomalies: A
     reason,
     count: anomalies.length,
     anomalies: anomalies.slice(0, MAX_LISTED),
+    decided: true,
     ...details,
   };
   if (anomalies.length > MAX_LISTED) r.truncated = true;

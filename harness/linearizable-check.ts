@@ -14,10 +14,10 @@ export interface LinearizabilityOutcome {
  * The run's `linearizable` check: the register model per key, every key with its own verdict (the
  * report draws every failing key), the time limit shared out between the keys.
  */
-export function checkLinearizability(history: readonly HistoryOp[], timeLimitMs: number): LinearizabilityOutcome {
+export function checkLinearizability(history: readonly HistoryOp[], timeLimitMs: number, now?: () => number): LinearizabilityOutcome {
   const keyCount = new Set(history.flatMap((op) => (op.process !== 'nemesis' && op.key !== undefined ? [op.key] : []))).size;
   const perKeyMs = Math.max(1000, timeLimitMs / Math.max(1, keyCount));
-  const result = check(history, { model: 'register', perKey: true, timeLimitMs: perKeyMs });
+  const result = check(history, { model: 'register', perKey: true, timeLimitMs: perKeyMs, ...(now ? { now } : {}) });
   const keys: LinearizabilityOutcome['keys'] = {};
   const anomalies: Anomaly[] = [];
   for (const part of result.partitions) {

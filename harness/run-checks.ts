@@ -37,6 +37,11 @@ export interface CheckResult {
   reason: string;
   count: number;
   anomalies: Anomaly[];
+  /**
+   * False when the check found nothing but could not look everywhere (a key whose search ran out of
+   * time): such a check says *undecided*, never "none found", whether or not a promise depends on it.
+   */
+  decided: boolean;
   /** Anomalies past this many are counted but not listed. */
   truncated?: boolean;
   [detail: string]: unknown;
@@ -57,7 +62,12 @@ const MAX_LISTED = 2000;
  * cluster's own view as the harness observed it (samples of /cluster/status, the nodes' logs), also
  * the election and failure-detector checks.
  */
-export function runChecks(history: readonly HistoryOp[], settings: RunSettings, observations?: ClusterObservations): RunResults {
+export function runChecks(
+  history: readonly HistoryOp[],
+  settings: RunSettings,
+  observations?: ClusterObservations,
+  options: { now?: () => number } = {},
+): RunResults {
   const pairs = pairOps(history);
   const promises = promisesOf(settings);
   const promiseOf = (name: CheckName): Promise_ =>
@@ -94,7 +104,7 @@ export function runChecks(history: readonly HistoryOp[], settings: RunSettings, 
       value: l.write.value,
     }),
   );
-  const lin = checkLinearizability(history, settings.checkTimeLimit * 1000);
+  const lin = checkLinearizability(history, settings.checkTimeLimit * 1000, options.now);
 
   const checks: Record<string, CheckResult> = {
     linearizable: judge(promiseOf('linearizable'), lin.anomalies, lin.decided, { keys: lin.keys }),
@@ -121,24 +131,39 @@ function judge(promise: Promise_, anomalies: Anomaly[], decided: boolean, detail
     reason: promise.reason,
     count,
     anomalies: anomalies.slice(0, MAX_LISTED),
+    decided: decided || count > 0,
     ...details,
   };
-  if (!decided) result['decided'] = false;
   if (count > MAX_LISTED) result.truncated = true;
   return result;
 }
 
 function statsCheck(stats: Stats): CheckResult {
-  return { valid: true, promised: false, expected: true, reason: 'measurements only', count: 0, anomalies: [], ...stats };
+  return { valid: true, promised: false, expected: true, reason: 'measurements only', count: 0, anomalies: [], decided: true, ...stats };
+}
+
+/** A check that found nothing because it could not decide: its found column and verdict say so. */
+export function isUndecided(c: Pick<CheckResult, 'decided' | 'count'>): boolean {
+  return c.decided === false && c.count === 0;
 }
 
 function highlights(checks: Record<string, CheckResult>): string[] {
   return Object.entries(checks).flatMap(([name, c]) => {
+    if (isUndecided(c)) return [`${name} (undecided${c.promised ? ', a promise depends on it' : ', nothing promised depends on it'}): ${undecidedSentence(c)}`];
     const first = c.anomalies[0];
     if (!first) return [];
     const status = c.valid === false ? 'breaks the promise' : 'allowed by the settings';
     return [`${name} (${c.count}, ${status}): ${first.explanation}`];
   });
+}
+
+function undecidedSentence(c: CheckResult): string {
+  const keys = (c['keys'] ?? {}) as Record<string, string>;
+  const open = Object.entries(keys).filter(([, v]) => v === 'unknown').map(([k]) => k);
+  const all = Object.keys(keys).length;
+  if (open.length === 0) return 'the check could not decide';
+  const named = open.length <= 5 ? ` (${open.join(', ')})` : ` (${open.slice(0, 5).join(', ')}, …)`;
+  return `${open.length} of ${all} key${all === 1 ? '' : 's'}${named} could not be decided within the check's time limit, and no key was found not linearizable; a longer --check-time-limit may decide them`;
 }
 
 function round(x: number): number {

@@ -1,4 +1,4 @@
-import type { RunResults } from '../run-checks.js';
+import { isUndecided, type RunResults } from '../run-checks.js';
 
 /** What a regression case can require or forbid, named as a person would. */
 export type Finding = 'stale-reads' | 'lost-writes' | 'amnesia' | 'not-linearizable';
@@ -20,5 +20,5 @@ export function findingsOf(results: RunResults): RunFindings {
   if (anomalies.some((a) => a['cause'] === 'amnesia')) found.push('amnesia');
   if (count('linearizable') > 0) found.push('not-linearizable');
   const lin = results.checks['linearizable'];
-  return { found, undecided: lin !== undefined && lin['decided'] === false && count('linearizable') === 0 };
+  return { found, undecided: lin !== undefined && isUndecided(lin) };
 }

@@ -36,6 +36,11 @@ export function judgeCase(c: RegressCase, seeds: readonly SeedOutcome[]): CaseRo
   }
   const undecided = c.mustNotFind.includes('not-linearizable') && seeds.some((s) => s.undecided);
   const all = [...new Set(seeds.flatMap((s) => s.found))];
+  const undecidedSeeds = seeds.filter((s) => s.undecided).length;
+  const foundText = [
+    all.length > 0 ? all.map((f) => `${f} (${seedsWith(f).length}/${seeds.length})`).join(', ') : 'nothing',
+    ...(undecidedSeeds > 0 ? [`linearizability undecided (${undecidedSeeds}/${seeds.length})`] : []),
+  ].join('; ');
   const expected = [
     ...c.mustFind.map((m) => `${m.finding} in ≥ ${m.atLeast}/${c.seeds.length}`),
     ...(c.mustNotFind.length > 0 ? [`no ${c.mustNotFind.join(', no ')}`] : []),
@@ -43,7 +48,7 @@ export function judgeCase(c: RegressCase, seeds: readonly SeedOutcome[]): CaseRo
   return {
     name: c.name,
     expected: c.recordOnly ? 'recorded only' : expected.join('; '),
-    found: all.length > 0 ? all.map((f) => `${f} (${seedsWith(f).length}/${seeds.length})`).join(', ') : 'nothing',
+    found: foundText,
     seedsRun: seeds.length,
     detection,
     verdict: c.recordOnly ? 'recorded' : problems.length > 0 ? 'regression' : undecided ? 'undecided' : 'pass',

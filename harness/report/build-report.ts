@@ -5,7 +5,7 @@ import { reproduceCommand } from '../commands/run-options.js';
 import { faultSpans } from '../history/fault-spans.js';
 import type { HistoryOp } from '../history/op.js';
 import { pairOps, type OpPair } from '../history/pairs.js';
-import type { CheckResult, RunResults } from '../run-checks.js';
+import { isUndecided, type CheckResult, type RunResults } from '../run-checks.js';
 import { DEFAULT_SETTINGS, type RunSettings } from '../settings.js';
 import { UsageError } from '../usage-error.js';
 import { esc, page, scriptJson } from './html.js';
@@ -118,7 +118,8 @@ function fullSettings(run: RunInfo, results: RunResults | null | undefined): Run
 
 function checkVerdict(c: CheckResult): string {
   if (c.valid === false) return '<span class="verdict broken">broke the promise</span>';
-  if (c.valid === 'unknown') return '<span class="verdict unknown">undecided (time limit)</span>';
+  if (c.valid === 'unknown') return '<span class="verdict unknown">undecided (time limit): a promise depends on it</span>';
+  if (isUndecided(c)) return '<span class="verdict unknown">undecided (time limit): nothing promised depends on it</span>';
   if (!c.promised && c.count > 0) return '<span class="verdict allowed">found, allowed by the settings</span>';
   if (!c.promised) return '<span class="verdict kept">none found</span>';
   return '<span class="verdict kept">kept the promise</span>';
@@ -140,7 +141,7 @@ function summarySection(input: ReportInput): string {
     for (const [name, c] of Object.entries(results.checks)) {
       if (name === 'stats') continue;
       out.push(
-        `<tr><td><a href="#${SECTION_OF[name] ?? 'stale'}">${esc(name)}</a></td><td class="num">${c.valid === 'unknown' && c.count === 0 ? '?' : c.count}${c.truncated ? ' (first listed)' : ''}</td>` +
+        `<tr><td><a href="#${SECTION_OF[name] ?? 'stale'}">${esc(name)}</a></td><td class="num">${isUndecided(c) ? 'undecided' : c.count}${c.truncated ? ' (first listed)' : ''}</td>` +
           `<td>${c.promised ? 'yes' : 'no — expected'}</td><td>${checkVerdict(c)}</td><td class="muted">${esc(c.reason)}</td></tr>`,
       );
     }

@@ -1,6 +1,6 @@
 import type { HistoryOp } from '../history/op.js';
 import { pairOps } from '../history/pairs.js';
-import type { RunResults, Verdict } from '../run-checks.js';
+import { isUndecided, type RunResults, type Verdict } from '../run-checks.js';
 import type { RunSettings } from '../settings.js';
 import { esc, page, scriptJson } from './html.js';
 import { CHART_HELPERS_JS } from './report-script.js';
@@ -22,7 +22,7 @@ export interface CompareRow {
   staleReads: number;
   readsChecked: number;
   staleRate: number | null;
-  linearizable: { valid: Verdict; count: number; promised: boolean; keys: number } | null;
+  linearizable: { valid: Verdict; count: number; promised: boolean; keys: number; decided: boolean } | null;
   lostWrites: number;
   lostPromised: boolean;
   kMeasured: number[];
@@ -62,7 +62,9 @@ export function compareRow(input: { text: string; folder: string; settings: RunS
     staleReads: stale?.count ?? 0,
     readsChecked,
     staleRate: readsChecked > 0 ? (stale?.count ?? 0) / readsChecked : null,
-    linearizable: lin ? { valid: lin.valid, count: lin.count, promised: lin.promised, keys: Object.keys((lin['keys'] ?? {}) as object).length } : null,
+    linearizable: lin
+      ? { valid: lin.valid, count: lin.count, promised: lin.promised, keys: Object.keys((lin['keys'] ?? {}) as object).length, decided: !isUndecided(lin) }
+      : null,
     lostWrites: lost?.count ?? 0,
     lostPromised: lost?.promised ?? false,
     kMeasured: k.share,
@@ -123,7 +125,7 @@ export function compareExitCode(rows: readonly Pick<CompareRow, 'valid'>[]): num
 function linText(r: CompareRow): string {
   const l = r.linearizable;
   if (!l) return '–';
-  if (l.valid === 'unknown' && l.count === 0) return 'undecided';
+  if (!l.decided) return 'undecided';
   if (l.count === 0) return 'yes';
   return `no (${l.count} key${l.count === 1 ? '' : 's'})${l.promised ? ' BROKEN' : ''}`;
 }

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { RunResults } from '../run-checks.js';
+import { isUndecided, type RunResults } from '../run-checks.js';
 import type { RunSettings } from '../settings.js';
 import { esc, page } from './html.js';
 import type { RunInfo } from './report-data.js';
@@ -15,8 +15,8 @@ export interface IndexEntry {
   /** For compare folders: each setting's N/R/W and modes. */
   compared?: string[];
   valid: true | false | 'unknown' | null;
-  /** Anomalies found per check (stats left out). */
-  found: Record<string, number>;
+  /** Anomalies found per check (stats left out), or 'undecided' for a check that could not decide. */
+  found: Record<string, number | 'undecided'>;
   /** The page to open: report.html or compare.html when it exists. */
   page: string | null;
 }
@@ -65,8 +65,8 @@ export function scanResults(resultsRoot: string): IndexEntry[] {
     const run = readJson<RunInfo>(path.join(dir, 'run.json'));
     if (!run) continue;
     const results = readJson<RunResults>(path.join(dir, 'results.json'));
-    const found: Record<string, number> = {};
-    for (const [check, c] of Object.entries(results?.checks ?? {})) if (check !== 'stats') found[check] = c.count;
+    const found: IndexEntry['found'] = {};
+    for (const [check, c] of Object.entries(results?.checks ?? {})) if (check !== 'stats') found[check] = isUndecided(c) ? 'undecided' : c.count;
     entries.push({
       kind: 'run',
       folder: name,
@@ -95,8 +95,8 @@ export function buildIndex(entries: readonly IndexEntry[]): string {
     const modes = [s.quorum, s.readRepair ? `rr ${s.readRepair}` : '', s.durable ? 'durable' : '', s.chaos ? 'chaos' : ''].filter(Boolean).join(', ');
     const nrw = e.kind === 'compare' ? (e.compared ?? []).join(' · ') : s.N !== undefined ? `${s.N}/${s.R}/${s.W}` : '?';
     const found = Object.entries(e.found)
-      .filter(([, n]) => n > 0)
-      .map(([c, n]) => `${n} ${c}`)
+      .filter(([, n]) => n !== 0)
+      .map(([c, n]) => (n === 'undecided' ? `${c} undecided` : `${n} ${c}`))
       .join(', ');
     const link = e.page ? `<a href="${esc(encodeURI(e.page))}">${e.kind === 'compare' ? 'comparison' : 'report'}</a>` : `<span class="muted">${esc(e.folder)}</span>`;
     return (
