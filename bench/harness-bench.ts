@@ -14,12 +14,12 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { HistoryOp } from '../harness/history/op.js';
 import { createHistoryWriter, type HistoryWriter } from '../harness/history/writer.js';
-import { createRandom } from '../harness/random.js';
-import { runWorkload } from '../harness/runner.js';
-import { DEFAULT_SETTINGS, type RunSettings } from '../harness/settings.js';
-import { godist } from '../harness/sut/godist.js';
-import { createSystem, type System as RunningSystem } from '../harness/system.js';
-import { quantiles } from '../harness/checker/stats.js';
+import { createRandom } from '../harness/run/random.js';
+import { runWorkload } from '../harness/run/runner.js';
+import { DEFAULT_SETTINGS, type RunSettings } from '../harness/run/settings.js';
+import { godist } from '../harness/systems/godist/index.js';
+import { createSystem, type System as RunningSystem } from '../harness/run/system.js';
+import { quantiles } from '../harness/checks/stats.js';
 import { register } from '../workloads/register.js';
 
 const { values: opts } = parseArgs({

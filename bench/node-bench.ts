@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { freePorts } from '../harness/ports.js';
+import { freePorts } from '../harness/process/ports.js';
 
 const { values: opts } = parseArgs({
   options: {

@@ -20,7 +20,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { startLink } from '../harness/proxy.js';
+import { startLink } from '../harness/proxy/index.js';
 
 const self = fileURLToPath(import.meta.url);
 const role = process.argv[2];

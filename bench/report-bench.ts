@@ -14,10 +14,10 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { HistoryOp } from '../harness/history/op.js';
-import { createRandom } from '../harness/random.js';
+import { createRandom } from '../harness/run/random.js';
 import { buildReport } from '../harness/report/build-report.js';
-import { runChecks } from '../harness/run-checks.js';
-import { DEFAULT_SETTINGS, type RunSettings } from '../harness/settings.js';
+import { runChecks } from '../harness/checks/run-checks.js';
+import { DEFAULT_SETTINGS, type RunSettings } from '../harness/run/settings.js';
 import { launchChromium } from '../test/report/chromium.js';
 
 // Functions passed to page.evaluate run in the page; the project's TypeScript has no DOM library,

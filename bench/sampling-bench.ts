@@ -16,10 +16,10 @@ import http from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { freePorts } from '../harness/ports.js';
-import { nodeMain } from '../harness/paths.js';
-import { runTest } from '../harness/run.js';
-import { DEFAULT_SETTINGS, type RunSettings } from '../harness/settings.js';
+import { freePorts } from '../harness/process/ports.js';
+import { nodeMain } from '../harness/shared/paths.js';
+import { runTest } from '../harness/run/run.js';
+import { DEFAULT_SETTINGS, type RunSettings } from '../harness/run/settings.js';
 
 const { values: opts } = parseArgs({
   options: {

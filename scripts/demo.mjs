@@ -138,7 +138,7 @@ async function main() {
     if (!existsSync(mainJs)) throw new Error('the build did not produce dist/node/main.js');
   }
   // The harness's own port picker, from the build the demo runs on.
-  const { freePorts } = await import(pathToFileURL(path.join(root, 'dist', 'harness', 'ports.js')).href);
+  const { freePorts } = await import(pathToFileURL(path.join(root, 'dist', 'harness', 'process', 'ports.js')).href);
   const [p1, p2, p3] = await freePorts(3);
   say(chalk.bold('GoDist demo: the seed\'s example run with three real nodes') + chalk.gray(` (node logs in ${logDir})`));
 

@@ -1,5 +1,5 @@
 import type { HistoryOp } from '../harness/history/op.js';
-import type { Random } from '../harness/random.js';
+import type { Random } from '../harness/run/random.js';
 
 /** What a worker asks of the store next. */
 export interface OpRequest {

@@ -10,7 +10,7 @@
  * under its own time limit.
  */
 import type { HistoryOp } from '../history/op.js';
-import { UsageError } from '../usage-error.js';
+import { UsageError } from '../shared/usage-error.js';
 import type { FailureContext, Model } from './model.js';
 import { models, type ModelName } from './models/index.js';
 import { toOperations, type Operation } from './operation.js';

@@ -3,7 +3,7 @@
  * Jepsen's terms. A history of invoke/ok/fail/info records becomes a list of these.
  */
 import type { HistoryOp, Process } from '../history/op.js';
-import { UsageError } from '../usage-error.js';
+import { UsageError } from '../shared/usage-error.js';
 
 export interface Operation {
   /** The id reports use: the `index` of the invoke record in the source history. */

@@ -7,7 +7,7 @@
  * null, a stray `}` or a second form is ignored) and report no positions, and a checker that
  * half-reads a history gives a wrong verdict.
  */
-import { UsageError } from '../usage-error.js';
+import { UsageError } from '../shared/usage-error.js';
 
 /** `:name` (or `:ns/name`). Interned: the same name is the same object, so Map lookups work. */
 export class Keyword {

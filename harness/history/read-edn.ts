@@ -9,7 +9,7 @@
  * op has one, else the line number; ids are `:index` when every op has one, else the position.
  * The meaning of ok / fail / info is Jepsen's (fail: did not happen). Pure over text.
  */
-import { UsageError } from '../usage-error.js';
+import { UsageError } from '../shared/usage-error.js';
 import { EdnReader, Keyword, Tagged, type EdnValue } from './edn.js';
 import { ednKeyText, ednToPlain } from './edn-values.js';
 import type { HistoryOp, OpType, Process } from './op.js';

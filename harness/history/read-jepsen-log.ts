@@ -11,7 +11,7 @@
  * skipped. Times and ids are line numbers. Pure over text.
  */
 import type { Operation } from '../checker/operation.js';
-import { UsageError } from '../usage-error.js';
+import { UsageError } from '../shared/usage-error.js';
 import { parseEdn } from './edn.js';
 import { ednToPlain } from './edn-values.js';
 

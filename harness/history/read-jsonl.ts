@@ -3,7 +3,7 @@
  * finding the file (or a results folder's history.jsonl) is the caller's business. Errors name the
  * line; the caller adds the file.
  */
-import { UsageError } from '../usage-error.js';
+import { UsageError } from '../shared/usage-error.js';
 import type { HistoryOp, OpType } from './op.js';
 
 export interface ReadHistory {

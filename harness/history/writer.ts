@@ -1,5 +1,5 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { onCleanup } from '../cleanup.js';
+import { onCleanup } from '../process/cleanup.js';
 import type { HistoryOp } from './op.js';
 
 export type NewOp = Omit<HistoryOp, 'index' | 'time'>;

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { packageRoot } from '../paths.js';
-import { DEFAULT_SETTINGS, settingsProblems, type RunSettings } from '../settings.js';
-import { UsageError } from '../usage-error.js';
+import { packageRoot } from '../shared/paths.js';
+import { DEFAULT_SETTINGS, settingsProblems, type RunSettings } from '../run/settings.js';
+import { UsageError } from '../shared/usage-error.js';
 import { workloadNames } from '../../workloads/index.js';
 import { FINDINGS, type Finding } from './findings.js';
 

@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createRunFolder, pointLatestAt, writeJson } from '../results-folder.js';
+import { createRunFolder, pointLatestAt, writeJson } from '../run/folder.js';
 import { writeIndex } from '../report/index-page.js';
-import { runTest } from '../run.js';
+import { runTest } from '../run/run.js';
 import type { RegressCase } from './expectations.js';
 import { findingsOf } from './findings.js';
 import { formatRegressTable, judgeCase, regressExitCode, type CaseRow, type SeedOutcome } from './judge.js';

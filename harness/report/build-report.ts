@@ -1,13 +1,13 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { readObservations } from '../cluster-observations.js';
-import { reproduceCommand } from '../commands/run-options.js';
+import { readObservations } from '../checks/observations.js';
+import { reproduceCommand } from '../cli/run-options.js';
 import { faultSpans } from '../history/fault-spans.js';
 import type { HistoryOp } from '../history/op.js';
 import { pairOps, type OpPair } from '../history/pairs.js';
-import { isUndecided, type CheckResult, type RunResults } from '../run-checks.js';
-import { DEFAULT_SETTINGS, type RunSettings } from '../settings.js';
-import { UsageError } from '../usage-error.js';
+import { isUndecided, type CheckResult, type RunResults } from '../checks/run-checks.js';
+import { DEFAULT_SETTINGS, type RunSettings } from '../run/settings.js';
+import { UsageError } from '../shared/usage-error.js';
 import { esc, page, scriptJson } from './html.js';
 import { clusterData } from './cluster-data.js';
 import { CLUSTER_JS } from './cluster-script.js';

@@ -3,10 +3,10 @@
  * who it believed led, and its view of each peer, as [from, to, code] spans in seconds; the marks
  * it made (false suspicions flagged from results.json); the election findings. Pure.
  */
-import type { ClusterObservations } from '../cluster-observations.js';
-import { runTimelines, type Span } from '../checker/cluster-timeline.js';
+import type { ClusterObservations } from '../checks/observations.js';
+import { runTimelines, type Span } from '../checks/cluster-timeline.js';
 import type { FaultSpan } from '../history/fault-spans.js';
-import type { RunResults } from '../run-checks.js';
+import type { RunResults } from '../checks/run-checks.js';
 
 /** A span as the page draws it: [from s, to s, code]. */
 export type Band = [number, number, number];

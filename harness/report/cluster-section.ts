@@ -3,7 +3,7 @@
  * suspect, dead) and whom it believed led, under the same fault shading and zoom as the timeline;
  * then the election and failure-detector checks with their findings. Pure: data in, HTML out.
  */
-import type { CheckResult, RunResults } from '../run-checks.js';
+import type { CheckResult, RunResults } from '../checks/run-checks.js';
 import type { ClusterData } from './cluster-data.js';
 import { esc } from './html.js';
 import type { ReportData } from './report-data.js';

@@ -1,10 +1,10 @@
 import type { HistoryOp } from '../history/op.js';
 import { pairOps } from '../history/pairs.js';
-import { isUndecided, type RunResults, type Verdict } from '../run-checks.js';
-import type { RunSettings } from '../settings.js';
+import { isUndecided, type RunResults, type Verdict } from '../checks/run-checks.js';
+import type { RunSettings } from '../run/settings.js';
 import { esc, page, scriptJson } from './html.js';
 import { CHART_HELPERS_JS } from './report-script.js';
-import { kStaleness, pbsKStaleness, tVisibility, type TVisibilityBucket } from './staleness.js';
+import { kStaleness, pbsKStaleness, tVisibility, type TVisibilityBucket } from '../checks/staleness.js';
 
 /** One setting's line in the comparison, everything compare.html and the terminal table need. */
 export interface CompareRow {

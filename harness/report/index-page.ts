@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { isUndecided, type RunResults } from '../run-checks.js';
-import type { RunSettings } from '../settings.js';
+import { isUndecided, type RunResults } from '../checks/run-checks.js';
+import type { RunSettings } from '../run/settings.js';
 import { esc, page } from './html.js';
 import type { RunInfo } from './report-data.js';
 

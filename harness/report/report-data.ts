@@ -1,10 +1,10 @@
-import type { ClusterObservations } from '../cluster-observations.js';
+import type { ClusterObservations } from '../checks/observations.js';
 import { faultSpans } from '../history/fault-spans.js';
 import type { HistoryOp, ReplicaTrace } from '../history/op.js';
 import { pairOps, type OpPair } from '../history/pairs.js';
-import type { Anomaly, RunResults } from '../run-checks.js';
-import type { RunSettings } from '../settings.js';
-import { kStaleness, pbsKStaleness, tVisibility, type KStaleness, type TVisibility } from './staleness.js';
+import type { Anomaly, RunResults } from '../checks/run-checks.js';
+import type { RunSettings } from '../run/settings.js';
+import { kStaleness, pbsKStaleness, tVisibility, type KStaleness, type TVisibility } from '../checks/staleness.js';
 
 /** run.json as `godist run` writes it; every field optional, since old or foreign folders differ. */
 export interface RunInfo {

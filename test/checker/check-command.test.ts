@@ -3,8 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { checkCommand, guessFormat, type CheckArgs } from '../../harness/commands/check.js';
-import { UsageError } from '../../harness/usage-error.js';
+import { checkCommand, guessFormat, type CheckArgs } from '../../harness/cli/check.js';
+import { UsageError } from '../../harness/shared/usage-error.js';
 import { corpusDir } from '../fixtures/porcupine-corpus.js';
 import { history, read, write } from './helpers.js';
 

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { check, checkOperations, toOperations, type Model, type Operation } from '../../harness/checker/index.js';
 import type { HistoryOp } from '../../harness/history/op.js';
-import { UsageError } from '../../harness/usage-error.js';
+import { UsageError } from '../../harness/shared/usage-error.js';
 import { cas, history, read, write } from './helpers.js';
 
 const verdict = (h: HistoryOp[], model: 'register' | 'cas-register' | 'kv' = 'register') => check(h, { model }).valid;

@@ -1,7 +1,7 @@
 /** The sentences a failure carries, on hand-made histories. */
 import { describe, expect, it } from 'vitest';
 import { check, checkOperations, timeFormatter, type CheckResult, type Model, type Operation } from '../../harness/checker/index.js';
-import { parseHistory } from '../../harness/commands/check.js';
+import { parseHistory } from '../../harness/cli/check.js';
 import { cas, history, read, write } from './helpers.js';
 
 const failureOf = (r: CheckResult) => {

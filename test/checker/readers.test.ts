@@ -4,7 +4,7 @@ import { EdnSymbol, Keyword, parseEdn, Tagged } from '../../harness/history/edn.
 import { readEdn } from '../../harness/history/read-edn.js';
 import { readJepsenLog } from '../../harness/history/read-jepsen-log.js';
 import { readJsonl } from '../../harness/history/read-jsonl.js';
-import { UsageError } from '../../harness/usage-error.js';
+import { UsageError } from '../../harness/shared/usage-error.js';
 
 describe('history.jsonl', () => {
   const good = [

@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cliMain, packageRoot } from '../../harness/paths.js';
-import type { CheckResult, RunResults } from '../../harness/run-checks.js';
+import { cliMain, packageRoot } from '../../harness/shared/paths.js';
+import type { CheckResult, RunResults } from '../../harness/checks/run-checks.js';
 
 /**
  * docs/lessons.md, run: each lesson's commands are read from the guide itself and run as written

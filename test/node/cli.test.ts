@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MAIN_JS, Processes, assertBuilt, freePort, request } from './processes.js';
 
-const CLI_JS = fileURLToPath(new URL('../../dist/harness/cli.js', import.meta.url));
+const CLI_JS = fileURLToPath(new URL('../../dist/harness/cli/main.js', import.meta.url));
 const procs = new Processes();
 afterEach(async () => {
   await procs.killAll();

@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { freePorts } from '../../harness/ports.js';
+import { freePorts } from '../../harness/process/ports.js';
 
 export const MAIN_JS = fileURLToPath(new URL('../../dist/node/main.js', import.meta.url));
 

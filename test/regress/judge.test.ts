@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_EXPECTATIONS, loadExpectations, parseExpectations } from '../../harness/regress/expectations.js';
 import { judgeCase, regressExitCode, type SeedOutcome } from '../../harness/regress/judge.js';
-import { parseSeeds } from '../../harness/commands/regress.js';
+import { parseSeeds } from '../../harness/cli/regress.js';
 
 const mustFind = parseExpectations({
   cases: [{ name: 'finds', settings: { nodes: 3 }, seeds: [1, 2, 3], mustFind: [{ finding: 'stale-reads', atLeast: 2 }] }],

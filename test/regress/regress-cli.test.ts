@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cliMain } from '../../harness/paths.js';
+import { cliMain } from '../../harness/shared/paths.js';
 
 /**
  * `godist regress` must fail when it should: when the harness loses its power to find an anomaly,

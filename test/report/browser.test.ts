@@ -4,10 +4,10 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCompare, type CompareOutcome } from '../../harness/commands/compare.js';
-import { packageRoot } from '../../harness/paths.js';
-import type { RunResults } from '../../harness/run-checks.js';
-import { DEFAULT_SETTINGS, type RunSettings } from '../../harness/settings.js';
+import { runCompare, type CompareOutcome } from '../../harness/cli/compare.js';
+import { packageRoot } from '../../harness/shared/paths.js';
+import type { RunResults } from '../../harness/checks/run-checks.js';
+import { DEFAULT_SETTINGS, type RunSettings } from '../../harness/run/settings.js';
 import { launchChromium, type Browser } from './chromium.js';
 
 // Functions passed to page.evaluate run in the page; the project's TypeScript has no DOM library,

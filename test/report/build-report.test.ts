@@ -2,18 +2,18 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { rebuildReports } from '../../harness/commands/report.js';
+import { rebuildReports } from '../../harness/cli/report.js';
 import { pairOps } from '../../harness/history/pairs.js';
 import { buildReport, writeReport } from '../../harness/report/build-report.js';
-import { applySetting, parseSettingsList } from '../../harness/compare-settings.js';
+import { applySetting, parseSettingsList } from '../../harness/run/compare-settings.js';
 import { compareExitCode, compareRow, departure, formatCompareTable, buildCompare } from '../../harness/report/compare-page.js';
 import { buildIndex, scanResults, writeIndex } from '../../harness/report/index-page.js';
 import { linearizationDiagram } from '../../harness/report/linearization-diagram.js';
 import { reportData, type ReportData } from '../../harness/report/report-data.js';
-import { runChecks } from '../../harness/run-checks.js';
-import { DEFAULT_SETTINGS, type RunSettings } from '../../harness/settings.js';
-import { UsageError } from '../../harness/usage-error.js';
-import { historyOf } from '../harness/history-builder.js';
+import { runChecks } from '../../harness/checks/run-checks.js';
+import { DEFAULT_SETTINGS, type RunSettings } from '../../harness/run/settings.js';
+import { UsageError } from '../../harness/shared/usage-error.js';
+import { historyOf } from '../history/history-builder.js';
 
 const settings: RunSettings = { ...DEFAULT_SETTINGS, nodes: 3, N: 3, R: 1, W: 1, nemesis: ['partition'], concurrency: 3, keys: 2, timeLimit: 1 };
 

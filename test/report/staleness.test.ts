@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { findStaleReads } from '../../harness/checker/stale-reads.js';
+import { findStaleReads } from '../../harness/checks/stale-reads.js';
 import { pairOps } from '../../harness/history/pairs.js';
-import { binomial, kStaleness, pbsKStaleness, tVisibility } from '../../harness/report/staleness.js';
-import { historyOf } from '../harness/history-builder.js';
+import { binomial, kStaleness, pbsKStaleness, tVisibility } from '../../harness/checks/staleness.js';
+import { historyOf } from '../history/history-builder.js';
 
 describe('t-visibility', () => {
   it('counts each (acknowledged write, later read) pair in the bucket of the gap, consistent when the read saw the write or a newer one', () => {

@@ -1,0 +1,43 @@
+import { check } from '../checker/index.js';
+import type { HistoryOp } from '../history/op.js';
+import type { Anomaly } from './run-checks.js';
+
+export interface LinearizabilityOutcome {
+  anomalies: Anomaly[];
+  /** False when some key ran out of time and none was found illegal. */
+  decided: boolean;
+  keys: Record<string, 'ok' | 'illegal' | 'unknown'>;
+  elapsedMs: number;
+}
+
+/**
+ * The run's `linearizable` check: the register model per key, every key with its own verdict (the
+ * report draws every failing key), the time limit shared out between the keys.
+ */
+export function checkLinearizability(history: readonly HistoryOp[], timeLimitMs: number, now?: () => number): LinearizabilityOutcome {
+  const keyCount = new Set(history.flatMap((op) => (op.process !== 'nemesis' && op.key !== undefined ? [op.key] : []))).size;
+  const perKeyMs = Math.max(1000, timeLimitMs / Math.max(1, keyCount));
+  const result = check(history, { model: 'register', perKey: true, timeLimitMs: perKeyMs, ...(now ? { now } : {}) });
+  const keys: LinearizabilityOutcome['keys'] = {};
+  const anomalies: Anomaly[] = [];
+  for (const part of result.partitions) {
+    const key = part.key ?? '';
+    keys[key] = part.valid === true ? 'ok' : part.valid === false ? 'illegal' : 'unknown';
+    const failure = part.failure;
+    if (part.valid !== false || !failure) continue;
+    const first = failure.couldNotPlace[0];
+    anomalies.push({
+      type: 'not-linearizable',
+      key,
+      index: first?.id ?? failure.longest[failure.longest.length - 1] ?? -1,
+      related: [...failure.couldNotPlace.slice(1).map((o) => o.id), ...failure.longest.slice(-3)],
+      time: first?.call ?? 0,
+      explanation: failure.explanation,
+      longest: failure.longest,
+      couldNotPlace: failure.couldNotPlace.map((o) => o.id),
+      stateAfter: failure.stateAfter,
+    });
+  }
+  const decided = result.valid !== 'unknown' || anomalies.length > 0;
+  return { anomalies, decided, keys, elapsedMs: result.elapsedMs };
+}

@@ -1,0 +1,173 @@
+/**
+ * `godist check PATH`: checks a stored history for linearizability. PATH is a results folder (its
+ * history.jsonl), a history.jsonl, a Jepsen EDN history or an old Jepsen log. Exit 0 linearizable,
+ * 1 not, 2 bad input (UsageError, printed by cli.ts), 3 undecided.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { extname, join } from 'node:path';
+import type { CommandModule } from 'yargs';
+import { checkOperations, modelNames, toOperations, type CheckResult, type ModelName, type Operation, type TimeUnit } from '../checker/index.js';
+import { readEdn } from '../history/read-edn.js';
+import { readJepsenLog } from '../history/read-jepsen-log.js';
+import { readJsonl } from '../history/read-jsonl.js';
+import { UsageError } from '../shared/usage-error.js';
+
+export const formats = ['jsonl', 'edn', 'jepsen-log'] as const;
+export type HistoryFormat = (typeof formats)[number];
+
+export interface CheckArgs {
+  path: string;
+  format?: HistoryFormat;
+  model?: ModelName;
+  timeLimit: number;
+  perKey: boolean;
+  json: boolean;
+}
+
+export const checkCommand: CommandModule<object, CheckArgs> = {
+  command: 'check <path>',
+  describe: 'check a stored history for linearizability (a results folder, history.jsonl, Jepsen EDN or a Jepsen log)',
+  builder: (y) =>
+    y
+      .positional('path', { type: 'string', demandOption: true, describe: 'a results folder or a history file' })
+      .option('format', { choices: formats, describe: 'the history format (guessed from the name and contents when absent)' })
+      .option('model', { choices: modelNames, describe: 'the model (guessed from the ops when absent: kv for get/put/append, cas-register when there is a cas, else register)' })
+      .option('time-limit', { type: 'number', default: 60, describe: 'seconds the search may take (per key with --per-key); 0 for no limit' })
+      .option('per-key', { type: 'boolean', default: false, describe: 'give every key a verdict instead of stopping at the first key that is not linearizable' })
+      .option('json', { type: 'boolean', default: false, describe: 'print the full result as JSON' }) as never,
+  handler(argv) {
+    if (!(argv.timeLimit >= 0)) throw new UsageError(`--time-limit ${argv.timeLimit}: give a number of seconds, 0 for no limit`);
+    const file = historyFile(argv.path);
+    const loaded = loadHistory(file, argv.format);
+    const model = argv.model ?? guessModel(loaded.ops);
+    const result = inFile(file, () =>
+      checkOperations(loaded.ops, {
+        model,
+        timeLimitMs: argv.timeLimit * 1000,
+        perKey: argv.perKey,
+        timeUnit: loaded.timeUnit,
+      }),
+    );
+    if (argv.json) process.stdout.write(`${JSON.stringify({ file, format: loaded.format, ...result }, null, 2)}\n`);
+    else process.stdout.write(formatCheckSummary(file, loaded.format, result));
+    process.exitCode = exitCodeOfCheck(result);
+  },
+};
+
+export function exitCodeOfCheck(result: CheckResult): number {
+  return result.valid === true ? 0 : result.valid === false ? 1 : 3;
+}
+
+/** A results folder means its history.jsonl. */
+export function historyFile(path: string): string {
+  if (!existsSync(path)) throw new UsageError(`${path}: no such file or folder`);
+  if (statSync(path).isDirectory()) {
+    const inside = join(path, 'history.jsonl');
+    if (!existsSync(inside)) throw new UsageError(`${path}: a folder without a history.jsonl (give a results folder or a history file)`);
+    return inside;
+  }
+  return path;
+}
+
+export interface LoadedHistory {
+  format: HistoryFormat;
+  ops: Operation[];
+  timeUnit: TimeUnit;
+}
+
+export function loadHistory(file: string, format?: HistoryFormat): LoadedHistory {
+  const text = readFileSync(file, 'utf8');
+  const fmt = format ?? guessFormat(file, text);
+  return inFile(file, () => parseHistory(text, fmt));
+}
+
+/** Runs `f`, naming the file in front of any UsageError it throws (the readers and the checker name only the line or op). */
+function inFile<T>(file: string, f: () => T): T {
+  try {
+    return f();
+  } catch (err) {
+    if (err instanceof UsageError) throw new UsageError(`${file}: ${err.message}`);
+    throw err;
+  }
+}
+
+/** Pure: a history text in a given format, as joined ops. */
+export function parseHistory(text: string, format: HistoryFormat): LoadedHistory {
+  switch (format) {
+    case 'jsonl': {
+      const { history, lines } = readJsonl(text);
+      return { format, ops: toOperations(history, { lines }), timeUnit: 'ns' };
+    }
+    case 'edn': {
+      const { history, lines, timeUnit } = readEdn(text);
+      return { format, ops: toOperations(history, { lines }), timeUnit };
+    }
+    case 'jepsen-log':
+      return { format, ops: readJepsenLog(text).ops, timeUnit: 'line' };
+  }
+}
+
+/** From the file's extension, else from its first significant line. */
+export function guessFormat(file: string, text: string): HistoryFormat {
+  const ext = extname(file).toLowerCase();
+  if (ext === '.jsonl' || ext === '.json') return 'jsonl';
+  if (ext === '.edn') return 'edn';
+  if (text.includes('jepsen.util')) return 'jepsen-log';
+  const first = text.split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
+  if (first === '') return 'jsonl';
+  if (/^\{\s*"/.test(first)) return 'jsonl';
+  if (/^[[({;#]/.test(first)) return 'edn';
+  throw new UsageError(`${file}: cannot tell the format from the name or the first line; give --format jsonl, edn or jepsen-log`);
+}
+
+export function guessModel(ops: readonly Operation[]): ModelName {
+  if (ops.some((op) => op.f === 'get' || op.f === 'put' || op.f === 'append')) return 'kv';
+  if (ops.some((op) => op.f === 'cas')) return 'cas-register';
+  return 'register';
+}
+
+/** The human summary: a line per key worth reading (every key when there are few), then the verdict. */
+export function formatCheckSummary(file: string, format: HistoryFormat, result: CheckResult): string {
+  const out: string[] = [];
+  const parts = result.partitions;
+  const keyed = parts.length > 0 && parts[0]!.key !== null && !(parts.length === 1 && parts[0]!.key === '');
+  const took = result.elapsedMs < 1000 ? `${Math.round(result.elapsedMs)} ms` : `${(result.elapsedMs / 1000).toFixed(2)} s`;
+  out.push(
+    `${file} (${format}): ${result.opCount} ops${keyed ? ` on ${parts.length} key${parts.length === 1 ? '' : 's'}` : ''}, model ${result.model}, checked in ${took}`,
+  );
+  const label = (key: string | null) => (keyed ? `key ${key}` : 'history');
+  const t = (v: number | null) => (v === null ? 'never' : result.timeUnit === 'line' ? `line ${v}` : `${(v / 1e9).toFixed(3)} s`);
+  const few = parts.length <= 20;
+  const okKeys: string[] = [];
+  const unchecked: string[] = [];
+  for (const p of parts) {
+    if (p.valid === true) {
+      if (few) out.push(`  ${label(p.key)}: ok (${p.opCount} ops)`);
+      else okKeys.push(String(p.key));
+    } else if (p.valid === false) {
+      const f = p.failure!;
+      out.push(`  ${label(p.key)}: NOT LINEARIZABLE (${p.opCount} ops)`);
+      out.push(`    ${f.explanation}`);
+      out.push(`    longest order that fits: ${f.longest.length} ops, leaving ${f.stateAfter}; could not come next:`);
+      for (const op of f.couldNotPlace.slice(0, 5)) {
+        out.push(`      op ${op.id} (process ${op.process}): ${op.description}, called ${t(op.call)}, returned ${t(op.return)}`);
+      }
+      if (f.couldNotPlace.length > 5) out.push(`      … and ${f.couldNotPlace.length - 5} more (--json lists them all)`);
+    } else if (p.unknownReason === 'not-checked') {
+      unchecked.push(String(p.key));
+    } else {
+      const why = p.unknownReason === 'memory-limit' ? 'the search outgrew its memory bound' : 'the time limit ran out (raise --time-limit)';
+      out.push(`  ${label(p.key)}: unknown, undecided: ${why} (${p.opCount} ops)`);
+    }
+  }
+  const list = (keys: string[]) => (keys.length <= 12 ? keys.join(', ') : `${keys.slice(0, 12).join(', ')}, …`);
+  if (okKeys.length > 0) out.push(`  ${okKeys.length} key${okKeys.length === 1 ? '' : 's'} ok: ${list(okKeys)}`);
+  if (unchecked.length > 0) {
+    out.push(
+      `  ${unchecked.length} key${unchecked.length === 1 ? '' : 's'} not checked to the end (${list(unchecked)}): checking stops at the first key that is not linearizable; --per-key checks every key`,
+    );
+  }
+  const verdict = result.valid === true ? 'linearizable' : result.valid === false ? 'NOT linearizable' : 'unknown (the checker could not decide; this is not a pass)';
+  out.push(`verdict: ${verdict}`);
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,62 @@
+import path from 'node:path';
+import type { CommandModule } from 'yargs';
+import { DEFAULT_EXPECTATIONS, loadExpectations } from '../regress/expectations.js';
+import { formatRegressTable } from '../regress/judge.js';
+import { defaultResultsRoot } from '../run/folder.js';
+import { UsageError } from '../shared/usage-error.js';
+import { splitNodeArg } from './run-options.js';
+
+interface RegressArgs {
+  file: string;
+  case: string[];
+  seeds?: string;
+  nodeArg: string[];
+  resultsDir?: string;
+}
+
+export const regressCommand: CommandModule<object, RegressArgs> = {
+  command: 'regress',
+  describe: 'run the committed consistency expectations (CI): must-find anomalies found, must-not-find ones absent',
+  builder: (y) =>
+    y
+      .option('file', { type: 'string', default: DEFAULT_EXPECTATIONS, describe: 'expectations file' })
+      .option('case', { type: 'string', array: true, default: [] as string[], describe: 'run only these cases (repeatable)' })
+      .option('seeds', { type: 'string', describe: 'override every case\'s seeds, e.g. 1-20 (to measure detection power)' })
+      .option('node-arg', { type: 'string', array: true, default: [] as string[], describe: 'extra flag for every node of every case, e.g. --node-arg=--read-repair=off' })
+      .option('results-dir', { type: 'string', describe: 'where the regress folder goes (default ./results)' }) as never,
+  async handler(argv) {
+    let cases = loadExpectations(path.resolve(argv.file));
+    const unknown = argv.case.filter((name) => !cases.some((c) => c.name === name));
+    if (unknown.length > 0) throw new UsageError(`unknown case "${unknown[0]}" (known: ${cases.map((c) => c.name).join(', ')})`);
+    if (argv.case.length > 0) cases = cases.filter((c) => argv.case.includes(c.name));
+    const seeds = argv.seeds === undefined ? undefined : parseSeeds(argv.seeds);
+    const extra = argv.nodeArg.flatMap(splitNodeArg);
+    cases = cases.map((c) => ({
+      ...c,
+      seeds: seeds ?? c.seeds,
+      mustFind: c.mustFind.map((m) => ({ ...m, atLeast: Math.min(m.atLeast, (seeds ?? c.seeds).length) })),
+      settings: { ...c.settings, nodeArgs: [...c.settings.nodeArgs, ...extra] },
+    }));
+    const { runRegress } = await import('../regress/run-regress.js');
+    const { dir, rows, exitCode } = await runRegress(cases, {
+      resultsRoot: argv.resultsDir ?? defaultResultsRoot(),
+      command: ['godist regress', ...process.argv.slice(3)].join(' '),
+      log: (line) => process.stderr.write(`${line}\n`),
+    });
+    process.stdout.write(`\n${formatRegressTable(rows)}\nresults: ${dir}\nreport:  ${path.join(dir, 'regress.html')}\n`);
+    process.exitCode = exitCode;
+  },
+};
+
+/** `1-20` or `1,4,9` → seeds. */
+export function parseSeeds(text: string): number[] {
+  const seeds = text.split(',').flatMap((part) => {
+    const m = /^\s*(\d+)\s*(?:-\s*(\d+))?\s*$/.exec(part);
+    if (!m) throw new UsageError(`--seeds "${text}" must look like 1-20 or 1,4,9`);
+    const from = Number(m[1]);
+    const to = m[2] === undefined ? from : Number(m[2]);
+    if (to < from) throw new UsageError(`--seeds range ${part.trim()} runs backwards`);
+    return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+  });
+  return [...new Set(seeds)];
+}

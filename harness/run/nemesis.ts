@@ -1,0 +1,133 @@
+import type { Cluster } from '../process/node-processes.js';
+import { set } from '../shared/format.js';
+import type { HistoryWriter } from '../history/writer.js';
+import type { Fault, FaultWindow } from './nemesis-plan.js';
+import type { Proxies } from '../proxy/mesh.js';
+
+export interface Nemesis {
+  /** What is broken right now, for the progress line. */
+  current(): string | undefined;
+  /** Ends the fault in progress, then heals every link, resumes and restarts every node. */
+  stop(): Promise<void>;
+  /** Resolves when the schedule has run out (or stop() finished). */
+  done: Promise<void>;
+}
+
+export interface NemesisOptions {
+  plan: readonly FaultWindow[];
+  cluster: Cluster;
+  proxies: Proxies;
+  history: HistoryWriter;
+  /** history.now() at which the workload began: the plan's offsets count from there. */
+  origin: number;
+}
+
+/**
+ * Plays the fault schedule against the cluster and proxies. Each fault's start and end is a nemesis
+ * record in the history (f = kill/start, pause/resume, partition/heal, delay/heal) whose value
+ * names the targets, written once the fault has taken effect.
+ */
+export function startNemesis(o: NemesisOptions): Nemesis {
+  let stopped = false;
+  let wake: (() => void) | undefined;
+  let active: Fault | undefined;
+
+  const sleepUntil = async (offsetS: number) => {
+    const ms = (o.origin + offsetS * 1e9 - o.history.now()) / 1e6;
+    if (ms <= 0 || stopped) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    wake = undefined;
+  };
+
+  const record = (f: string, value: Record<string, unknown>) => o.history.append({ type: 'info', process: 'nemesis', f, value });
+
+  const done = (async () => {
+    for (const window of o.plan) {
+      await sleepUntil(window.start);
+      if (stopped) break;
+      active = window.fault;
+      await begin(o, window.fault, record);
+      await sleepUntil(window.end);
+      await end(o, window.fault, record);
+      active = undefined;
+      if (stopped) break;
+    }
+  })();
+
+  return {
+    current: () => active?.description,
+    done,
+    async stop() {
+      stopped = true;
+      wake?.();
+      await done;
+      await restoreAll(o, record);
+    },
+  };
+}
+
+type Record_ = (f: string, value: Record<string, unknown>) => void;
+
+async function begin(o: NemesisOptions, fault: Fault, record: Record_): Promise<void> {
+  switch (fault.kind) {
+    case 'kill':
+      await Promise.all(fault.nodes.map((id) => o.cluster.kill(id)));
+      record('kill', { nodes: fault.nodes, description: fault.description });
+      return;
+    case 'pause':
+      for (const id of fault.nodes) o.cluster.pause(id);
+      record('pause', { nodes: fault.nodes, description: fault.description });
+      return;
+    case 'partition':
+      o.proxies.apply({ cut: fault.topology.cut });
+      record('partition', {
+        topology: fault.topology.name,
+        groups: fault.topology.groups,
+        cut: fault.topology.cut,
+        description: fault.description,
+      });
+      return;
+    case 'delay':
+      o.proxies.delay(fault.links, { ms: fault.ms, jitterMs: fault.jitterMs });
+      record('delay', { links: fault.links, ms: fault.ms, jitterMs: fault.jitterMs, description: fault.description });
+      return;
+  }
+}
+
+async function end(o: NemesisOptions, fault: Fault, record: Record_): Promise<void> {
+  switch (fault.kind) {
+    case 'kill':
+      await Promise.all(fault.nodes.map((id) => o.cluster.start(id)));
+      record('start', { nodes: fault.nodes, description: `restarted ${set(fault.nodes)}` });
+      return;
+    case 'pause':
+      for (const id of fault.nodes) o.cluster.resume(id);
+      record('resume', { nodes: fault.nodes, description: `resumed ${set(fault.nodes)}` });
+      return;
+    case 'partition':
+      o.proxies.heal();
+      record('heal', { description: 'healed the partition' });
+      return;
+    case 'delay':
+      o.proxies.undelay(fault.links);
+      record('heal', { description: 'removed the delay' });
+      return;
+  }
+}
+
+/** Whatever the schedule left broken (an interrupted fault, a crashed node) is mended here. */
+async function restoreAll(o: NemesisOptions, record: Record_): Promise<void> {
+  o.proxies.healAll();
+  const paused = o.cluster.ids.filter((id) => o.cluster.state(id) === 'paused');
+  for (const id of paused) o.cluster.resume(id);
+  if (paused.length > 0) record('resume', { nodes: paused, description: `resumed ${set(paused)}` });
+  const down = o.cluster.ids.filter((id) => o.cluster.state(id) === 'killed');
+  await Promise.all(down.map((id) => o.cluster.start(id)));
+  if (down.length > 0) record('start', { nodes: down, description: `restarted ${set(down)}` });
+}

@@ -1,0 +1,115 @@
+import pLimit from 'p-limit';
+import type { Cluster } from '../process/node-processes.js';
+import type { HistoryWriter } from '../history/writer.js';
+import type { Random } from './random.js';
+import type { RunSettings } from './settings.js';
+import type { KvClient } from '../systems/types.js';
+import type { OpRequest, Workload } from '../../workloads/workload.js';
+
+export interface Tally {
+  ok: number;
+  fail: number;
+  info: number;
+}
+
+export interface RunnerContext {
+  settings: RunSettings;
+  cluster: Cluster;
+  client: KvClient;
+  history: HistoryWriter;
+  workload: Workload;
+  random: Random;
+  tally: Tally;
+}
+
+interface Assignment {
+  request: OpRequest;
+  /** Pins the op to a node (final reads); otherwise the process's own node serves it. */
+  node?: string;
+  final?: boolean;
+}
+
+/**
+ * Runs `concurrency` workers, each a Jepsen process: it invokes one op at a time, records the
+ * invocation and the completion, and after an info (unknown outcome) hands over to a fresh process
+ * number, since the old process might still be acting. Returns the next unused process number.
+ */
+async function drive(ctx: RunnerContext, firstProcess: number, next: (worker: number) => Assignment | undefined, pause: (worker: number) => Promise<void>): Promise<number> {
+  const { settings, cluster, client, history, tally } = ctx;
+  const limit = pLimit(settings.concurrency);
+  let highest = firstProcess + settings.concurrency - 1;
+  await Promise.all(
+    Array.from({ length: settings.concurrency }, (_, worker) =>
+      limit(async () => {
+        let process = firstProcess + worker;
+        for (;;) {
+          await pause(worker);
+          const assignment = next(worker);
+          if (!assignment) return;
+          const { request } = assignment;
+          const node = assignment.node ?? cluster.ids[process % cluster.ids.length]!;
+          const extra = assignment.final ? { final: true } : {};
+          history.append({ type: 'invoke', process, f: request.f, key: request.key, value: request.value, node, ...extra });
+          const addr = cluster.addr(node);
+          const done = request.f === 'read' ? await client.read(addr, request.key) : await client.write(addr, request.key, request.value);
+          const value = request.f === 'write' ? request.value : done.type === 'ok' ? done.value : null;
+          history.append({
+            type: done.type,
+            process,
+            f: request.f,
+            key: request.key,
+            value,
+            node,
+            ...(done.error === undefined ? {} : { error: done.error }),
+            ...(done.trace === undefined ? {} : { trace: done.trace }),
+            ...extra,
+          });
+          tally[done.type]++;
+          if (done.type === 'info') {
+            process += settings.concurrency;
+            highest = Math.max(highest, process);
+          }
+        }
+      }),
+    ),
+  );
+  return highest + 1;
+}
+
+/** The main phase: workers issue the workload's ops at the configured rate until `shouldStop()`. */
+export function runWorkload(ctx: RunnerContext, shouldStop: () => boolean): Promise<number> {
+  const { settings, workload, random } = ctx;
+  let counter = 0;
+  const nextValue = () => ++counter;
+  const generators = Array.from({ length: settings.concurrency }, (_, worker) =>
+    workload.generator({ random: random.fork(`ops-${worker}`), worker, keys: settings.keys, nextValue }),
+  );
+  const staggers = Array.from({ length: settings.concurrency }, (_, worker) => random.fork(`stagger-${worker}`));
+  // Jepsen's stagger: a uniform pause in [0, 2·gap) keeps the mean rate without lock-step workers.
+  const meanGapMs = (1000 * settings.concurrency) / settings.rate;
+  return drive(
+    ctx,
+    0,
+    (worker) => (shouldStop() ? undefined : { request: generators[worker]!() }),
+    (worker) => sleepUnless(staggers[worker]!.next() * 2 * meanGapMs, shouldStop),
+  );
+}
+
+/**
+ * The final phase: every key read through every node, so the checks see what the cluster kept. A
+ * coordinator usually hears its own replica first, so with a small R a value that survives on any
+ * one replica still shows in some final read: a write is called lost only when none shows it.
+ */
+export async function finalReads(ctx: RunnerContext, firstProcess: number): Promise<number> {
+  const { cluster, workload, history } = ctx;
+  const keys = workload.finalKeys(history.ops);
+  const queue: Assignment[] = keys.flatMap((key) => cluster.ids.map((node) => ({ request: { f: 'read' as const, key, value: null }, node, final: true })));
+  let at = 0;
+  return drive(ctx, firstProcess, () => queue[at++], async () => {});
+}
+
+function sleepUnless(ms: number, stop: () => boolean): Promise<void> {
+  // Timers cannot wait less than a millisecond: a shorter pause is no pause (unthrottled runs).
+  if (stop() || ms < 1) return Promise.resolve();
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

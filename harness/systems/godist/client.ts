@@ -1,0 +1,128 @@
+import http from 'node:http';
+import type { ReplicaReply, ReplicaTrace } from '../../history/op.js';
+import type { ClientOptions, Completion, KvClient } from '../types.js';
+
+/**
+ * The godist node's client API turned into Jepsen completions. The rules (README, "History format"):
+ * 200 → ok; a read's 404 → ok with null; a read's 503 or any read error → fail (reads change
+ * nothing); a write's refused connection → fail (it never left), as is its 503 from the version-read
+ * phase (nothing was written); a write's 503 in the write phase (fewer than W acks) or any other
+ * write error → info (it may have reached some replicas); any timeout → info.
+ */
+export function createGodistClient(options: ClientOptions): KvClient {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: options.maxSocketsPerNode });
+  return {
+    async read(addr, key) {
+      const reply = await request(agent, addr, 'GET', `/kv/get/${encodeURIComponent(key)}`, undefined, options.timeoutMs);
+      if (reply.kind === 'timeout') return { type: 'info', error: 'timeout' };
+      if (reply.kind === 'error') return { type: 'fail', error: reply.code };
+      const trace = traceOf(reply.body);
+      if (reply.status === 200) return { type: 'ok', value: decodeValue(reply.body['value']), trace };
+      if (reply.status === 404 && reply.body['error'] === 'not found') return { type: 'ok', value: null, trace };
+      return { type: 'fail', error: errorOf(reply.status, reply.body), trace };
+    },
+    async write(addr, key, value) {
+      const body = JSON.stringify({ key, value: encodeValue(value) });
+      const reply = await request(agent, addr, 'POST', '/kv/put', body, options.timeoutMs);
+      if (reply.kind === 'timeout') return { type: 'info', error: 'timeout' };
+      if (reply.kind === 'error') return { type: reply.code === 'ECONNREFUSED' ? 'fail' : 'info', error: reply.code };
+      const trace = traceOf(reply.body);
+      if (reply.status === 200) return { type: 'ok', value, trace };
+      // A 4xx means the node refused the request before doing anything with it; a 503 in the
+      // version-read phase means the coordinator gave up before sending any replica the value.
+      const certain = (reply.status >= 400 && reply.status < 500) || reply.body['phase'] === 'version-read';
+      return { type: certain ? 'fail' : 'info', error: errorOf(reply.status, reply.body), trace };
+    },
+    close() {
+      agent.destroy();
+    },
+  };
+}
+
+type Reply =
+  | { kind: 'response'; status: number; body: Record<string, unknown> }
+  | { kind: 'timeout' }
+  | { kind: 'error'; code: string };
+
+function request(agent: http.Agent, addr: string, method: string, path: string, body: string | undefined, timeoutMs: number): Promise<Reply> {
+  const [host, port] = splitAddr(addr);
+  return new Promise((resolve) => {
+    let settled = false;
+    const settle = (reply: Reply) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(reply);
+    };
+    const req = http.request(
+      {
+        host,
+        port,
+        method,
+        path,
+        agent,
+        headers: body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => settle({ kind: 'response', status: res.statusCode ?? 0, body: parseBody(Buffer.concat(chunks).toString('utf8')) }));
+        res.on('error', (error: NodeJS.ErrnoException) => settle({ kind: 'error', code: error.code ?? error.message }));
+      },
+    );
+    const timer = setTimeout(() => {
+      settle({ kind: 'timeout' });
+      req.destroy();
+    }, timeoutMs);
+    req.on('error', (error: NodeJS.ErrnoException) => settle({ kind: 'error', code: error.code ?? error.message }));
+    req.end(body);
+  });
+}
+
+function splitAddr(addr: string): [string, number] {
+  const at = addr.lastIndexOf(':');
+  return [addr.slice(0, at), Number(addr.slice(at + 1))];
+}
+
+function parseBody(text: string): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    return { error: text.slice(0, 200) };
+  }
+}
+
+function errorOf(status: number, body: Record<string, unknown>): string {
+  return typeof body['error'] === 'string' ? `${status} ${body['error']}` : `HTTP ${status}`;
+}
+
+/** Workloads write integers; the node stores strings. */
+export function encodeValue(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+export function decodeValue(value: unknown): unknown {
+  if (typeof value !== 'string') return value ?? null;
+  return /^-?\d{1,15}$/.test(value) ? Number(value) : value;
+}
+
+function traceOf(body: Record<string, unknown>): ReplicaTrace | undefined {
+  const trace: ReplicaTrace = {};
+  if (typeof body['coordinator'] === 'string') trace.coordinator = body['coordinator'];
+  if (Array.isArray(body['replicaSet'])) trace.replicaSet = body['replicaSet'].filter((x): x is string => typeof x === 'string');
+  if (Array.isArray(body['replicas'])) trace.replicas = body['replicas'].flatMap(replyOf);
+  if (typeof body['version'] === 'number' || body['version'] === null) trace.version = body['version'] as number | null;
+  if (typeof body['writer'] === 'string') trace.writer = body['writer'];
+  return Object.keys(trace).length > 0 ? trace : undefined;
+}
+
+function replyOf(raw: unknown): ReplicaReply[] {
+  if (typeof raw !== 'object' || raw === null) return [];
+  const r = raw as Record<string, unknown>;
+  if (typeof r['node'] !== 'string') return [];
+  const reply: ReplicaReply = { node: r['node'], version: typeof r['version'] === 'number' ? r['version'] : null };
+  if (typeof r['writer'] === 'string') reply.writer = r['writer'];
+  if (typeof r['ok'] === 'boolean') reply.ok = r['ok'];
+  return [reply];
+}

@@ -1,0 +1,204 @@
+/**
+ * One sentence a person understands for each anomaly, from the evidence the run kept: the replica
+ * traces the node returned with every op, and the nemesis records. Pure: the same history gives
+ * the same words.
+ */
+import type { LostWrite } from '../../checks/lost-writes.js';
+import type { StaleRead } from '../../checks/stale-reads.js';
+import { secs, set } from '../../shared/format.js';
+import type { FaultSpan } from '../../history/fault-spans.js';
+import type { OpPair } from '../../history/pairs.js';
+import type { ReplicaReply } from '../../history/op.js';
+import type { RunSettings } from '../../run/settings.js';
+
+/** The mechanism behind an anomaly, as far as the evidence shows it. */
+export type CauseKind = 'amnesia' | 'replica-set-moved' | 'quorums-need-not-overlap' | 'unexplained';
+
+export interface Explained {
+  cause: CauseKind;
+  explanation: string;
+}
+
+export interface ExplainContext {
+  settings: Pick<RunSettings, 'N' | 'R' | 'W' | 'quorum' | 'readRepair' | 'durable'>;
+  faults: readonly FaultSpan[];
+}
+
+export function explainStaleRead(ctx: ExplainContext, s: StaleRead): Explained {
+  const { read, missed } = s;
+  // The newest write the read missed is the one a person checks first: it was the latest
+  // acknowledged value when the read began.
+  const w = missed.reduce((newest, m) => (m.end > newest.end ? m : newest));
+  const returned = s.source ? `${show(read.value)}${versionOf(read)}` : 'nothing';
+  const more = s.versionsBehind > 1 ? ` (the newest of ${s.versionsBehind} acknowledged writes it missed)` : '';
+  const head =
+    `read of ${s.key}${through(read)} at ${secs(read.start)} returned ${returned}, but ${show(w.value)}${versionOf(w)} ` +
+    `had been acknowledged at ${secs(w.end)}, ${ms(read.start - w.end)} before the read began${more}`;
+  const c = cause(ctx, s.key, w, read);
+  return { cause: c.kind, explanation: `${head}: ${c.text}.` };
+}
+
+export function explainLostWrite(ctx: ExplainContext, lost: LostWrite): Explained {
+  const { write, finalReads } = lost;
+  const seen = [...new Set(finalReads.map((r) => (r.value === null ? 'nothing' : show(r.value))))].join(' or ');
+  const nodes = [...new Set(finalReads.map((r) => r.node).filter(Boolean))];
+  const head =
+    `write of ${show(write.value)} to ${lost.key}${versionOf(write)} was acknowledged at ${secs(write.end)}` +
+    `${ackersOf(write).length > 0 ? ` by ${set(ackersOf(write))} (W = ${ctx.settings.W})` : ''}, ` +
+    `but the final reads${nodes.length > 0 ? ` through ${set(nodes as string[])}` : ''} returned ${seen}`;
+  const finalRead = finalReads[0]!;
+  const c = cause(ctx, lost.key, write, finalRead);
+  return { cause: c.kind, explanation: `${head}: ${c.text}.` };
+}
+
+function cause(ctx: ExplainContext, key: string, w: OpPair, r: OpPair): { kind: CauseKind; text: string } {
+  const { N, R, W } = ctx.settings;
+  const ackers = ackersOf(w);
+  // Replicas that failed or had not answered when the coordinator replied did not shape the read.
+  const answered = (r.trace?.replicas ?? []).filter((a) => a.ok !== false);
+  const wVersion = w.trace?.version ?? null;
+
+  const replicas = w.trace?.replicaSet ?? [];
+  const rVersion = r.trace?.version;
+  if (typeof wVersion === 'number' && typeof rVersion === 'number' && r.value !== null && wVersion <= rVersion) {
+    return versionWentBack(ctx, key, w, wVersion, rVersion, answered);
+  }
+  const killAt = (node: string) => killedBetween(ctx.faults, node, w.end, r.start);
+  const restartedAckers = ackers.filter((node) => killAt(node));
+  // A durable node that answers older than what it acknowledged before a restart lost its log:
+  // a node bug the settings promise against, named as such.
+  const forgotDespiteLog = ctx.settings.durable
+    ? answered.filter((a) => restartedAckers.includes(a.node) && older(a, wVersion))
+    : [];
+  if (forgotDespiteLog.length > 0) {
+    const at = [...new Set(forgotDespiteLog.map((a) => killAt(a.node)!.start))].sort((a, b) => a - b).map(secs).join(' and ');
+    return {
+      kind: 'amnesia',
+      text:
+        `${set(forgotDespiteLog.map((a) => a.node))} acknowledged the write, ${forgotDespiteLog.length === 1 ? 'was' : 'were'} killed at ${at} and restarted, then ${replies(forgotDespiteLog)} to the read: ` +
+        'a durable node forgot a write it had acknowledged (its log should have brought it back)',
+    };
+  }
+  if (restartedAckers.length > 0 && !ctx.settings.durable) {
+    const restartedReplicas = replicas.filter((node) => killAt(node));
+    const everyReplica = replicas.length > 0 && restartedReplicas.length === replicas.length;
+    const victims = everyReplica ? replicas : restartedAckers;
+    const at = [...new Set(victims.map((node) => killAt(node)!.start))].sort((a, b) => a - b).map(secs).join(' and ');
+    const answeredOld = answered.filter((a) => victims.includes(a.node) && older(a, wVersion));
+    const then = answeredOld.length > 0 ? `; then ${replies(answeredOld)} to the read` : '';
+    const one = victims.length === 1;
+    const who = everyReplica
+      ? `every replica of ${key} (${set(replicas)}) was killed after the write was acknowledged (at ${at})`
+      : restartedAckers.length === ackers.length
+        ? `${one ? 'the only replica' : 'every replica'} that had acknowledged it when the write returned (${set(ackers)}) was killed at ${at}`
+        : `${set(restartedAckers)} acknowledged it but ${one ? 'was' : 'were'} killed at ${at}`;
+    return { kind: 'amnesia', text: `${who} and restarted empty (in-memory store), forgetting the write${then}` };
+  }
+
+  const wSet = w.trace?.replicaSet;
+  const rSet = r.trace?.replicaSet;
+  if (wSet && rSet && !sameSet(wSet, rSet)) {
+    const left = wSet.filter((n) => !rSet.includes(n));
+    const why = [...new Set(left.map((node) => nodeFault(ctx.faults, node, w.start, r.end)).filter((d): d is string => d !== undefined))];
+    const text =
+      `the replica set of ${key} moved from ${set(wSet)} (at the write) to ${set(rSet)} (at the read)` +
+      `${left.length > 0 ? `: ${set(left)} had been marked dead and left it (sloppy quorum)` : ''}` +
+      `${why.length > 0 ? `, around ${why.join('; ')}` : ''}` +
+      `${answered.length > 0 ? `; the read quorum ${replies(answered)}` : ''}`;
+    // With R + W ≤ N the quorums need not overlap in any case: that is the cause; the move is context.
+    if (R + W <= N) return { kind: 'quorums-need-not-overlap', text: `R + W = ${R + W} ≤ N = ${N}, so the quorums need not overlap; besides, ${text}` };
+    return { kind: 'replica-set-moved', text };
+  }
+
+  const quorums = `${answered.length > 0 ? `the read quorum ${replies(answered)}` : 'the read quorum answered'}; the write was acknowledged by ${ackers.length > 0 ? set(ackers) : 'unknown replicas'}`;
+  const faults = faultsDuring(ctx.faults, w.start, r.end);
+  const during = faults.length > 0 ? `, during ${faults.join('; ')}` : '';
+  if (R + W <= N) return { kind: 'quorums-need-not-overlap', text: `${quorums}; R + W = ${R + W} ≤ N = ${N}, so the quorums need not overlap${during}` };
+  return { kind: 'unexplained', text: `${quorums}, even though R + W = ${R + W} > N = ${N}${during}` };
+}
+
+/**
+ * The read saw the older value with the higher version: the newer write was given a version no
+ * higher than what the replicas already held, so it loses every comparison. Its coordinator chose
+ * max + 1 from replicas that did not know the older version: restarted empty, or a replica set
+ * that had moved.
+ */
+function versionWentBack(ctx: ExplainContext, key: string, w: OpPair, wVersion: number, rVersion: number, answered: readonly ReplicaReply[]): { kind: CauseKind; text: string } {
+  const head = `${show(w.value)} was written as version ${wVersion}, not above the version ${rVersion} the read returned, so the older value wins every comparison`;
+  const heard = answered.length > 0 ? `; the read quorum ${replies(answered)}` : '';
+  const replicas = w.trace?.replicaSet ?? [];
+  const restart = [...ctx.faults]
+    .reverse()
+    // Killed before the write began, and back (empty) by the time it was acknowledged.
+    .find((f) => f.kind === 'kill' && f.start <= w.start && f.end <= w.end && f.nodes.some((n) => replicas.length === 0 || replicas.includes(n)));
+  if (restart && !ctx.settings.durable) {
+    return {
+      kind: 'amnesia',
+      text: `${head}: its coordinator chose max + 1 from replicas that had forgotten version ${rVersion}, since ${set(restart.nodes)} had been killed at ${secs(restart.start)} and restarted empty at ${secs(restart.end)} (in-memory store)${heard}`,
+    };
+  }
+  const faults = faultsDuring(ctx.faults, w.start - 5e9, w.start);
+  const during = faults.length > 0 ? `, after ${faults.join('; ')}` : '';
+  const { N, R, W } = ctx.settings;
+  if (R + W <= N) {
+    return {
+      kind: 'quorums-need-not-overlap',
+      text: `${head}: its coordinator read the current version from R = ${R} of the replicas, which need not overlap the W = ${W} that held version ${rVersion} (R + W = ${R + W} ≤ N = ${N})${during}${heard}`,
+    };
+  }
+  const sloppy = ctx.settings.quorum === 'sloppy';
+  return {
+    kind: sloppy ? 'replica-set-moved' : 'unexplained',
+    text: `${head}: its coordinator chose max + 1 from replicas that did not hold version ${rVersion}${sloppy ? ' (a sloppy replica set that had moved)' : ''}${during}${heard}`,
+  };
+}
+
+function ackersOf(w: OpPair): string[] {
+  return (w.trace?.replicas ?? []).filter((r) => r.ok !== false).map((r) => r.node);
+}
+
+function older(reply: ReplicaReply, version: number | null): boolean {
+  return reply.version === null || (version !== null && reply.version < version);
+}
+
+function killedBetween(faults: readonly FaultSpan[], node: string, from: number, to: number): FaultSpan | undefined {
+  return faults.find((f) => f.kind === 'kill' && f.nodes.includes(node) && f.start >= from && f.start <= to);
+}
+
+function nodeFault(faults: readonly FaultSpan[], node: string, from: number, to: number): string | undefined {
+  const f = faults.find((span) => span.start <= to && span.end >= from && (span.nodes.includes(node) || span.description.includes(node)));
+  return f ? `${f.description} at ${secs(f.start)}` : undefined;
+}
+
+function faultsDuring(faults: readonly FaultSpan[], from: number, to: number): string[] {
+  return faults.filter((f) => f.start <= to && f.end >= from).map((f) => `${f.description} (${secs(f.start)}–${Number.isFinite(f.end) ? secs(f.end) : 'end'})`);
+}
+
+/** `{node-1, node-4} answered version 5`, or `{node-1, node-4} answered version 5 (node-1) and nothing (node-4)`. */
+function replies(answers: readonly ReplicaReply[]): string {
+  const said = (a: ReplicaReply) => (a.version === null ? 'nothing' : `version ${a.version}`);
+  const all = [...new Set(answers.map(said))];
+  const what = all.length === 1 ? all[0] : answers.map((a) => `${said(a)} (${a.node})`).join(' and ');
+  return `${set(answers.map((a) => a.node))} answered ${what}`;
+}
+
+function versionOf(op: OpPair): string {
+  const v = op.trace?.version;
+  return typeof v === 'number' ? ` (version ${v})` : '';
+}
+
+function through(op: OpPair): string {
+  return op.node ? ` through ${op.node}` : '';
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x) => b.includes(x));
+}
+
+function ms(ns: number): string {
+  return `${Math.round(ns / 1e6)} ms`;
+}
+
+function show(value: unknown): string {
+  return value === null || value === undefined ? 'nothing' : typeof value === 'string' ? JSON.stringify(value) : String(value);
+}

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { planFaults } from '../../harness/run/nemesis-plan.js';
+import { createRandom } from '../../harness/run/random.js';
+
+const nodes = ['node-1', 'node-2', 'node-3', 'node-4', 'node-5'];
+
+describe('fault schedule', () => {
+  it('the same seed gives the same schedule, another seed another one', () => {
+    const plan = (seed: number) => planFaults({ kinds: ['kill', 'pause', 'partition', 'delay'], interval: 5, timeLimit: 60, nodes, random: createRandom(seed) });
+    expect(plan(7)).toEqual(plan(7));
+    expect(JSON.stringify(plan(7))).not.toEqual(JSON.stringify(plan(8)));
+  });
+
+  it('faults never overlap and all end before the time limit', () => {
+    for (let seed = 0; seed < 50; seed++) {
+      const windows = planFaults({ kinds: ['kill', 'pause', 'partition'], interval: 3, timeLimit: 20, nodes, random: createRandom(seed) });
+      expect(windows.length).toBeGreaterThan(0);
+      windows.forEach((w, i) => {
+        expect(w.end).toBeGreaterThan(w.start);
+        expect(w.end).toBeLessThan(20);
+        if (i > 0) expect(w.start).toBeGreaterThanOrEqual(windows[i - 1]!.end);
+      });
+    }
+  });
+
+  it('uses only the kinds asked for, and none when none are', () => {
+    const windows = planFaults({ kinds: ['pause'], interval: 2, timeLimit: 30, nodes, random: createRandom(1) });
+    expect(new Set(windows.map((w) => w.fault.kind))).toEqual(new Set(['pause']));
+    expect(planFaults({ kinds: [], interval: 2, timeLimit: 30, nodes, random: createRandom(1) })).toEqual([]);
+  });
+
+  it('kills target one node, a minority, a majority or all of them', () => {
+    const sizes = new Set<number>();
+    for (let seed = 0; seed < 40; seed++) {
+      for (const w of planFaults({ kinds: ['kill'], interval: 2, timeLimit: 30, nodes, random: createRandom(seed) })) {
+        if (w.fault.kind === 'kill') sizes.add(w.fault.nodes.length);
+      }
+    }
+    expect([...sizes].sort()).toEqual([1, 2, 3, 5]);
+  });
+});
