@@ -16,9 +16,10 @@ import type { HistoryOp } from '../harness/history/op.js';
 import { createHistoryWriter, type HistoryWriter } from '../harness/history/writer.js';
 import { createRandom } from '../harness/run/random.js';
 import { runWorkload } from '../harness/run/runner.js';
-import { DEFAULT_SETTINGS, type RunSettings } from '../harness/run/settings.js';
-import { godist } from '../harness/systems/godist/index.js';
-import { createSystem, type System as RunningSystem } from '../harness/run/system.js';
+import { launchCluster } from '../harness/run/launch.js';
+import { resolveSettings, systemOf } from '../harness/run/run-settings.js';
+import type { RunSettings } from '../harness/run/settings.js';
+import type { Cluster } from '../harness/systems/types.js';
 import { quantiles } from '../harness/checks/stats.js';
 import { register } from '../workloads/register.js';
 
@@ -27,26 +28,30 @@ const { values: opts } = parseArgs({
 });
 const SECONDS = Number(opts.seconds);
 const ROUNDS = Number(opts.rounds);
-const settings: RunSettings = { ...DEFAULT_SETTINGS, nodes: 3, concurrency: 16, keys: 1000, rate: 1e9, nemesis: [] };
+const settings: RunSettings = resolveSettings({ nodes: 3, concurrency: 16, keys: 1000, rate: 1e9, nemesis: [] });
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'godist-harness-bench-'));
 
-interface System extends RunningSystem {
+interface System {
+  cluster: Cluster;
   /** From picking the ports to every node seeing every member alive. */
   startupMs: number;
+  stop(): Promise<void>;
 }
 
 /** The cluster behind its proxies, started as `godist run` starts it. */
 async function startSystem(nodes: number, label: string): Promise<System> {
   const began = performance.now();
-  const system = await createSystem({ sut: godist, settings: { ...settings, nodes }, logDir: path.join(scratch, label) });
-  await system.start();
-  return { ...system, startupMs: performance.now() - began };
+  const cluster = await launchCluster({ ...settings, nodes }, { dir: path.join(scratch, label) });
+  await cluster.startAll();
+  return { cluster, startupMs: performance.now() - began, stop: () => cluster.stop() };
 }
+
+const client = () => systemOf(settings).client(settings.system, settings);
 
 /** Ops per second and latencies of a bare client loop: the cluster's capacity with nothing recorded. */
 async function bare(system: System): Promise<Measured> {
   const cpu = process.cpuUsage();
-  const client = godist.client({ timeoutMs: 5000, maxSocketsPerNode: settings.concurrency });
+  const c = client();
   const random = createRandom(1);
   const latencies: number[] = [];
   const deadline = performance.now() + SECONDS * 1000;
@@ -54,17 +59,16 @@ async function bare(system: System): Promise<Measured> {
   await Promise.all(
     Array.from({ length: settings.concurrency }, async (_, w) => {
       const node = system.cluster.ids[w % system.cluster.ids.length]!;
-      const addr = system.cluster.addr(node);
+      const addr = system.cluster.addresses[node]!;
       while (performance.now() < deadline) {
         const key = `k${random.int(settings.keys)}`;
         const t = performance.now();
-        if (random.next() < 0.5) await client.read(addr, key);
-        else await client.write(addr, key, ++value);
+        await c.invoke(addr, random.next() < 0.5 ? { f: 'read', key, value: null } : { f: 'write', key, value: ++value });
         latencies.push(performance.now() - t);
       }
     }),
   );
-  client.close();
+  c.close();
   const q = quantiles(latencies)!;
   return { opsPerS: latencies.length / SECONDS, p50: q.p50, p99: q.p99, harnessCpuUsPerOp: cpuPerOp(cpu, latencies.length) };
 }
@@ -89,7 +93,7 @@ function cpuPerOp(since: NodeJS.CpuUsage, ops: number): number {
  */
 async function throughRunner(system: System, round: number, record: boolean): Promise<Measured> {
   const cpu = process.cpuUsage();
-  const client = godist.client({ timeoutMs: 5000, maxSocketsPerNode: settings.concurrency });
+  const c = client();
   const writer = createHistoryWriter(path.join(scratch, `history-${round}.jsonl`));
   const invoked = new Map<number | string, number>();
   const latencies: number[] = [];
@@ -110,11 +114,11 @@ async function throughRunner(system: System, round: number, record: boolean): Pr
   const tally = { ok: 0, fail: 0, info: 0 };
   const began = writer.now();
   await runWorkload(
-    { settings, cluster: system.cluster, client, history, workload: register, random: createRandom(round), tally },
+    { settings, cluster: system.cluster, client: c, history, workload: register, random: createRandom(round), tally },
     () => writer.now() - began >= SECONDS * 1e9,
   );
   writer.close();
-  client.close();
+  c.close();
   const cpuUs = cpuPerOp(cpu, tally.ok + tally.fail + tally.info);
   if (record) {
     for (const op of writer.ops) {

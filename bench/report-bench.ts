@@ -17,7 +17,8 @@ import type { HistoryOp } from '../harness/history/op.js';
 import { createRandom } from '../harness/run/random.js';
 import { buildReport } from '../harness/report/build-report.js';
 import { runChecks } from '../harness/checks/run-checks.js';
-import { DEFAULT_SETTINGS, type RunSettings } from '../harness/run/settings.js';
+import { describeRun, resolveSettings, systemOf } from '../harness/run/run-settings.js';
+import type { RunSettings } from '../harness/run/settings.js';
 import { launchChromium } from '../test/report/chromium.js';
 
 // Functions passed to page.evaluate run in the page; the project's TypeScript has no DOM library,
@@ -33,7 +34,7 @@ const { values: args } = parseArgs({ options: { ops: { type: 'string', default: 
 const OPS = Number(args.ops);
 const ROUNDS = Number(args.rounds);
 
-const settings: RunSettings = { ...DEFAULT_SETTINGS, nodes: 5, N: 3, R: 1, W: 1, nemesis: ['partition'], nemesisInterval: 20, concurrency: 10, keys: 10, rate: 200, checkTimeLimit: 10 };
+const settings: RunSettings = resolveSettings({ nodes: 5, N: 3, R: 1, W: 1, nemesis: ['partition'], nemesisInterval: 20, concurrency: 10, keys: 10, rate: 200, checkTimeLimit: 10 });
 
 /** Ten workers over ten keys at about 200 ops/s; inside partitions writes fail, some ops time out, some reads are stale. */
 function syntheticHistory(ops: number): HistoryOp[] {
@@ -84,15 +85,15 @@ function median(xs: number[]): number {
 
 const history = syntheticHistory(OPS);
 let t = performance.now();
-const results = runChecks(history, settings);
+const results = runChecks(history, settings, { system: systemOf(settings) });
 const checkMs = performance.now() - t;
-const run = { tool: 'godist', version: 'bench', sut: 'synthetic', command: 'npm run bench:report', startedAt: new Date().toISOString(), node: process.version, settings };
+const run = { tool: 'godist', version: 'bench', command: 'npm run bench:report', startedAt: new Date().toISOString(), node: process.version, settings };
 
 const builds: number[] = [];
 let html = '';
 for (let r = 0; r < ROUNDS; r++) {
   t = performance.now();
-  html = buildReport({ run, history, results });
+  html = buildReport({ run, settings, system: describeRun(settings), history, results });
   builds.push(performance.now() - t);
 }
 const dir = mkdtempSync(path.join(os.tmpdir(), 'godist-report-bench-'));

@@ -19,7 +19,8 @@ import { parseArgs } from 'node:util';
 import { freePorts } from '../harness/process/ports.js';
 import { nodeMain } from '../harness/shared/paths.js';
 import { runTest } from '../harness/run/run.js';
-import { DEFAULT_SETTINGS, type RunSettings } from '../harness/run/settings.js';
+import { resolveSettings } from '../harness/run/run-settings.js';
+import type { RunSettings } from '../harness/run/settings.js';
 
 const { values: opts } = parseArgs({
   options: {
@@ -32,8 +33,7 @@ const { values: opts } = parseArgs({
   strict: true,
 });
 
-const settings: RunSettings = {
-  ...DEFAULT_SETTINGS,
+const settings: RunSettings = resolveSettings({
   nodes: 3,
   nemesis: [],
   timeLimit: Number(opts.seconds),
@@ -42,7 +42,7 @@ const settings: RunSettings = {
   keys: 100,
   seed: 7,
   checkTimeLimit: 5,
-};
+});
 
 interface Row {
   sampling: boolean;

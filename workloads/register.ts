@@ -7,6 +7,8 @@ import { keysTouched, type Workload } from './workload.js';
 export const register: Workload = {
   name: 'register',
   description: 'reads and writes of unique values over --keys registers (half reads, half writes)',
+  ops: ['read', 'write'],
+  model: 'register',
   generator({ random, keys, nextValue }) {
     return () => {
       const key = `k${random.int(keys)}`;

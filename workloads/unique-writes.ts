@@ -8,6 +8,8 @@ import { keysTouched, type Workload } from './workload.js';
 export const uniqueWrites: Workload = {
   name: 'unique-writes',
   description: 'every write to a fresh key, each read back only by the final reads (finds lost writes)',
+  ops: ['write', 'read'],
+  model: 'register',
   generator({ nextValue }) {
     return () => {
       const value = nextValue();

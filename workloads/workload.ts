@@ -1,13 +1,9 @@
+import type { ModelName } from '../harness/checker/index.js';
 import type { HistoryOp } from '../harness/history/op.js';
 import type { Random } from '../harness/run/random.js';
+import type { OpName, OpRequest } from '../harness/systems/types.js';
 
-/** What a worker asks of the store next. */
-export interface OpRequest {
-  f: 'read' | 'write';
-  key: string;
-  /** The value to write (unique across the run); null for reads. */
-  value: unknown;
-}
+export type { OpRequest };
 
 export interface WorkerContext {
   /** This worker's own random stream: the same seed gives the same sequence of ops. */
@@ -18,10 +14,16 @@ export interface WorkerContext {
   nextValue(): number;
 }
 
-/** A workload is data plus a generator: which ops the clients issue, and what to read at the end. */
+/**
+ * A workload is data plus a generator, as Maelstrom's are: which ops the clients issue (a system
+ * must offer them all), what to read at the end, and the model its history is checked with.
+ */
 export interface Workload {
   name: string;
   description: string;
+  ops: readonly OpName[];
+  /** The sequential model of the linearizability check, per key. */
+  model: ModelName;
   generator(ctx: WorkerContext): () => OpRequest;
   /** Keys to read through every node once faults have healed (the final reads). */
   finalKeys(history: readonly HistoryOp[]): string[];

@@ -7,7 +7,7 @@
  * Two sources, and how a view is formed from each:
  * - A node's own log (`log`): every change of leader and of peer state is logged with its time, so
  *   a belief holds from the event that set it until the next one: exact to the millisecond.
- * - Samples of `/cluster/status` (`samples`), for a node whose log was not read: between two
+ * - Samples of each node's view (`samples`), for a node whose log was not read: between two
  *   consecutive samples of the node that agree (and are at most `maxGapMs` apart) the node held
  *   that belief throughout; between two that differ, it changed at a moment we do not know, and the
  *   belief there is unknown (undefined). So a sampled interval is never longer than what was seen,
@@ -16,10 +16,10 @@
  * Either way, a node holds no claim while the nemesis has it paused or killed: a paused node keeps
  * its stale belief in memory but can act on none; when it resumes, the belief is back.
  */
-import type { ClusterObservations, ClusterSample, NodeEvent, NodeTimings } from './observations.js';
+import type { ClusterObservations, ClusterSample, NodeEvent } from './observations.js';
 import type { FaultSpan } from '../history/fault-spans.js';
 import { nodeIds } from '../run/settings.js';
-import type { MemberState } from '../systems/types.js';
+import type { DetectorTimings, MemberState } from '../systems/types.js';
 
 /** What the nemesis did to a node. */
 export type NodeStatus = 'running' | 'paused' | 'down';
@@ -275,7 +275,7 @@ export function disturbances(timelines: readonly NodeTimeline[], samples: readon
 }
 
 /** How long after a fault ends its after-effects are still its doing (ms), from the node's timings. */
-export function recoveryMs(t: NodeTimings): number {
+export function recoveryMs(t: DetectorTimings): number {
   // A returning node is heard within a heartbeat; an election asks, waits and announces within
   // about three request timeouts; a restarted node waits three heartbeats before its first election.
   return t.suspectAfterMs + 3 * t.requestTimeoutMs + 3 * t.heartbeatMs;

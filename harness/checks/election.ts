@@ -11,7 +11,7 @@
  * the machine's doing when it overlaps a disturbance (a node that did not run in time though the
  * nemesis left it alone); otherwise it is unexplained.
  */
-import type { NodeTimings } from './observations.js';
+import type { DetectorTimings } from '../systems/types.js';
 import type { FaultSpan } from '../history/fault-spans.js';
 import { recoveryMs, type Disturbance, type Mark, type NodeTimeline, type Span } from './cluster-timeline.js';
 import { duration, list, secs } from '../shared/format.js';
@@ -21,7 +21,7 @@ export interface ElectionOptions {
   timelines: readonly NodeTimeline[];
   faults: readonly FaultSpan[];
   window: { start: number; end: number };
-  timings: NodeTimings;
+  timings: DetectorTimings;
   disturbances?: readonly Disturbance[];
 }
 

@@ -13,7 +13,7 @@
  * was cut, the links were delayed, chaos mode dropped requests, the machine was too busy (the
  * observer or the peer left the harness's status requests unanswered for a while), or none.
  */
-import type { NodeTimings } from './observations.js';
+import type { DetectorTimings } from '../systems/types.js';
 import type { FaultSpan } from '../history/fault-spans.js';
 import { duration, secs } from '../shared/format.js';
 import { valueAt, type Disturbance, type Mark, type NodeTimeline } from './cluster-timeline.js';
@@ -23,7 +23,7 @@ export interface FailureDetectorOptions {
   timelines: readonly NodeTimeline[];
   faults: readonly FaultSpan[];
   window: { start: number; end: number };
-  timings: NodeTimings;
+  timings: DetectorTimings;
   disturbances?: readonly Disturbance[];
   /** The nodes ran in chaos mode (random drops and delays of node-to-node requests). */
   chaos?: boolean;

@@ -1,6 +1,6 @@
-import { check } from '../checker/index.js';
+import { check, type ModelName } from '../checker/index.js';
 import type { HistoryOp } from '../history/op.js';
-import type { Anomaly } from './run-checks.js';
+import type { Anomaly } from './result.js';
 
 export interface LinearizabilityOutcome {
   anomalies: Anomaly[];
@@ -10,14 +10,21 @@ export interface LinearizabilityOutcome {
   elapsedMs: number;
 }
 
+export interface LinearizabilityOptions {
+  /** The workload's model, per key. */
+  model: ModelName;
+  timeLimitMs: number;
+  now?: () => number;
+}
+
 /**
- * The run's `linearizable` check: the register model per key, every key with its own verdict (the
+ * The run's `linearizable` check: the workload's model per key, every key with its own verdict (the
  * report draws every failing key), the time limit shared out between the keys.
  */
-export function checkLinearizability(history: readonly HistoryOp[], timeLimitMs: number, now?: () => number): LinearizabilityOutcome {
+export function checkLinearizability(history: readonly HistoryOp[], o: LinearizabilityOptions): LinearizabilityOutcome {
   const keyCount = new Set(history.flatMap((op) => (op.process !== 'nemesis' && op.key !== undefined ? [op.key] : []))).size;
-  const perKeyMs = Math.max(1000, timeLimitMs / Math.max(1, keyCount));
-  const result = check(history, { model: 'register', perKey: true, timeLimitMs: perKeyMs, ...(now ? { now } : {}) });
+  const perKeyMs = Math.max(1000, o.timeLimitMs / Math.max(1, keyCount));
+  const result = check(history, { model: o.model, perKey: true, timeLimitMs: perKeyMs, ...(o.now ? { now: o.now } : {}) });
   const keys: LinearizabilityOutcome['keys'] = {};
   const anomalies: Anomaly[] = [];
   for (const part of result.partitions) {

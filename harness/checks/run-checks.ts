@@ -1,85 +1,56 @@
-import type { ClusterObservations } from './observations.js';
-import { clusterChecks } from './cluster.js';
-import { findLostWrites } from './lost-writes.js';
-import { findStaleReads, indexWrites } from './stale-reads.js';
-import { computeStats, type Stats } from './stats.js';
-import { explainLostWrite, explainStaleRead, type ExplainContext } from '../systems/godist/explain.js';
+/**
+ * Every check over one history, judged against what the system's settings promise (and what --expect
+ * holds the run to). Pure: the system under test comes in as its record of plain functions.
+ */
+import type { ModelName } from '../checker/index.js';
 import { faultSpans } from '../history/fault-spans.js';
 import type { HistoryOp } from '../history/op.js';
 import { pairOps } from '../history/pairs.js';
+import type { ExpectableCheck, RunSettings } from '../run/settings.js';
+import type { SystemUnderTest } from '../systems/types.js';
+import { clusterChecks, type ClusterFacts } from './cluster.js';
+import { explainLostWrite, explainStaleRead, type Explainer } from './explain.js';
 import { checkLinearizability } from './linearizable.js';
-import { promisesOf, type Promise_ } from '../systems/godist/promises.js';
-import type { CheckName, RunSettings } from '../run/settings.js';
+import { findLostWrites } from './lost-writes.js';
+import type { ClusterObservations } from './observations.js';
+import { isUndecided, judge, notApplicable, type Anomaly, type CheckResult, type Promised, type RunResults, type Verdict } from './result.js';
+import { findStaleReads, indexWrites } from './stale-reads.js';
+import { outcomeWords } from './words.js';
+import { computeStats, type Stats } from './stats.js';
 
-export type Verdict = true | false | 'unknown';
-
-/** One anomaly with its evidence: the ops involved (history indices) and a sentence. */
-export interface Anomaly {
-  type: string;
-  key?: string;
-  /** Invoke index of the op the anomaly is about. */
-  index: number;
-  /** Invoke indices of the ops it conflicts with. */
-  related: number[];
-  /** When it happened (ns since the run began). */
-  time: number;
-  explanation: string;
-  [detail: string]: unknown;
-}
-
-export interface CheckResult {
-  /** Did the run keep this check's promise? true where nothing was promised. */
-  valid: Verdict;
-  /** The settings (or --expect) promise that no such anomaly occurs. */
-  promised: boolean;
-  /** The settings allow such anomalies: finding them is expected, not a failure. */
-  expected: boolean;
-  reason: string;
-  count: number;
-  anomalies: Anomaly[];
+export interface CheckOptions {
+  system: SystemUnderTest;
+  /** The workload's model for the linearizability check (default register). */
+  model?: ModelName;
   /**
-   * False when the check found nothing but could not look everywhere (a key whose search ran out of
-   * time): such a check says *undecided*, never "none found", whether or not a promise depends on it.
+   * The cluster's own view as the harness observed it: the election and failure-detector checks.
+   * Undefined: the run did not sample it (those checks are left out); a system with no view to
+   * sample gets them as not applicable.
    */
-  decided: boolean;
-  /** Anomalies past this many are counted but not listed. */
-  truncated?: boolean;
-  [detail: string]: unknown;
+  observations?: ClusterObservations;
+  /** The checker's clock (ms); performance.now() unless given. */
+  now?: () => number;
 }
 
-export interface RunResults {
-  valid: Verdict;
-  settings: RunSettings;
-  checks: Record<string, CheckResult>;
-  /** A few sentences for the terminal: the first anomaly of each kind found. */
-  highlights: string[];
-}
+const NOTHING: Promised = { promised: false, reason: 'nothing promised by these settings' };
 
-const MAX_LISTED = 2000;
-
-/**
- * Every check over one history, judged against what the settings promise. Pure. With the
- * cluster's own view as the harness observed it (samples of /cluster/status, the nodes' logs), also
- * the election and failure-detector checks.
- */
-export function runChecks(
-  history: readonly HistoryOp[],
-  settings: RunSettings,
-  observations?: ClusterObservations,
-  options: { now?: () => number } = {},
-): RunResults {
+export function runChecks(history: readonly HistoryOp[], settings: RunSettings, o: CheckOptions): RunResults {
+  const { system } = o;
   const pairs = pairOps(history);
-  const promises = promisesOf(settings);
-  const promiseOf = (name: CheckName): Promise_ =>
-    settings.expect.includes(name) && !promises[name].promised
-      ? { promised: true, reason: `held to it by --expect ${name} (the settings alone do not promise it: ${promises[name].reason})` }
-      : promises[name];
-  const ctx: ExplainContext = { settings, faults: faultSpans(history) };
+  const promises = system.promises(settings.system, settings);
+  const promiseOf = (name: ExpectableCheck): Promised & { by: 'settings' | 'expect' } => {
+    const p = promises[name] ?? NOTHING;
+    return settings.expect.includes(name) && !p.promised
+      ? { promised: true, by: 'expect', reason: `held to it by --expect ${name} (the settings alone do not promise it: ${p.reason})` }
+      : { ...p, by: 'settings' };
+  };
+  const faults = faultSpans(history);
+  const explainer: Explainer = { system, ctx: { settings: settings.system, faults } };
   const writes = indexWrites(pairs);
 
   const stale = findStaleReads(pairs, writes).map(
     (s): Anomaly => ({
-      ...explainStaleRead(ctx, s),
+      ...explainStaleRead(explainer, s),
       type: 'stale-read',
       key: s.key,
       index: s.read.index,
@@ -95,7 +66,7 @@ export function runChecks(
   const lostResult = findLostWrites(pairs, writes);
   const lost = lostResult.lost.map(
     (l): Anomaly => ({
-      ...explainLostWrite(ctx, l),
+      ...explainLostWrite(explainer, l),
       type: 'lost-write',
       key: l.key,
       index: l.write.index,
@@ -104,7 +75,7 @@ export function runChecks(
       value: l.write.value,
     }),
   );
-  const lin = checkLinearizability(history, settings.checkTimeLimit * 1000, options.now);
+  const lin = checkLinearizability(history, { model: o.model ?? 'register', timeLimitMs: settings.checkTimeLimit * 1000, ...(o.now ? { now: o.now } : {}) });
 
   const checks: Record<string, CheckResult> = {
     linearizable: judge(promiseOf('linearizable'), lin.anomalies, lin.decided, { keys: lin.keys }),
@@ -114,37 +85,35 @@ export function runChecks(
     }),
     'lost-writes': judge(promiseOf('lost-writes'), lost, true, { checked: lostResult.checked, unchecked: lostResult.unchecked }),
     stats: statsCheck(computeStats(pairs)),
-    ...(observations ? clusterChecks(history, settings, observations, ctx.faults) : {}),
+    ...(system.view === undefined
+      ? {
+          election: notApplicable(`${system.name} shows no view of the cluster (leader, members) for the harness to sample`),
+          'failure-detector': notApplicable(`${system.name} shows no view of the cluster (leader, members) for the harness to sample`),
+        }
+      : o.observations
+        ? clusterChecks(history, clusterFactsOf(settings, system), o.observations, faults)
+        : {}),
   };
   const verdicts = Object.values(checks).map((c) => c.valid);
   const valid: Verdict = verdicts.includes(false) ? false : verdicts.includes('unknown') ? 'unknown' : true;
   return { valid, settings, checks, highlights: highlights(checks) };
 }
 
-function judge(promise: Promise_, anomalies: Anomaly[], decided: boolean, details: Record<string, unknown>): CheckResult {
-  const count = anomalies.length;
-  const valid: Verdict = !promise.promised ? true : count > 0 ? false : decided ? true : 'unknown';
-  const result: CheckResult = {
-    valid,
-    promised: promise.promised,
-    expected: !promise.promised,
-    reason: promise.reason,
-    count,
-    anomalies: anomalies.slice(0, MAX_LISTED),
-    decided: decided || count > 0,
-    ...details,
+/** What the election and failure-detector checks need of the system under test. */
+export function clusterFactsOf(settings: RunSettings, system: SystemUnderTest): ClusterFacts {
+  return {
+    nodes: settings.nodes,
+    promises: system.promises(settings.system, settings),
+    detector: system.detector?.(settings.system) ?? { timings: DEFAULT_ELECTION_TIMINGS, chaos: false },
+    system: system.name,
   };
-  if (count > MAX_LISTED) result.truncated = true;
-  return result;
 }
+
+/** For a system that names leaders but tells no timings: a second to notice, three to give up. */
+const DEFAULT_ELECTION_TIMINGS = { heartbeatMs: 200, suspectAfterMs: 1000, deadAfterMs: 3000, requestTimeoutMs: 500 };
 
 function statsCheck(stats: Stats): CheckResult {
-  return { valid: true, promised: false, expected: true, reason: 'measurements only', count: 0, anomalies: [], decided: true, ...stats };
-}
-
-/** A check that found nothing because it could not decide: its found column and verdict say so. */
-export function isUndecided(c: Pick<CheckResult, 'decided' | 'count'>): boolean {
-  return c.decided === false && c.count === 0;
+  return { ...judge(NOTHING, [], true), reason: 'measurements only', measurement: true, ...stats };
 }
 
 function highlights(checks: Record<string, CheckResult>): string[] {
@@ -152,8 +121,7 @@ function highlights(checks: Record<string, CheckResult>): string[] {
     if (isUndecided(c)) return [`${name} (undecided${c.promised ? ', a promise depends on it' : ', nothing promised depends on it'}): ${undecidedSentence(c)}`];
     const first = c.anomalies[0];
     if (!first) return [];
-    const status = c.valid === false ? 'breaks the promise' : 'allowed by the settings';
-    return [`${name} (${c.count}, ${status}): ${first.explanation}`];
+    return [`${name} (${c.count}, ${outcomeWords(c)}): ${first.explanation}`];
   });
 }
 

@@ -4,7 +4,9 @@ import { DEFAULT_EXPECTATIONS, loadExpectations } from '../regress/expectations.
 import { formatRegressTable } from '../regress/judge.js';
 import { defaultResultsRoot } from '../run/folder.js';
 import { UsageError } from '../shared/usage-error.js';
-import { splitNodeArg } from './run-options.js';
+import { resolveSettings } from '../run/run-settings.js';
+import type { RunSettings } from '../run/settings.js';
+import { systemNamed } from '../systems/index.js';
 
 interface RegressArgs {
   file: string;
@@ -30,12 +32,11 @@ export const regressCommand: CommandModule<object, RegressArgs> = {
     if (unknown.length > 0) throw new UsageError(`unknown case "${unknown[0]}" (known: ${cases.map((c) => c.name).join(', ')})`);
     if (argv.case.length > 0) cases = cases.filter((c) => argv.case.includes(c.name));
     const seeds = argv.seeds === undefined ? undefined : parseSeeds(argv.seeds);
-    const extra = argv.nodeArg.flatMap(splitNodeArg);
     cases = cases.map((c) => ({
       ...c,
       seeds: seeds ?? c.seeds,
       mustFind: c.mustFind.map((m) => ({ ...m, atLeast: Math.min(m.atLeast, (seeds ?? c.seeds).length) })),
-      settings: { ...c.settings, nodeArgs: [...c.settings.nodeArgs, ...extra] },
+      settings: withNodeArgs(c.settings, argv.nodeArg),
     }));
     const { runRegress } = await import('../regress/run-regress.js');
     const { dir, rows, exitCode } = await runRegress(cases, {
@@ -59,4 +60,12 @@ export function parseSeeds(text: string): number[] {
     return Array.from({ length: to - from + 1 }, (_, i) => from + i);
   });
   return [...new Set(seeds)];
+}
+
+/** `--node-arg` reaches the cases whose system takes node flags (GoDist's); the others run as written. */
+function withNodeArgs(s: RunSettings, extra: readonly string[]): RunSettings {
+  const option = systemNamed(s.system.name).options.find((o) => o.flag === 'node-arg');
+  if (!option || extra.length === 0) return s;
+  const before = Array.isArray(s.system[option.key]) ? (s.system[option.key] as string[]) : [];
+  return resolveSettings({ ...s, system: { ...s.system, [option.key]: [...before, ...extra] } });
 }

@@ -1,9 +1,10 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
-import { readJsonIfThere, writeReport } from '../report/build-report.js';
+import { writeReport } from '../report/build-report.js';
+import { readJsonIfThere, readRunFolder } from '../run/folder.js';
 import { buildCompare, type CompareInput } from '../report/compare-page.js';
-import { writeIndex } from '../report/index-page.js';
+import { writeIndex } from '../run/results-index.js';
 import { UsageError } from '../shared/usage-error.js';
 
 /**
@@ -12,10 +13,13 @@ import { UsageError } from '../shared/usage-error.js';
  */
 export function rebuildReports(target: string): string[] {
   if (!existsSync(target)) throw new UsageError(`${target} does not exist (give a run folder, results/latest, a compare folder or a results folder)`);
-  if (existsSync(path.join(target, 'history.jsonl'))) return [writeReport(target)];
+  if (existsSync(path.join(target, 'history.jsonl'))) return [writeReport(target, readRunFolder(target))];
   const input = readJsonIfThere<CompareInput>(path.join(target, 'compare.json'));
   if (input) {
-    const written = input.rows.map((r) => path.join(target, r.folder)).filter((dir) => existsSync(path.join(dir, 'history.jsonl'))).map((dir) => writeReport(dir));
+    const written = input.rows
+      .map((r) => path.join(target, r.folder))
+      .filter((dir) => existsSync(path.join(dir, 'history.jsonl')))
+      .map((dir) => writeReport(dir, readRunFolder(dir)));
     const file = path.join(target, 'compare.html');
     writeFileSync(file, buildCompare(input));
     return [...written, file];

@@ -7,28 +7,6 @@ export type OpType = 'invoke' | 'ok' | 'fail' | 'info';
 /** Client processes are numbered from 0; fault records carry the process "nemesis". */
 export type Process = number | 'nemesis';
 
-/** What one replica told the coordinator about a key while serving an op. */
-export interface ReplicaReply {
-  node: string;
-  /** The version this replica held (reads) or stored (writes); null when it had nothing. */
-  version: number | null;
-  /** Tie-break of equal versions: the coordinator that wrote it. */
-  writer?: string;
-  /** For writes: whether the replica acknowledged. */
-  ok?: boolean;
-}
-
-/** The node's account of how it served an op: kept on completions so anomalies can be explained. */
-export interface ReplicaTrace {
-  coordinator?: string;
-  /** The replica set the coordinator chose for the key at that moment. */
-  replicaSet?: string[];
-  replicas?: ReplicaReply[];
-  /** Version (and writer) the op read or wrote. */
-  version?: number | null;
-  writer?: string;
-}
-
 export interface HistoryOp {
   index: number;
   type: OpType;
@@ -42,7 +20,8 @@ export interface HistoryOp {
   node?: string;
   /** Why an op failed or is unknown. */
   error?: string;
-  trace?: ReplicaTrace;
+  /** The system's own account of how it served the op (opaque here: only the system reads it). */
+  trace?: Record<string, unknown>;
   /** Set on the final reads, issued after every fault healed. */
   final?: boolean;
 }

@@ -1,4 +1,4 @@
-import type { HistoryOp, ReplicaTrace } from './op.js';
+import type { HistoryOp } from './op.js';
 
 /** A client op seen whole: its invocation and its completion (missing completion = info). */
 export interface OpPair {
@@ -17,7 +17,7 @@ export interface OpPair {
   end: number;
   node?: string;
   error?: string;
-  trace?: ReplicaTrace;
+  trace?: Record<string, unknown>;
   final?: boolean;
 }
 

@@ -14,10 +14,16 @@ export interface ReadHistory {
 
 const TYPES: ReadonlySet<string> = new Set<OpType>(['invoke', 'ok', 'fail', 'info']);
 
-export function readJsonl(text: string): ReadHistory {
+/**
+ * `tornTail`: a last line that is not whole JSON is left out, as a run cut short by a crash or Ctrl-C
+ * leaves it (the report reads such a history; `godist check` names the line instead).
+ */
+export function readJsonl(text: string, options: { tornTail?: boolean } = {}): ReadHistory {
   const history: HistoryOp[] = [];
   const lines: number[] = [];
   const rows = text.split('\n');
+  let last = rows.length - 1;
+  while (last >= 0 && rows[last]!.trim() === '') last--;
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!.trim();
     if (row === '') continue;
@@ -29,6 +35,7 @@ export function readJsonl(text: string): ReadHistory {
     try {
       rec = JSON.parse(row);
     } catch (err) {
+      if (options.tornTail && i === last) break;
       bad(`not JSON (${(err as Error).message})`);
     }
     if (rec === null || typeof rec !== 'object' || Array.isArray(rec)) bad('expected a JSON object, one per line');

@@ -1,37 +1,43 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
+/**
+ * Node processes of a run: started detached (each leads its own process group, so Ctrl-C reaches
+ * only the harness, which then ends every node itself, paused ones included), their output appended
+ * to a log file, killed, paused and continued by signal, and remembered for cleanup however the
+ * harness ends. Nothing here knows what the nodes are.
+ */
 import { execa, type ResultPromise } from 'execa';
 import { killProcessGroup, trackProcessGroup, untrackProcessGroup } from './cleanup.js';
-import type { RunSettings } from '../run/settings.js';
-import type { ClusterView, NodeLaunch, SystemUnderTest } from '../systems/types.js';
 
+/** Where a node is in its life, as the harness drives it. */
 export type NodeState = 'running' | 'paused' | 'killed' | 'stopped';
 
-export interface ClusterOptions {
-  sut: SystemUnderTest;
-  settings: RunSettings;
-  host: string;
-  /** One port per node id. */
-  ports: Record<string, number>;
-  /** The address `from` must dial to reach `to` (a proxy the harness owns, or the node itself). */
-  route(from: string, to: string): string;
-  logDir: string;
-  /** Per-node data directory when nodes are durable. */
-  dataDir?: (id: string) => string;
+export interface ProcessCommand {
+  file: string;
+  args: string[];
+  /** Added to the harness's environment. */
+  env?: Record<string, string>;
+  /** The folder it runs in (default: the harness's). */
+  cwd?: string;
 }
 
-export interface Cluster {
-  ids: string[];
-  /** The node's own client address (clients bypass the proxies). */
-  addr(id: string): string;
+export interface NodeProcessesOptions {
+  ids: readonly string[];
+  /** The command line of a node as it starts now (a restart may join differently). */
+  command(id: string): ProcessCommand;
+  logFile(id: string): string;
+  /** True once the node answers; asked every 20 ms while it starts. */
+  answers(id: string): Promise<boolean>;
+  /** How long a node may take to answer after its start (default 10 s). */
+  startTimeoutMs?: number;
+}
+
+export interface NodeProcesses {
   state(id: string): NodeState;
+  /** Starts the node and resolves once it answers; rejects if it exits or stays silent. */
   start(id: string): Promise<void>;
   kill(id: string): Promise<void>;
   pause(id: string): void;
   resume(id: string): void;
-  /** Resolves once every running node sees every member alive; rejects with what it saw after timeoutMs. */
-  waitUntilConverged(timeoutMs: number): Promise<void>;
-  views(timeoutMs: number): Promise<Map<string, ClusterView | undefined>>;
+  /** Ends every node (continued first, so that a paused one dies too). */
   stopAll(): Promise<void>;
 }
 
@@ -41,35 +47,15 @@ interface Running {
   exited: Promise<void>;
 }
 
-export function createCluster(o: ClusterOptions): Cluster {
-  const ids = Object.keys(o.ports);
-  const states = new Map<string, NodeState>(ids.map((id) => [id, 'stopped']));
+export function nodeProcesses(o: NodeProcessesOptions): NodeProcesses {
+  const states = new Map<string, NodeState>(o.ids.map((id) => [id, 'stopped']));
   const running = new Map<string, Running>();
-  const addr = (id: string) => `${o.host}:${o.ports[id]}`;
-  mkdirSync(o.logDir, { recursive: true });
-
-  function launchOf(id: string): NodeLaunch {
-    const peers: Record<string, string> = {};
-    for (const other of ids) if (other !== id) peers[other] = o.route(id, other);
-    // Every node but the first joins through the first; the first joins through the second, so a
-    // restarted first node finds the cluster again without waiting to be heartbeated.
-    const seedId = id === ids[0] ? ids[1] : ids[0];
-    const launch: NodeLaunch = { id, host: o.host, port: o.ports[id]!, peers };
-    if (seedId !== undefined && (id !== ids[0] || states.get(seedId) === 'running')) launch.seed = o.route(id, seedId);
-    if (o.dataDir) {
-      launch.dataDir = o.dataDir(id);
-      mkdirSync(launch.dataDir, { recursive: true });
-    }
-    return launch;
-  }
 
   async function start(id: string): Promise<void> {
     if (running.has(id)) throw new Error(`${id} is already running`);
-    const { file, args } = o.sut.nodeCommand(launchOf(id), o.settings);
-    const log = { file: path.join(o.logDir, `${id}.log`), append: true };
-    // detached: the node leads its own process group, so Ctrl-C reaches only the harness, which
-    // then ends every node itself (paused ones included).
-    const child = execa(file, args, { detached: true, cleanup: false, reject: false, stdin: 'ignore', stdout: log, stderr: log });
+    const { file, args, env, cwd } = o.command(id);
+    const log = { file: o.logFile(id), append: true };
+    const child = execa(file, args, { detached: true, cleanup: false, reject: false, stdin: 'ignore', stdout: log, stderr: log, ...(env ? { env } : {}), ...(cwd ? { cwd } : {}) });
     const pid = child.pid;
     if (pid === undefined) throw new Error(`could not start ${id}: ${file} ${args.join(' ')}`);
     trackProcessGroup(pid);
@@ -82,15 +68,19 @@ export function createCluster(o: ClusterOptions): Cluster {
     });
     running.set(id, { child, pid, exited });
     states.set(id, 'running');
-    await waitForHealth(o.sut, addr(id), exited, 10_000, id);
+    await waitUntilAnswers(id, exited, o.startTimeoutMs ?? 10_000);
   }
 
-  async function kill(id: string): Promise<void> {
-    const r = running.get(id);
-    if (!r) return;
-    states.set(id, 'killed');
-    killProcessGroup(r.pid, 'SIGKILL');
-    await r.exited;
+  async function waitUntilAnswers(id: string, exited: Promise<void>, timeoutMs: number): Promise<void> {
+    let gone = false;
+    void exited.then(() => (gone = true));
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (gone) throw new Error(`${id} exited during start-up (see its log: ${o.logFile(id)})`);
+      if (await o.answers(id)) return;
+      await sleep(20);
+    }
+    throw new Error(`${id} did not answer within ${timeoutMs} ms (see its log: ${o.logFile(id)})`);
   }
 
   function signal(id: string, sig: NodeJS.Signals, next: NodeState): void {
@@ -100,40 +90,18 @@ export function createCluster(o: ClusterOptions): Cluster {
     states.set(id, next);
   }
 
-  async function views(timeoutMs: number): Promise<Map<string, ClusterView | undefined>> {
-    const entries = await Promise.all(
-      ids.map(async (id) => [id, states.get(id) === 'running' ? await o.sut.clusterView(addr(id), timeoutMs) : undefined] as const),
-    );
-    return new Map(entries);
-  }
-
   return {
-    ids,
-    addr,
     state: (id) => states.get(id) ?? 'stopped',
     start,
-    kill,
+    async kill(id) {
+      const r = running.get(id);
+      if (!r) return;
+      states.set(id, 'killed');
+      killProcessGroup(r.pid, 'SIGKILL');
+      await r.exited;
+    },
     pause: (id) => signal(id, 'SIGSTOP', 'paused'),
     resume: (id) => signal(id, 'SIGCONT', 'running'),
-    views,
-    async waitUntilConverged(timeoutMs) {
-      const deadline = Date.now() + timeoutMs;
-      let last = '';
-      while (Date.now() < deadline) {
-        const seen = await views(500);
-        const lagging = ids.flatMap((id) => {
-          if (states.get(id) !== 'running') return [];
-          const view = seen.get(id);
-          if (!view) return [`${id} did not answer`];
-          const notAlive = ids.filter((other) => view.members.find((m) => m.id === other)?.state !== 'alive');
-          return notAlive.length > 0 ? [`${id} does not see ${notAlive.join(', ')} alive`] : [];
-        });
-        if (lagging.length === 0) return;
-        last = lagging.join('; ');
-        await sleep(50);
-      }
-      throw new Error(`cluster did not converge within ${timeoutMs} ms: ${last}`);
-    },
     async stopAll() {
       await Promise.all(
         [...running.entries()].map(async ([id, r]) => {
@@ -145,18 +113,6 @@ export function createCluster(o: ClusterOptions): Cluster {
       );
     },
   };
-}
-
-async function waitForHealth(sut: SystemUnderTest, addr: string, exited: Promise<void>, timeoutMs: number, id: string): Promise<void> {
-  let gone = false;
-  void exited.then(() => (gone = true));
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (gone) throw new Error(`${id} exited during start-up (see its log)`);
-    if (await sut.clusterView(addr, 300)) return;
-    await sleep(20);
-  }
-  throw new Error(`${id} did not answer on ${addr} within ${timeoutMs} ms`);
 }
 
 export function sleep(ms: number): Promise<void> {

@@ -31,4 +31,4 @@ export { startLink, type Link, type LinkMode, type LinkOptions, type LinkStats }
 export { startProxies, type Proxies, type ProxiesOptions } from './mesh.js';
 export { deliveryTime, type DelayOptions } from './delay.js';
 export type { Address, LinkCounters } from './connection.js';
-export type { LinkPair, NodeId, Partition } from '../run/topologies.js';
+export type { LinkPair, NodeId, Partition } from './links.js';

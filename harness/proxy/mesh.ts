@@ -3,7 +3,7 @@
  * node with, for every peer, the address of the link from it to that peer (`peers(id)`), so every
  * node-to-node byte passes through here; clients talk to the nodes directly.
  */
-import type { LinkPair, NodeId, Partition } from '../run/topologies.js';
+import type { LinkPair, NodeId, Partition } from './links.js';
 import type { Address } from './connection.js';
 import type { DelayOptions } from './delay.js';
 import { startLink, type Link, type LinkStats } from './link.js';

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from '../shared/paths.js';
-import { DEFAULT_SETTINGS, settingsProblems, type RunSettings } from '../run/settings.js';
+import { resolveSettings } from '../run/run-settings.js';
+import type { RunSettings } from '../run/settings.js';
 import { UsageError } from '../shared/usage-error.js';
-import { workloadNames } from '../../workloads/index.js';
 import { FINDINGS, type Finding } from './findings.js';
 
 export interface MustFind {
@@ -49,9 +49,13 @@ export function parseExpectations(raw: unknown, file = 'expectations'): RegressC
     const where = `case "${name}"`;
     if (names.has(name)) fail(`${where} is named twice`);
     names.add(name);
-    const settings = { ...DEFAULT_SETTINGS, ...defaults, ...(isObject(c['settings']) ? c['settings'] : {}) } as RunSettings;
-    const problems = settingsProblems(settings, workloadNames);
-    if (problems.length > 0) fail(`${where}: ${problems[0]}`);
+    let settings: RunSettings;
+    try {
+      settings = resolveSettings({ ...defaults, ...(isObject(c['settings']) ? c['settings'] : {}) });
+    } catch (error) {
+      if (error instanceof UsageError) return fail(`${where}: ${error.message}`);
+      throw error;
+    }
     const seeds = c['seeds'];
     if (!Array.isArray(seeds) || seeds.length === 0 || !seeds.every((s) => Number.isInteger(s) && s >= 0)) {
       fail(`${where} needs "seeds", a non-empty list of whole numbers`);

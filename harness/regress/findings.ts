@@ -1,4 +1,4 @@
-import { isUndecided, type RunResults } from '../checks/run-checks.js';
+import { isUndecided, type RunResults } from '../checks/result.js';
 
 /** What a regression case can require or forbid, named as a person would. */
 export type Finding = 'stale-reads' | 'lost-writes' | 'amnesia' | 'not-linearizable';

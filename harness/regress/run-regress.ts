@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createRunFolder, pointLatestAt, writeJson } from '../run/folder.js';
-import { writeIndex } from '../report/index-page.js';
+import { writeIndex } from '../run/results-index.js';
 import { runTest } from '../run/run.js';
 import type { RegressCase } from './expectations.js';
 import { findingsOf } from './findings.js';

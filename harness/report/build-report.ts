@@ -1,20 +1,16 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { readObservations } from '../checks/observations.js';
-import { reproduceCommand } from '../cli/run-options.js';
+import { outcomeOf, type CheckResult } from '../checks/result.js';
 import { faultSpans } from '../history/fault-spans.js';
-import type { HistoryOp } from '../history/op.js';
 import { pairOps, type OpPair } from '../history/pairs.js';
-import { isUndecided, type CheckResult, type RunResults } from '../checks/run-checks.js';
-import { DEFAULT_SETTINGS, type RunSettings } from '../run/settings.js';
-import { UsageError } from '../shared/usage-error.js';
 import { esc, page, scriptJson } from './html.js';
 import { clusterData } from './cluster-data.js';
 import { CLUSTER_JS } from './cluster-script.js';
 import { CLUSTER_CSS, clusterSection } from './cluster-section.js';
 import { linearizationDiagram } from './linearization-diagram.js';
 import { CHART_HELPERS_JS, REPORT_JS } from './report-script.js';
-import { reportData, type ReportData, type ReportInput, type RunInfo } from './report-data.js';
+import { reportData, type ReportData, type ReportInput } from './report-data.js';
+import { foundWords, OUTCOME_CLASS, outcomeWords, promisedWords, runVerdictWords } from '../checks/words.js';
 
 /**
  * report.html for one run: a single self-contained page (every script and style inline, no
@@ -24,7 +20,7 @@ import { reportData, type ReportData, type ReportInput, type RunInfo } from './r
 export function buildReport(input: ReportInput): string {
   const pairs = pairOps(input.history);
   const data = reportData(input, pairs);
-  const cluster = input.observations ? clusterData(input.observations, faultSpans(input.history), input.run.settings?.nodes ?? input.results?.settings.nodes, input.results) : null;
+  const cluster = input.observations ? clusterData(input.observations, faultSpans(input.history), (input.settings ?? input.results?.settings)?.nodes, input.results) : null;
   const body = [
     header(input, data),
     '<nav><a href="#summary">Summary</a><a href="#timeline">Timeline</a><a href="#cluster">Cluster</a><a href="#linearizability">Linearizability</a><a href="#stale">Stale reads &amp; lost writes</a><a href="#performance">Performance</a></nav>',
@@ -46,45 +42,8 @@ export function buildReport(input: ReportInput): string {
   });
 }
 
-/** Reads history.jsonl leniently: a crashed run's last line may be cut short. */
-export function readHistoryFile(file: string): HistoryOp[] {
-  const ops: HistoryOp[] = [];
-  const lines = readFileSync(file, 'utf8').split('\n');
-  lines.forEach((line, i) => {
-    if (line.trim() === '') return;
-    try {
-      ops.push(JSON.parse(line) as HistoryOp);
-    } catch (error) {
-      if (i < lines.length - 2) throw new UsageError(`${file}:${i + 1}: not JSON (${(error as Error).message})`);
-    }
-  });
-  return ops;
-}
-
-/** A JSON file of a results folder, or null when there is none; one that does not parse is bad input, not our bug. */
-export function readJsonIfThere<T>(file: string): T | null {
-  if (!existsSync(file)) return null;
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as T;
-  } catch (error) {
-    throw new UsageError(`${file}: not JSON (${(error as Error).message})`);
-  }
-}
-
-/** What a run folder holds for its report: run.json, history.jsonl, results.json, and the cluster's view. */
-export function readRunFolder(dir: string): ReportInput {
-  const historyFile = path.join(dir, 'history.jsonl');
-  if (!existsSync(historyFile)) throw new UsageError(`${dir} is not a run folder (it has no history.jsonl)`);
-  const run = readJsonIfThere<RunInfo>(path.join(dir, 'run.json')) ?? {};
-  const results = readJsonIfThere<RunResults>(path.join(dir, 'results.json'));
-  return { run, history: readHistoryFile(historyFile), results, observations: readObservations(dir) ?? null };
-}
-
-/**
- * Writes a run folder's report.html, from what the folder holds unless the caller already has it in
- * hand (a run that just ended). Returns the file.
- */
-export function writeReport(dir: string, input: ReportInput = readRunFolder(dir)): string {
+/** Writes a run folder's report.html from what the run produced. Returns the file. */
+export function writeReport(dir: string, input: ReportInput): string {
   const file = path.join(dir, 'report.html');
   writeFileSync(file, buildReport(input));
   return file;
@@ -93,10 +52,9 @@ export function writeReport(dir: string, input: ReportInput = readRunFolder(dir)
 // ---------------------------------------------------------------- sections
 
 export function verdictBadge(valid: unknown): string {
-  if (valid === true) return '<span class="verdict kept">every promise held</span>';
-  if (valid === false) return '<span class="verdict broken">a promise was broken</span>';
-  if (valid === 'unknown') return '<span class="verdict unknown">undecided</span>';
-  return '<span class="verdict none">not checked</span>';
+  const v = valid === true || valid === false || valid === 'unknown' ? valid : null;
+  const cls = v === true ? 'kept' : v === false ? 'broken' : v === 'unknown' ? 'unknown' : 'none';
+  return `<span class="verdict ${cls}">${runVerdictWords(v === 'unknown' ? 'unknown' : v)}</span>`;
 }
 
 function header(input: ReportInput, data: ReportData): string {
@@ -105,24 +63,14 @@ function header(input: ReportInput, data: ReportData): string {
     run.startedAt ? `started ${esc(run.startedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC'))}` : '',
     `${data.ops.i.length} ops over ${data.durationS.toFixed(1)} s`,
     run.tool ? `${esc(run.tool)} ${esc(run.version ?? '')}` : '',
-    run.sut ? `system under test: ${esc(run.sut)}` : '',
+    input.system ? `system under test: ${esc(input.system.name)}` : '',
     run.node ? `Node ${esc(run.node)}` : '',
   ].filter(Boolean);
   return `<header><h1>${esc(data.title)} ${verdictBadge(results?.valid)}</h1><div class="muted">${meta.join(' · ')}</div></header>`;
 }
 
-function fullSettings(run: RunInfo, results: RunResults | null | undefined): RunSettings | null {
-  const s = run.settings ?? results?.settings;
-  return s ? { ...DEFAULT_SETTINGS, ...s } : null;
-}
-
 function checkVerdict(c: CheckResult): string {
-  if (c.valid === false) return '<span class="verdict broken">broke the promise</span>';
-  if (c.valid === 'unknown') return '<span class="verdict unknown">undecided (time limit): a promise depends on it</span>';
-  if (isUndecided(c)) return '<span class="verdict unknown">undecided (time limit): nothing promised depends on it</span>';
-  if (!c.promised && c.count > 0) return '<span class="verdict allowed">found, allowed by the settings</span>';
-  if (!c.promised) return '<span class="verdict kept">none found</span>';
-  return '<span class="verdict kept">kept the promise</span>';
+  return `<span class="verdict ${OUTCOME_CLASS[outcomeOf(c)]}">${esc(outcomeWords(c))}</span>`;
 }
 
 /** Where each check's findings are shown on the page. */
@@ -130,19 +78,16 @@ const SECTION_OF: Record<string, string> = { linearizable: 'linearizability', el
 
 function summarySection(input: ReportInput): string {
   const { run, results } = input;
-  const s = fullSettings(run, results);
-  const given = run.settings ?? results?.settings ?? {};
-  const complete = Object.keys(DEFAULT_SETTINGS).every((k) => k in given);
-  const command = run.command ?? (s && complete ? reproduceCommand(s) : null);
+  const command = run.command ?? null;
   const out: string[] = ['<section id="summary"><h2>Summary</h2>'];
   if (command) out.push(`<h3>Reproduce</h3><pre id="reproduce">${esc(command)}</pre>`);
   if (results) {
-    out.push('<h3>Checks</h3><table id="checks"><tr><th>check</th><th class="num">found</th><th>promised by the settings</th><th>verdict</th><th>why</th></tr>');
+    out.push('<h3>Checks</h3><table id="checks"><tr><th>check</th><th>promised</th><th class="num">found</th><th>verdict</th><th>why</th></tr>');
     for (const [name, c] of Object.entries(results.checks)) {
       if (name === 'stats') continue;
       out.push(
-        `<tr><td><a href="#${SECTION_OF[name] ?? 'stale'}">${esc(name)}</a></td><td class="num">${isUndecided(c) ? 'undecided' : c.count}${c.truncated ? ' (first listed)' : ''}</td>` +
-          `<td>${c.promised ? 'yes' : 'no — expected'}</td><td>${checkVerdict(c)}</td><td class="muted">${esc(c.reason)}</td></tr>`,
+        `<tr><td><a href="#${SECTION_OF[name] ?? 'stale'}">${esc(name)}</a></td><td>${esc(promisedWords(c))}</td>` +
+          `<td class="num">${esc(foundWords(c))}${c.truncated ? ' (first listed)' : ''}</td><td>${checkVerdict(c)}</td><td class="muted">${esc(c.reason)}</td></tr>`,
       );
     }
     out.push('</table>');
@@ -164,24 +109,8 @@ function summarySection(input: ReportInput): string {
     }
     out.push('</table>');
   }
-  if (s) {
-    const rows: [string, unknown][] = [
-      ['workload', s.workload],
-      ['nodes', s.nodes],
-      ['N / R / W', `${s.N} / ${s.R} / ${s.W} (R + W ${s.R + s.W > s.N ? '>' : '≤'} N)`],
-      ['quorum', s.quorum],
-      ['read repair', s.readRepair],
-      ['durable', s.durable],
-      ['chaos', s.chaos],
-      ['nemesis', s.nemesis.length > 0 ? `${s.nemesis.join(', ')} every ${s.nemesisInterval} s` : 'none'],
-      ['time limit', `${s.timeLimit} s`],
-      ['concurrency / rate', `${s.concurrency} workers, ${s.rate} ops/s`],
-      ['keys', s.keys],
-      ['seed', s.seed],
-      ['held to (--expect)', s.expect.length > 0 ? s.expect.join(', ') : '—'],
-      ['node flags', s.nodeArgs.length > 0 ? s.nodeArgs.join(' ') : '—'],
-    ];
-    out.push(`<h3>Settings</h3><table id="settings">${rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</table>`);
+  if (input.system) {
+    out.push(`<h3>Settings</h3><table id="settings">${input.system.rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</table>`);
   }
   out.push('</section>');
   return out.join('\n');

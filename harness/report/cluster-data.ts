@@ -6,7 +6,7 @@
 import type { ClusterObservations } from '../checks/observations.js';
 import { runTimelines, type Span } from '../checks/cluster-timeline.js';
 import type { FaultSpan } from '../history/fault-spans.js';
-import type { RunResults } from '../checks/run-checks.js';
+import type { RunResults } from '../checks/result.js';
 
 /** A span as the page draws it: [from s, to s, code]. */
 export type Band = [number, number, number];

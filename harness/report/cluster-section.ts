@@ -3,7 +3,7 @@
  * suspect, dead) and whom it believed led, under the same fault shading and zoom as the timeline;
  * then the election and failure-detector checks with their findings. Pure: data in, HTML out.
  */
-import type { CheckResult, RunResults } from '../checks/run-checks.js';
+import type { CheckResult, RunResults } from '../checks/result.js';
 import type { ClusterData } from './cluster-data.js';
 import { esc } from './html.js';
 import type { ReportData } from './report-data.js';
@@ -38,7 +38,7 @@ export function clusterSection(results: RunResults | null | undefined, data: Rep
   );
   out.push(
     `<div class="help">One lane per node. Its thin rows: how each other node saw it over time (the row "by node-1" is node-1's view of it). Its thick row: whom it believed led, coloured by that leader. ` +
-      `Views come from ${logs === cluster.nodes.length ? "the nodes' own logs (exact times)" : logs === 0 ? `${cluster.samples} samples of /cluster/status, one per node every ${cluster.sampleIntervalMs} ms (a change is known to within one sample)` : "the nodes' logs where read, samples elsewhere"}. ` +
+      `Views come from ${logs === cluster.nodes.length ? "the nodes' own logs (exact times)" : logs === 0 ? `${cluster.samples} samples of each node's view, one per node every ${cluster.sampleIntervalMs} ms (a change is known to within one sample)` : "the nodes' logs where read, samples elsewhere"}. ` +
       'Zoom and pan follow the timeline above; click a row for what that node believed then.</div>',
   );
   out.push('<div id="cluster-chart" class="chart"></div>');

@@ -1,8 +1,9 @@
 import type { HistoryOp } from '../history/op.js';
 import { pairOps } from '../history/pairs.js';
-import { isUndecided, type RunResults, type Verdict } from '../checks/run-checks.js';
+import { isUndecided, type Anomaly, type RunResults, type Verdict } from '../checks/result.js';
 import type { RunSettings } from '../run/settings.js';
 import { esc, page, scriptJson } from './html.js';
+import type { SystemDescription } from './report-data.js';
 import { CHART_HELPERS_JS } from './report-script.js';
 import { kStaleness, pbsKStaleness, tVisibility, type TVisibilityBucket } from '../checks/staleness.js';
 
@@ -27,7 +28,8 @@ export interface CompareRow {
   lostPromised: boolean;
   kMeasured: number[];
   kReads: number;
-  kPredicted: number[];
+  /** PBS's closed form per k; null for a system that is not a quorum system. */
+  kPredicted: (number | null)[];
   tVisibility: TVisibilityBucket[];
   /** Where the measured k-staleness departs from PBS's prediction, and why. */
   departure: string;
@@ -39,19 +41,20 @@ function share(o: { count: number; ok: number } | undefined): number | null {
 }
 
 /** The comparison line of one finished run. Pure. */
-export function compareRow(input: { text: string; folder: string; settings: RunSettings; history: readonly HistoryOp[]; results: RunResults }): CompareRow {
-  const { settings: s, results } = input;
+export function compareRow(input: { text: string; folder: string; settings: RunSettings; system: SystemDescription; history: readonly HistoryOp[]; results: RunResults }): CompareRow {
+  const { settings: s, results, system } = input;
   const pairs = pairOps(input.history);
   const stats = results.checks['stats'] as unknown as { byF?: Record<string, { count: number; ok: number }>; total?: { latencyMs: { p50: number; p99: number } | null } } | undefined;
   const stale = results.checks['stale-reads'];
   const lin = results.checks['linearizable'];
   const lost = results.checks['lost-writes'];
   const k = kStaleness(pairs);
-  const kPredicted = [1, 2, 3, 4, 5].map((i) => pbsKStaleness(s.N, s.R, s.W, i));
+  const q = system.quorums;
+  const kPredicted = [1, 2, 3, 4, 5].map((i) => (q ? pbsKStaleness(q.N, q.R, q.W, i) : null));
   const readsChecked = typeof stale?.['readsChecked'] === 'number' ? stale['readsChecked'] : 0;
   return {
     text: input.text,
-    label: settingsText(s),
+    label: `${system.name} ${system.label}`,
     folder: input.folder,
     settings: s,
     valid: results.valid,
@@ -71,48 +74,33 @@ export function compareRow(input: { text: string; folder: string; settings: RunS
     kReads: k.reads,
     kPredicted,
     tVisibility: tVisibility(pairs).buckets,
-    departure: departure(s, k.share[0]!, kPredicted[0]!, k.reads),
+    departure: departure(stale?.anomalies ?? [], k.share[0]!, kPredicted[0] ?? null, k.reads),
     highlights: results.highlights,
   };
-}
-
-export function settingsText(s: Pick<RunSettings, 'N' | 'R' | 'W' | 'quorum' | 'readRepair' | 'durable'>): string {
-  return [`${s.N}/${s.R}/${s.W}`, s.quorum, `rr-${s.readRepair}`, s.durable ? 'durable' : ''].filter(Boolean).join('/');
 }
 
 const pct = (x: number | null | undefined) => (x === null || x === undefined ? '–' : `${(x * 100).toFixed(1)}%`);
 
 /**
- * One sentence on where the measured share of fresh reads (k = 1) departs from PBS's closed form,
- * and the causes these settings make possible. PBS's form is the worst case of a strict quorum
- * whose write reached exactly W replicas when acknowledged; GoDist sends each write to all N
- * replicas (W is only how many it waits for) and repairs stale replicas on read, so it is usually
- * fresher; sloppy quorums, kills of in-memory nodes and partitions can make it staler.
+ * One sentence on where the measured share of fresh reads (k = 1) departs from PBS's closed form, and
+ * what the run's own stale reads say caused it. The closed form is the worst case of a strict quorum
+ * whose write reached exactly W replicas when acknowledged: a system that sends each write to all N
+ * replicas and repairs on read is usually fresher; sloppy replica sets, forgetful replicas and
+ * partitions can make it staler.
  */
-export function departure(s: Pick<RunSettings, 'N' | 'R' | 'W' | 'quorum' | 'readRepair' | 'durable' | 'nemesis'>, measured: number, predicted: number, reads: number): string {
+export function departure(staleReads: readonly Anomaly[], measured: number, predicted: number | null, reads: number): string {
   if (reads === 0) return 'No read followed an acknowledged write, so there is nothing to measure.';
-  const head = `Fresh reads (k = 1): ${pct(measured)} measured, ${pct(predicted)} predicted by PBS`;
+  if (predicted === null) return `Fresh reads (k = 1): ${pct(measured)} of ${reads} reads measured; PBS predicts only for quorum systems (N/R/W).`;
+  const head = `Fresh reads (k = 1): ${pct(measured)} of ${reads} reads measured, ${pct(predicted)} predicted by PBS's closed form`;
   const diff = measured - predicted;
   if (Math.abs(diff) < 0.05) return `${head}: within 5 points of the prediction.`;
-  if (diff > 0) {
-    const why = [
-      `each write goes to all ${s.N} replicas and is only acknowledged after ${s.W}, so the other ${s.N - s.W} usually have it a few ms later (PBS's closed form assumes they never do)`,
-      s.readRepair !== 'off' ? `read repair (${s.readRepair}) writes the newest version back to replicas a read found stale` : '',
-    ].filter(Boolean);
-    return `${head}: fresher than predicted, because ${why.join(', and ')}.`;
-  }
-  const causes = [
-    s.quorum === 'sloppy' && s.nemesis.some((f) => f === 'kill' || f === 'partition' || f === 'pause')
-      ? 'sloppy quorums: a replica marked dead leaves the replica set, so reads ask replicas the write never reached'
-      : '',
-    s.nemesis.includes('kill') && !s.durable ? 'killed in-memory nodes restart empty, forgetting writes they acknowledged' : '',
-    s.nemesis.includes('partition') ? 'partitions kept writes from reaching the replicas beyond the W that acknowledged them' : '',
-    s.nemesis.includes('pause') ? 'paused replicas answered late, after newer writes' : '',
-    s.nemesis.includes('delay') ? 'delayed links let reads overtake replication' : '',
-  ].filter(Boolean);
+  if (diff > 0) return `${head}: fresher than predicted, since the closed form assumes a write reaches exactly W replicas, while the other replicas usually get it a few ms later (and read repair mends those a read finds stale).`;
+  const byCause = new Map<string, number>();
+  for (const a of staleReads) byCause.set(String(a['cause'] ?? 'unexplained'), (byCause.get(String(a['cause'] ?? 'unexplained')) ?? 0) + 1);
+  const causes = [...byCause.entries()].sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c} (${n})`);
   return causes.length > 0
-    ? `${head}: staler than predicted, because ${causes.join('; ')}.`
-    : `${head}: staler than predicted, and no fault or mode of these settings accounts for it: read the stale reads in the run's report.`;
+    ? `${head}: staler than predicted; the run's stale reads by cause: ${causes.join(', ')}.`
+    : `${head}: staler than predicted, though no stale read was listed: read the run's report.`;
 }
 
 /** 0 unless a setting broke a promise its settings make (1); 3 when some setting was undecided and none broken. */

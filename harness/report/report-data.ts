@@ -1,24 +1,48 @@
 import type { ClusterObservations } from '../checks/observations.js';
-import { faultSpans } from '../history/fault-spans.js';
-import type { HistoryOp, ReplicaTrace } from '../history/op.js';
-import { pairOps, type OpPair } from '../history/pairs.js';
-import type { Anomaly, RunResults } from '../checks/run-checks.js';
-import type { RunSettings } from '../run/settings.js';
+import type { Anomaly, RunResults } from '../checks/result.js';
 import { kStaleness, pbsKStaleness, tVisibility, type KStaleness, type TVisibility } from '../checks/staleness.js';
+import { faultSpans } from '../history/fault-spans.js';
+import type { HistoryOp } from '../history/op.js';
+import { pairOps, type OpPair } from '../history/pairs.js';
+import type { RunSettings } from '../run/settings.js';
 
 /** run.json as `godist run` writes it; every field optional, since old or foreign folders differ. */
 export interface RunInfo {
   tool?: string;
   version?: string;
-  sut?: string;
   command?: string | null;
   startedAt?: string;
   node?: string;
-  settings?: Partial<RunSettings>;
+  /** The run's settings as that version wrote them (read with resolveSettings). */
+  settings?: object;
+  nodes?: Record<string, string>;
+  /** Wall-clock ms of the history's time 0: lines the nodes' logs (epoch ms) up with the history. */
+  historyEpochMs?: number;
+  clusterSampling?: { intervalMs?: number; start?: number; end?: number } | null;
+  [field: string]: unknown;
 }
 
+/** What the report shows of a run's settings and system, worked out once by the caller. */
+export interface SystemDescription {
+  name: string;
+  /** The system's settings in words, e.g. `N=3 R=2 W=2 (strict, read repair sync)`, for titles. */
+  label: string;
+  /** Harness rows, then the system's. */
+  rows: [string, string][];
+  /** N/R/W when the system replicates by quorums (PBS's predictions apply). */
+  quorums: { N: number; R: number; W: number } | null;
+  /** Each anomaly's ops' traces in words, by history index (filled by the caller from the system). */
+  traceLines?: (trace: Record<string, unknown>) => string[];
+}
+
+
 export interface ReportInput {
+  /** run.json: tool, version, the command that repeats the run, when it started. */
   run: RunInfo;
+  /** The run's settings as this version reads them; null when run.json has none it can read. */
+  settings?: RunSettings | null;
+  /** The system under test in words, worked out by the caller from the settings. */
+  system?: SystemDescription | null;
   history: readonly HistoryOp[];
   /** results.json; absent for a run that crashed before its checks. */
   results?: RunResults | null;
@@ -114,8 +138,8 @@ export interface ReportData {
   ops: OpColumns;
   faults: FaultWindow[];
   anomalies: ReportAnomaly[];
-  /** Replica traces of the ops anomalies name, by history index. */
-  traces: Record<number, ReplicaTrace>;
+  /** The system's account of the ops anomalies name, in words, by history index. */
+  traces: Record<number, string>;
   perf: PerfSeries;
   staleness: StalenessData;
 }
@@ -143,9 +167,10 @@ function table(): { list: string[]; of(v: string | undefined): number } {
 
 /** The compact data the page's script draws from. Pure. */
 export function reportData(input: ReportInput, pairs: readonly OpPair[] = pairOps(input.history)): ReportData {
-  const { run, history, results } = input;
-  const settings = run.settings ?? results?.settings ?? {};
-  const concurrency = settings.concurrency && settings.concurrency > 0 ? settings.concurrency : undefined;
+  const { history, results } = input;
+  const settings = input.settings ?? results?.settings ?? null;
+  const concurrency = settings && settings.concurrency > 0 ? settings.concurrency : undefined;
+  const traceLines = input.system?.traceLines;
 
   const completionTime = new Map<number, number>();
   for (const op of history) if (op.type !== 'invoke' && typeof op.process === 'number') completionTime.set(op.index, op.time);
@@ -185,13 +210,13 @@ export function reportData(input: ReportInput, pairs: readonly OpPair[] = pairOp
   for (const op of history) lastTime = Math.max(lastTime, op.time);
 
   const anomalies: ReportAnomaly[] = [];
-  const traces: Record<number, ReplicaTrace> = {};
+  const traces: Record<number, string> = {};
   const mark = (index: number, bit: number): number | undefined => {
     const pos = position.get(index);
     if (pos === undefined) return undefined;
     ops.x[pos] = ops.x[pos]! | bit;
     const trace = pairs[pos]!.trace;
-    if (trace) traces[index] = trace;
+    if (trace && traceLines) traces[index] = traceLines(trace).join('; ');
     return pos;
   };
   for (const [check, result] of Object.entries(results?.checks ?? {})) {
@@ -210,11 +235,11 @@ export function reportData(input: ReportInput, pairs: readonly OpPair[] = pairOp
     nodes: f.nodes,
   }));
 
-  const { N, R, W } = settings;
-  const predicted = N && R && W ? [1, 2, 3, 4, 5].map((k) => pbsKStaleness(N, R, W, k)) : null;
+  const q = input.system?.quorums;
+  const predicted = q ? [1, 2, 3, 4, 5].map((k) => pbsKStaleness(q.N, q.R, q.W, k)) : null;
 
   return {
-    title: titleOf(run),
+    title: titleOf(settings, input.system ?? null),
     durationS: lastTime / 1e9,
     lanes: Math.max(1, lanes),
     laneModulus: concurrency ?? 0,
@@ -249,12 +274,11 @@ function toReportAnomaly(check: string, a: Anomaly, broken: boolean): ReportAnom
   };
 }
 
-export function titleOf(run: RunInfo): string {
-  const s = run.settings;
+/** `register · godist n3r2w2-strict · kill+pause`. */
+export function titleOf(s: RunSettings | null, system: SystemDescription | null): string {
   if (!s) return 'godist run';
-  const modes = [s.quorum, s.readRepair ? `read repair ${s.readRepair}` : undefined, s.durable ? 'durable' : undefined].filter(Boolean);
-  const faults = s.nemesis && s.nemesis.length > 0 ? s.nemesis.join('+') : 'no faults';
-  return `${s.workload ?? 'run'} · N=${s.N} R=${s.R} W=${s.W}${modes.length ? ` (${modes.join(', ')})` : ''} · ${faults}`;
+  const faults = s.nemesis.length > 0 ? s.nemesis.join('+') : 'no faults';
+  return `${s.workload} · ${system ? `${system.name} ${system.label}` : s.system.name} · ${faults}`;
 }
 
 /** A round bucket width giving at most about `target` buckets. */

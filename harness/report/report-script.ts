@@ -263,14 +263,7 @@ document.getElementById('tl-right').onclick = function () { panBy(0.25); };
 document.getElementById('tl-reset').onclick = resetZoom;
 
 function traceText(p) {
-  var tr = D.traces[IDX[p]];
-  if (!tr) return '';
-  var parts = [];
-  if (tr.coordinator) parts.push('coordinator ' + tr.coordinator);
-  if (tr.replicaSet) parts.push('replica set {' + tr.replicaSet.join(', ') + '}');
-  if (tr.replicas) parts.push('replies: ' + tr.replicas.map(function (r) { return r.node + (r.ok === false ? ' no answer' : ' v' + (r.version == null ? '∅' : r.version)); }).join(', '));
-  if (tr.version != null) parts.push('version ' + tr.version + (tr.writer ? ' by ' + tr.writer : ''));
-  return parts.join(' · ');
+  return D.traces[IDX[p]] || '';
 }
 function anomalyHtml(ai) {
   var a = D.anomalies[ai];

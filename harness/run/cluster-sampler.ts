@@ -1,6 +1,6 @@
 /**
  * Samples the cluster's own view while a run goes on: every `intervalMs`, each node the harness
- * believes is running is asked for its `/cluster/status`, directly (not through the proxies, as the
+ * believes is running is asked for its view (as the system shows it), directly (not through the proxies, as the
  * clients do), with a short timeout. A paused node, or one too busy to answer in time, yields no
  * sample; a node is never asked twice at once. Each answer is one line of `cluster.jsonl`, stamped
  * with the history's clock at the moment the request left.
@@ -77,7 +77,7 @@ export function startClusterSampler(o: SamplerOptions): ClusterSampler {
         }
         const rttMs = Math.round((o.now() - time) / 1e4) / 100;
         rtts.push(rttMs);
-        const sample: ClusterSample = { time, node: id, leader: view.leader, members: view.members, rttMs };
+        const sample: ClusterSample = { time, node: id, leader: view.leader, members: view.members ?? [], ...(view.term !== undefined ? { term: view.term } : {}), rttMs };
         samples.push(sample);
         pending.push(JSON.stringify(sample) + '\n');
       },
@@ -124,7 +124,7 @@ export function startClusterSampler(o: SamplerOptions): ClusterSampler {
 
 /**
  * Waits until every running node that answers names the same leader, and that leader is one of
- * them: the Bully election settles within a second of start-up, and a run should begin from a
+ * them: elections settle within a second or two of start-up, and a run should begin from a
  * settled cluster, so that what the election check finds is the faults' doing. Returns the leader,
  * or undefined when the cluster did not settle within `timeoutMs` (the run goes on; the check will
  * show it).

@@ -1,67 +1,39 @@
 /**
- * The `--settings` list of `godist compare`: entries `N/R/W[/modes]`, each applied to the run flags
- * the settings share. Pure; a malformed entry is a UsageError naming it.
+ * The `--settings` list of `godist compare`: entries `[system:]SETTING`, each parsed by its system
+ * (godist's `3/2/2/strict/sync`, etcd's `serializable`, ...) and applied to the flags the runs
+ * share. An entry without a system is one of the base system's settings. Pure but for UsageError.
  */
-import type { QuorumMode, ReadRepair, RunSettings } from './settings.js';
 import { UsageError } from '../shared/usage-error.js';
+import { systemNamed, systems } from '../systems/index.js';
+import { resolveSettings } from './run-settings.js';
+import type { RunSettings } from './settings.js';
 
-/** One `--settings` entry: N/R/W and the modes it names (unnamed modes come from the shared flags). */
-export interface CompareSetting {
+export interface CompareEntry {
   text: string;
-  N: number;
-  R: number;
-  W: number;
-  quorum?: QuorumMode;
-  readRepair?: ReadRepair;
-  durable?: boolean;
+  settings: RunSettings;
 }
 
-const MODES: Record<string, Partial<CompareSetting>> = {
-  strict: { quorum: 'strict' },
-  sloppy: { quorum: 'sloppy' },
-  sync: { readRepair: 'sync' },
-  async: { readRepair: 'async' },
-  'rr-sync': { readRepair: 'sync' },
-  'rr-async': { readRepair: 'async' },
-  'rr-off': { readRepair: 'off' },
-  durable: { durable: true },
-};
+export function syntaxOf(base: RunSettings): string {
+  return `[system:]SETTING, one per run, e.g. ${Object.values(systems).map((s) => `${s.name}:${s.settingSyntax.split(', e.g. ')[0]}`).join(' or ')} (without "system:" an entry is a setting of --system ${base.system.name})`;
+}
 
-export const SETTINGS_SYNTAX = 'N/R/W[/strict|sloppy][/sync|async|rr-off][/durable], e.g. 3/2/2/strict/sync';
-
-/** `3/1/1,3/2/2/strict/sync` → the settings compared. Throws UsageError naming a malformed entry. */
-export function parseSettingsList(text: string): CompareSetting[] {
+export function compareSettings(base: RunSettings, text: string): CompareEntry[] {
   const entries = text.split(',').map((e) => e.trim());
-  if (entries.length === 0 || entries.every((e) => e === '')) throw new UsageError(`--settings is empty: give one or more of ${SETTINGS_SYNTAX}`);
+  if (entries.every((e) => e === '')) throw new UsageError(`--settings is empty: give one or more of ${syntaxOf(base)}`);
   return entries.map((entry) => {
-    const parts = entry.split('/').map((p) => p.trim().toLowerCase());
-    const [n, r, w, ...modes] = parts;
-    const whole = (s: string | undefined) => (s !== undefined && /^[1-9]\d*$/.test(s) ? Number(s) : NaN);
-    const N = whole(n);
-    const R = whole(r);
-    const W = whole(w);
-    if (entry === '' || Number.isNaN(N) || Number.isNaN(R) || Number.isNaN(W)) {
-      throw new UsageError(`--settings entry "${entry}" is not ${SETTINGS_SYNTAX}`);
+    const colon = entry.indexOf(':');
+    const named = colon > 0 && systems[entry.slice(0, colon)] !== undefined;
+    const system = named ? systemNamed(entry.slice(0, colon)) : systemNamed(base.system.name);
+    const spec = named ? entry.slice(colon + 1) : entry;
+    try {
+      const own = system.parseSetting(spec);
+      const start = system.name === base.system.name ? base.system : { name: system.name };
+      return { text: entry, settings: resolveSettings({ ...base, system: { ...start, ...own } }) };
+    } catch (error) {
+      if (error instanceof UsageError) {
+        throw new UsageError(`--settings entry "${entry}": ${error.message}${entry === '' ? '' : ` (entries: ${system.settingSyntax})`}`);
+      }
+      throw error;
     }
-    const setting: CompareSetting = { text: entry, N, R, W };
-    for (const mode of modes) {
-      const m = MODES[mode];
-      if (!m) throw new UsageError(`--settings entry "${entry}": unknown mode "${mode}" (known: ${Object.keys(MODES).join(', ')})`);
-      Object.assign(setting, m);
-    }
-    return setting;
   });
-}
-
-/** The base settings (the shared run flags) with one entry's N/R/W and modes applied. */
-export function applySetting(base: RunSettings, s: CompareSetting): RunSettings {
-  return {
-    ...base,
-    N: s.N,
-    R: s.R,
-    W: s.W,
-    ...(s.quorum ? { quorum: s.quorum } : {}),
-    ...(s.readRepair ? { readRepair: s.readRepair } : {}),
-    ...(s.durable !== undefined ? { durable: s.durable } : {}),
-  };
 }

@@ -1,6 +1,20 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+/**
+ * Run folders on disk: made, pointed at by results/latest, written and read back (also the ones
+ * older versions wrote). The one place that knows the folder's files.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { parseClusterSamples, type ClusterObservations, type ClusterSample, type NodeEvent } from '../checks/observations.js';
+import type { RunResults } from '../checks/result.js';
+import { readJsonl } from '../history/read-jsonl.js';
+import type { HistoryOp } from '../history/op.js';
 import { packageRoot } from '../shared/paths.js';
+import { UsageError } from '../shared/usage-error.js';
+import type { RunInfo, SystemDescription } from '../report/report-data.js';
+import { describeRun, reproduceCommand, resolveSettings, systemOf } from './run-settings.js';
+import type { RunSettings } from './settings.js';
+
+export type { RunInfo };
 
 /** Where runs land unless --results-dir says otherwise. */
 export function defaultResultsRoot(): string {
@@ -40,4 +54,84 @@ export function toolVersion(): string {
   } catch {
     return 'unknown';
   }
+}
+
+/** A JSON file of a results folder, or null when there is none; one that does not parse is bad input, not our bug. */
+export function readJsonIfThere<T>(file: string): T | null {
+  if (!existsSync(file)) return null;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as T;
+  } catch (error) {
+    throw new UsageError(`${file}: not JSON (${(error as Error).message})`);
+  }
+}
+
+/** What a run folder holds: run.json, history.jsonl, results.json, and the cluster's view. */
+export interface RunFolder {
+  run: RunInfo;
+  /** The run's settings, as this version reads them (also from folders older versions wrote); null when run.json has none it can read. */
+  settings: RunSettings | null;
+  system: SystemDescription | null;
+  history: HistoryOp[];
+  results: RunResults | null;
+  observations: ClusterObservations | null;
+}
+
+export function readRunFolder(dir: string): RunFolder {
+  const historyFile = path.join(dir, 'history.jsonl');
+  if (!existsSync(historyFile)) throw new UsageError(`${dir} is not a run folder (it has no history.jsonl)`);
+  const run = readJsonIfThere<RunInfo>(path.join(dir, 'run.json')) ?? {};
+  const results = readJsonIfThere<RunResults>(path.join(dir, 'results.json'));
+  const settings = settingsOf(run.settings ?? results?.settings);
+  const history = readJsonl(readFileSync(historyFile, 'utf8'), { tornTail: true }).history;
+  const logEvents = settings ? systemOf(settings).logEvents : undefined;
+  // A folder from before run.json kept the command still shows how to repeat its run.
+  if (!run.command && settings) run.command = reproduceCommand(settings);
+  return { run, settings, system: settings ? describeRun(settings) : null, history, results, observations: readObservations(dir, logEvents) ?? null };
+}
+
+function settingsOf(raw: unknown): RunSettings | null {
+  if (typeof raw !== 'object' || raw === null) return null;
+  try {
+    return resolveSettings(raw as Record<string, unknown>);
+  } catch (error) {
+    if (error instanceof UsageError) return null;
+    throw error;
+  }
+}
+
+/**
+ * The observations of a run folder, or undefined when it has none (sampling was off, or the run
+ * predates it). Node logs are read only when run.json gives the history's epoch and the system
+ * knows its logs' words.
+ */
+export function readObservations(dir: string, logEvents?: (text: string, epochMs: number) => NodeEvent[]): ClusterObservations | undefined {
+  const file = path.join(dir, 'cluster.jsonl');
+  if (!existsSync(file)) return undefined;
+  const run = readJsonIfThere<RunInfo>(path.join(dir, 'run.json')) ?? {};
+  const samples = parseClusterSamples(readFileSync(file, 'utf8'));
+  const events = typeof run.historyEpochMs === 'number' ? readNodeEvents(dir, run.historyEpochMs, logEvents) : [];
+  return observationsOf(samples, events, run.clusterSampling ?? {});
+}
+
+/** The events of every node's log in the folder (`nodes/<id>.log`), read by the system's own parser, in time order. */
+export function readNodeEvents(dir: string, epochMs: number, logEvents?: (text: string, epochMs: number) => NodeEvent[]): NodeEvent[] {
+  const nodesDir = path.join(dir, 'nodes');
+  if (!logEvents || !existsSync(nodesDir)) return [];
+  const events: NodeEvent[] = [];
+  for (const name of readdirSync(nodesDir).sort()) {
+    if (name.endsWith('.log')) events.push(...logEvents(readFileSync(path.join(nodesDir, name), 'utf8'), epochMs));
+  }
+  return events.sort((a, b) => a.time - b.time);
+}
+
+/** Samples and events on one time base, with the window the harness was sampling. */
+export function observationsOf(
+  samples: ClusterSample[],
+  events: NodeEvent[],
+  sampling: { intervalMs?: number; start?: number; end?: number },
+): ClusterObservations {
+  const start = typeof sampling.start === 'number' ? sampling.start : (samples[0]?.time ?? 0);
+  const end = typeof sampling.end === 'number' ? sampling.end : (samples.at(-1)?.time ?? start);
+  return { samples, events, window: { start, end }, intervalMs: typeof sampling.intervalMs === 'number' ? sampling.intervalMs : 150 };
 }

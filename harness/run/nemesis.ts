@@ -1,8 +1,8 @@
-import type { Cluster } from '../process/node-processes.js';
-import { set } from '../shared/format.js';
 import type { HistoryWriter } from '../history/writer.js';
-import type { Fault, FaultWindow } from './nemesis-plan.js';
 import type { Proxies } from '../proxy/mesh.js';
+import { set } from '../shared/format.js';
+import type { Cluster } from '../systems/types.js';
+import type { Fault, FaultWindow } from './nemesis-plan.js';
 
 export interface Nemesis {
   /** What is broken right now, for the progress line. */
@@ -16,7 +16,6 @@ export interface Nemesis {
 export interface NemesisOptions {
   plan: readonly FaultWindow[];
   cluster: Cluster;
-  proxies: Proxies;
   history: HistoryWriter;
   /** history.now() at which the workload began: the plan's offsets count from there. */
   origin: number;
@@ -85,7 +84,7 @@ async function begin(o: NemesisOptions, fault: Fault, record: Record_): Promise<
       record('pause', { nodes: fault.nodes, description: fault.description });
       return;
     case 'partition':
-      o.proxies.apply({ cut: fault.topology.cut });
+      links(o).apply({ cut: fault.topology.cut });
       record('partition', {
         topology: fault.topology.name,
         groups: fault.topology.groups,
@@ -94,7 +93,7 @@ async function begin(o: NemesisOptions, fault: Fault, record: Record_): Promise<
       });
       return;
     case 'delay':
-      o.proxies.delay(fault.links, { ms: fault.ms, jitterMs: fault.jitterMs });
+      links(o).delay(fault.links, { ms: fault.ms, jitterMs: fault.jitterMs });
       record('delay', { links: fault.links, ms: fault.ms, jitterMs: fault.jitterMs, description: fault.description });
       return;
   }
@@ -111,11 +110,11 @@ async function end(o: NemesisOptions, fault: Fault, record: Record_): Promise<vo
       record('resume', { nodes: fault.nodes, description: `resumed ${set(fault.nodes)}` });
       return;
     case 'partition':
-      o.proxies.heal();
+      links(o).heal();
       record('heal', { description: 'healed the partition' });
       return;
     case 'delay':
-      o.proxies.undelay(fault.links);
+      links(o).undelay(fault.links);
       record('heal', { description: 'removed the delay' });
       return;
   }
@@ -123,11 +122,17 @@ async function end(o: NemesisOptions, fault: Fault, record: Record_): Promise<vo
 
 /** Whatever the schedule left broken (an interrupted fault, a crashed node) is mended here. */
 async function restoreAll(o: NemesisOptions, record: Record_): Promise<void> {
-  o.proxies.healAll();
+  o.cluster.links?.healAll();
   const paused = o.cluster.ids.filter((id) => o.cluster.state(id) === 'paused');
   for (const id of paused) o.cluster.resume(id);
   if (paused.length > 0) record('resume', { nodes: paused, description: `resumed ${set(paused)}` });
   const down = o.cluster.ids.filter((id) => o.cluster.state(id) === 'killed');
   await Promise.all(down.map((id) => o.cluster.start(id)));
   if (down.length > 0) record('start', { nodes: down, description: `restarted ${set(down)}` });
+}
+
+/** The cluster's links; a system without them is never given link faults (its settings say so first). */
+function links(o: NemesisOptions): Proxies {
+  if (!o.cluster.links) throw new Error('a link fault on a system whose links do not pass through the harness');
+  return o.cluster.links;
 }

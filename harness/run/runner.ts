@@ -1,10 +1,9 @@
 import pLimit from 'p-limit';
-import type { Cluster } from '../process/node-processes.js';
 import type { HistoryWriter } from '../history/writer.js';
+import type { Client, Cluster, OpRequest } from '../systems/types.js';
+import type { Workload } from '../../workloads/workload.js';
 import type { Random } from './random.js';
-import type { RunSettings } from './settings.js';
-import type { KvClient } from '../systems/types.js';
-import type { OpRequest, Workload } from '../../workloads/workload.js';
+import type { HarnessSettings } from './settings.js';
 
 export interface Tally {
   ok: number;
@@ -13,9 +12,9 @@ export interface Tally {
 }
 
 export interface RunnerContext {
-  settings: RunSettings;
-  cluster: Cluster;
-  client: KvClient;
+  settings: HarnessSettings;
+  cluster: Pick<Cluster, 'ids' | 'addresses'>;
+  client: Client;
   history: HistoryWriter;
   workload: Workload;
   random: Random;
@@ -50,9 +49,9 @@ async function drive(ctx: RunnerContext, firstProcess: number, next: (worker: nu
           const node = assignment.node ?? cluster.ids[process % cluster.ids.length]!;
           const extra = assignment.final ? { final: true } : {};
           history.append({ type: 'invoke', process, f: request.f, key: request.key, value: request.value, node, ...extra });
-          const addr = cluster.addr(node);
-          const done = request.f === 'read' ? await client.read(addr, request.key) : await client.write(addr, request.key, request.value);
-          const value = request.f === 'write' ? request.value : done.type === 'ok' ? done.value : null;
+          const done = await client.invoke(cluster.addresses[node]!, request);
+          // A read records what it returned; a write or cas what it asked for.
+          const value = request.f !== 'read' ? request.value : done.type === 'ok' ? (done.value ?? null) : null;
           history.append({
             type: done.type,
             process,

@@ -8,21 +8,12 @@
  * requests and their replies). Cutting `[a, b]` stops a's requests to b and nothing else; a real
  * two-way partition between a and b cuts both `[a, b]` and `[b, a]`.
  */
+import type { LinkPair, NodeId, Partition } from '../proxy/links.js';
 import { set } from '../shared/format.js';
 import type { Random } from './random.js';
 import { UsageError } from '../shared/usage-error.js';
 
-export type NodeId = string;
-
-/** The connections `from` opens to `to`: requests one way, their replies back. */
-export type LinkPair = readonly [from: NodeId, to: NodeId];
-
-/** Which directed links are down, and how. Plain data, as recorded in the history. */
-export interface Partition {
-  cut: LinkPair[];
-  /** `cut` (the default) black-holes the links; `reject` resets their connections at once. */
-  mode?: 'cut' | 'reject';
-}
+export type { LinkPair, NodeId, Partition };
 
 export type TopologyName = 'isolate' | 'halves' | 'majorities-ring' | 'bridge' | 'isolate-one-way';
 

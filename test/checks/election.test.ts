@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TIMINGS, type ClusterObservations, type ClusterSample, type NodeEvent } from '../../harness/checks/observations.js';
+import { type ClusterObservations, type ClusterSample, type NodeEvent } from '../../harness/checks/observations.js';
 import { clusterChecks } from '../../harness/checks/cluster.js';
 import { buildTimelines } from '../../harness/checks/cluster-timeline.js';
 import { checkElection } from '../../harness/checks/election.js';
 import { faultSpans, type FaultSpan } from '../../harness/history/fault-spans.js';
-import { DEFAULT_SETTINGS } from '../../harness/run/settings.js';
+import { DEFAULT_TIMINGS } from '../../harness/systems/godist/timings.js';
+import { factsOf } from '../run/settings-of.js';
 import { historyOf } from '../history/history-builder.js';
 
 /**
@@ -141,8 +142,8 @@ describe('election check on sampled views', () => {
 describe('election check on a system without leaders', () => {
   it('a store whose nodes never name a leader has no election to judge: nothing found, nothing promised', () => {
     const samples = stream({ 'node-1': () => null, 'node-2': () => null, 'node-3': () => null }, 3000);
-    const e = clusterChecks([], { ...DEFAULT_SETTINGS, nodes: 3, nemesis: [] }, observations(samples, 3000), []).election;
-    expect(e).toMatchObject({ valid: true, promised: false, count: 0, reason: 'no node ever named a leader: nothing to check' });
+    const e = clusterChecks([], factsOf({ nodes: 3, nemesis: [] }), observations(samples, 3000), []).election;
+    expect(e).toMatchObject({ valid: true, promised: false, count: 0, applicable: false, reason: 'no node of godist ever named a leader: nothing to check' });
   });
 });
 
@@ -193,7 +194,7 @@ describe('election check on logged views', () => {
       elected('node-1', 5504, 'node-3'),
     ].sort((a, b) => a.time - b.time);
     const obs: ClusterObservations = { samples: [], events, window: { start: ms(1000), end: ms(8000) }, intervalMs: EVERY };
-    const results = clusterChecks(history, { ...DEFAULT_SETTINGS, nodes: 3, nemesis: ['kill'] }, obs, faultSpans(history));
+    const results = clusterChecks(history, factsOf({ nodes: 3, nemesis: ['kill'] }), obs, faultSpans(history));
     const e = results.election;
     expect(e.promised).toBe(false);
     expect(e.valid).toBe(true);
@@ -219,11 +220,11 @@ describe('election check on logged views', () => {
       elected('node-3', 600, 'node-3'),
       elected('node-1', 601, 'node-3'),
       elected('node-2', 601, 'node-3'),
-      { time: ms(3000), node: 'node-2', event: 'suspect', peer: 'node-3', from: 'alive', silenceMs: 1010 },
+      { time: ms(3000), node: 'node-2', event: 'suspect' as const, peer: 'node-3', from: 'alive', silenceMs: 1010 },
       elected('node-2', 3520, 'node-2'),
       elected('node-2', 3700, 'node-3'),
     ].sort((a, b) => a.time - b.time);
-    const settings = { ...DEFAULT_SETTINGS, nodes: 3, nemesis: [] };
+    const settings = factsOf({ nodes: 3, nemesis: [] });
     const sampled = (gapFrom: number, gapTo: number) =>
       stream({ 'node-1': () => 'node-3', 'node-2': () => 'node-3', 'node-3': (t) => (t > gapFrom && t < gapTo ? 'paused' : 'node-3') }, 6000);
     const obs = (samples: ClusterSample[]): ClusterObservations => ({ samples, events, window: { start: ms(1000), end: ms(6000) }, intervalMs: EVERY });

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TIMINGS, nodeTimings, type ClusterObservations, type ClusterSample, type NodeEvent } from '../../harness/checks/observations.js';
+import { type ClusterObservations, type ClusterSample, type NodeEvent } from '../../harness/checks/observations.js';
 import { clusterChecks } from '../../harness/checks/cluster.js';
 import { buildTimelines, disturbances } from '../../harness/checks/cluster-timeline.js';
 import { checkFailureDetector } from '../../harness/checks/failure-detector.js';
 import { faultSpans } from '../../harness/history/fault-spans.js';
 import type { HistoryOp } from '../../harness/history/op.js';
 import type { MemberState } from '../../harness/systems/types.js';
-import { DEFAULT_SETTINGS } from '../../harness/run/settings.js';
+import { DEFAULT_TIMINGS, nodeTimings } from '../../harness/systems/godist/timings.js';
+import { factsOf } from '../run/settings-of.js';
 import { historyOf } from '../history/history-builder.js';
 
 /**
@@ -158,7 +159,7 @@ describe('failure-detector check in results.json', () => {
     ...NODES.filter((p) => p !== node).map((peer): NodeEvent => ({ time: ms(t - 1), node, event: 'member-joined', peer })),
     { time: ms(t), node, event: 'started' },
   ];
-  const events = [
+  const events: NodeEvent[] = [
     ...started('node-1', 0),
     ...started('node-2', 0),
     ...started('node-3', 0),
@@ -169,23 +170,23 @@ describe('failure-detector check in results.json', () => {
   const quiet = stream(() => undefined, 6500);
 
   it('no faults, default timings: a false suspicion breaks the promise; on a starved node it is listed, not failed', () => {
-    const broken = clusterChecks([], { ...DEFAULT_SETTINGS, nodes: 3, nemesis: [] }, obs(quiet), [])['failure-detector'];
+    const broken = clusterChecks([], factsOf({ nodes: 3, nemesis: [] }), obs(quiet), [])['failure-detector'];
     expect(broken).toMatchObject({ promised: true, valid: false, count: 1, marks: 1, realMarks: 0, falseSuspicionsPerMinute: 10 });
     expect(broken.anomalies[0]).toMatchObject({ type: 'false-suspicion', observer: 'node-1', peer: 'node-2', state: 'suspect', silenceMs: 1004, cause: 'unexplained', exact: true, expected: false });
 
     const starved = stream(() => undefined, 6500, (node, t) => node !== 'node-2' || t < 1900 || t > 2900);
-    const excused = clusterChecks([], { ...DEFAULT_SETTINGS, nodes: 3, nemesis: [] }, obs(starved), [])['failure-detector'];
+    const excused = clusterChecks([], factsOf({ nodes: 3, nemesis: [] }), obs(starved), [])['failure-detector'];
     expect(excused.valid).toBe(true);
     expect(excused.anomalies[0]).toMatchObject({ cause: 'busy-machine', expected: true });
   });
 
   it('tight timings, chaos or faults promise nothing, and say why', () => {
-    const tight = clusterChecks([], { ...DEFAULT_SETTINGS, nodes: 3, nemesis: [], nodeArgs: ['--suspect-after-ms', '250', '--heartbeat-ms', '50'] }, obs(quiet), [])['failure-detector'];
+    const tight = clusterChecks([], factsOf({ nodes: 3, nemesis: [], nodeArgs: ['--suspect-after-ms', '250', '--heartbeat-ms', '50'] }), obs(quiet), [])['failure-detector'];
     expect(tight.promised).toBe(false);
     expect(tight.valid).toBe(true);
     expect(tight.reason).toMatch(/suspect after 250 ms of silence, heartbeats every 50 ms leaves little slack/);
     expect(tight['timings']).toEqual({ ...DEFAULT_TIMINGS, suspectAfterMs: 250, heartbeatMs: 50 });
-    const chaos = clusterChecks([], { ...DEFAULT_SETTINGS, nodes: 3, nemesis: [], chaos: true }, obs(quiet), [])['failure-detector'];
+    const chaos = clusterChecks([], factsOf({ nodes: 3, nemesis: [], chaos: true }), obs(quiet), [])['failure-detector'];
     expect(chaos.promised).toBe(false);
     expect(chaos.anomalies[0]!['cause']).toBe('chaos');
   });

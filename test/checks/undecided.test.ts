@@ -4,14 +4,19 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { HistoryOp } from '../../harness/history/op.js';
 import { buildReport } from '../../harness/report/build-report.js';
-import { buildIndex, scanResults } from '../../harness/report/index-page.js';
+import { buildIndex } from '../../harness/report/index-page.js';
+import { scanResults } from '../../harness/run/results-index.js';
+import { describeRun, systemOf } from '../../harness/run/run-settings.js';
 import { compareRow, formatCompareTable } from '../../harness/report/compare-page.js';
 import { judgeCase } from '../../harness/regress/judge.js';
 import { findingsOf } from '../../harness/regress/findings.js';
-import { isUndecided, runChecks } from '../../harness/checks/run-checks.js';
-import { DEFAULT_SETTINGS, type RunSettings } from '../../harness/run/settings.js';
+import { isUndecided } from '../../harness/checks/result.js';
+import { runChecks } from '../../harness/checks/run-checks.js';
+import type { RunSettings } from '../../harness/run/settings.js';
 import { exitCodeOf, formatSummary } from '../../harness/report/summary.js';
+import type { HistoryOp as Op } from '../../harness/history/op.js';
 import { historyOf } from '../history/history-builder.js';
+import { settingsOf } from '../run/settings-of.js';
 
 /**
  * One key no search can settle in its first slice of steps: 16 concurrent writes, then reads of v3,
@@ -33,18 +38,23 @@ function jumpingClock(): () => number {
   return () => (t += 3_600_000);
 }
 
-const sloppy: RunSettings = { ...DEFAULT_SETTINGS, nodes: 3, keys: 1, nemesis: ['pause'] };
-const strict: RunSettings = { ...sloppy, quorum: 'strict', readRepair: 'sync' };
+const sloppy: RunSettings = settingsOf({ nodes: 3, keys: 1, nemesis: ['pause'] });
+const strict: RunSettings = settingsOf({ nodes: 3, keys: 1, nemesis: ['pause'], quorum: 'strict', readRepair: 'sync' });
+
+/** The run's checks with a clock that never runs out (none given), or the jumping one. */
+function check(history: Op[], settings: RunSettings, now?: () => number) {
+  return runChecks(history, settings, { system: systemOf(settings), ...(now ? { now } : {}) });
+}
 
 describe('a linearizability check that decided nothing is undecided on every path, never "found 0, ok"', () => {
   it('the same history with a clock that never runs out is decided: not linearizable (so the hard history is not an easy one)', () => {
-    const results = runChecks(hardHistory(), sloppy);
+    const results = check(hardHistory(), sloppy);
     expect(results.checks['linearizable']!.count).toBe(1);
     expect(results.checks['linearizable']!.decided).toBe(true);
   });
 
   it('results.json: at sloppy settings the check is undecided but no promise depends on it (valid, exit 0)', () => {
-    const results = runChecks(hardHistory(), sloppy, undefined, { now: jumpingClock() });
+    const results = check(hardHistory(), sloppy, jumpingClock());
     const lin = results.checks['linearizable']!;
     expect(lin.decided).toBe(false);
     expect(lin.count).toBe(0);
@@ -56,26 +66,26 @@ describe('a linearizability check that decided nothing is undecided on every pat
   });
 
   it('at strict, synchronous settings (linearizability promised) the run is undecided: exit 3', () => {
-    const results = runChecks(hardHistory(), strict, undefined, { now: jumpingClock() });
+    const results = check(hardHistory(), strict, jumpingClock());
     expect(results.checks['linearizable']!.valid).toBe('unknown');
     expect(results.valid).toBe('unknown');
     expect(exitCodeOf(results.valid)).toBe(3);
-    expect(formatSummary(results, '/runs/x')).toMatch(/linearizable\s+undecided\s+no\s+undecided \(a promise depends on it\)/);
+    expect(formatSummary(results, '/runs/x')).toMatch(/linearizable\s+by the settings\s+undecided\s+undecided \(a promise depends on it\)/);
   });
 
   it('the terminal table says undecided in the found and verdict columns, and the verdict line names it', () => {
-    const text = formatSummary(runChecks(hardHistory(), sloppy, undefined, { now: jumpingClock() }), '/runs/x');
+    const text = formatSummary(check(hardHistory(), sloppy, jumpingClock()), '/runs/x');
     const row = text.split('\n').find((l) => l.startsWith('linearizable'))!;
-    expect(row).toMatch(/^linearizable\s+undecided\s+yes\s+undecided \(nothing promised depends on it\)$/);
-    expect(row).not.toMatch(/\bok\b/);
+    expect(row).toMatch(/^linearizable\s+no\s+undecided\s+undecided \(nothing promised depends on it\)$/);
+    expect(row).not.toMatch(/\bok\b|none found/);
     expect(text).toContain('1 of 1 key (k0) could not be decided');
-    expect(text).toContain('verdict: every promise the settings make held; linearizable undecided (no promise depends on it)');
+    expect(text).toContain('verdict: every promise held; linearizable undecided (no promise depends on it)');
   });
 
   it('report.html says undecided in the checks table', () => {
     const history = hardHistory();
-    const results = runChecks(history, sloppy, undefined, { now: jumpingClock() });
-    const html = buildReport({ run: { settings: sloppy }, history, results });
+    const results = check(history, sloppy, jumpingClock());
+    const html = buildReport({ run: {}, settings: sloppy, system: describeRun(sloppy), history, results });
     const row = /<tr><td><a href="#linearizability">linearizable<\/a><\/td>(.*?)<\/tr>/.exec(html)![1]!;
     expect(row).toContain('<td class="num">undecided</td>');
     expect(row).toContain('nothing promised depends on it');
@@ -83,7 +93,7 @@ describe('a linearizability check that decided nothing is undecided on every pat
   });
 
   it('results/index.html lists the check as undecided, not as nothing found', () => {
-    const results = runChecks(hardHistory(), sloppy, undefined, { now: jumpingClock() });
+    const results = check(hardHistory(), sloppy, jumpingClock());
     const root = mkdtempSync(path.join(os.tmpdir(), 'godist-undecided-'));
     try {
       mkdirSync(path.join(root, 'run-1'));
@@ -99,13 +109,13 @@ describe('a linearizability check that decided nothing is undecided on every pat
 
   it('compare says undecided in its linearizable column', () => {
     const history = hardHistory();
-    const results = runChecks(history, sloppy, undefined, { now: jumpingClock() });
-    const row = compareRow({ text: '3/2/2', folder: 'a', settings: sloppy, history, results });
+    const results = check(history, sloppy, jumpingClock());
+    const row = compareRow({ text: '3/2/2', folder: 'a', settings: sloppy, system: describeRun(sloppy), history, results });
     expect(formatCompareTable([row]).split('\n')[1]).toMatch(/\bundecided\b/);
   });
 
   it('regress counts the seed as undecided and says so in its found column', () => {
-    const results = runChecks(hardHistory(), sloppy, undefined, { now: jumpingClock() });
+    const results = check(hardHistory(), sloppy, jumpingClock());
     const findings = findingsOf(results);
     expect(findings.undecided).toBe(true);
     const row = judgeCase({ name: 'c', why: '', settings: sloppy, seeds: [1], mustFind: [], mustNotFind: ['not-linearizable'], recordOnly: false }, [{ seed: 1, dir: '/r/1', ...findings }]);

@@ -1,17 +1,23 @@
 import yargs from 'yargs';
 import { describe, expect, it } from 'vitest';
-import { reproduceCommand, settingsFromArgs, withRunOptions, type RunArgs } from '../../harness/cli/run-options.js';
-import { DEFAULT_SETTINGS, type RunSettings } from '../../harness/run/settings.js';
+import { settingsFromArgs, withRunOptions } from '../../harness/cli/run-options.js';
+import { reproduceCommand, resolveSettings } from '../../harness/run/run-settings.js';
+import type { RunSettings } from '../../harness/run/settings.js';
+
+/** The words of a command line as a POSIX shell splits them (single quotes only, as reproduceCommand writes them). */
+function words(line: string): string[] {
+  return [...line.matchAll(/'((?:[^']|'\\'')*)'|(\S+)/g)].map((m) => (m[1] !== undefined ? m[1].replace(/'\\''/g, "'") : m[2]!));
+}
 
 /** The settings `godist run` would run for this command line, parsed as the CLI parses it. */
 function parse(command: string): RunSettings {
-  const args = command.replace(/^npx godist run /, '').split(' ');
+  const args = words(command.replace(/^npx godist run /, ''));
   const argv = withRunOptions(yargs()).parserConfiguration({ 'short-option-groups': false }).strict().parseSync(args);
-  return settingsFromArgs(argv as unknown as RunArgs);
+  return settingsFromArgs(argv as Record<string, unknown>);
 }
 
 describe('the command that repeats a run', () => {
-  it.each<[string, Partial<RunSettings>]>([
+  it.each<[string, Record<string, unknown>]>([
     ['the defaults', {}],
     [
       'every setting changed',
@@ -39,8 +45,17 @@ describe('the command that repeats a run', () => {
       },
     ],
     ['no faults', { nemesis: [] }],
-  ])('runs the same settings again: %s', (_, patch) => {
-    const settings: RunSettings = { ...DEFAULT_SETTINGS, ...patch };
+    [
+      'a node of your own',
+      { system: 'command', nodeCommand: "my-node --id {id} --addr {addr} [--seed {seed}] --say 'it''s'", cwd: '/tmp', N: 3, R: 1, W: 1 },
+    ],
+  ])('runs the same settings again: %s', (_, flat) => {
+    const settings = resolveSettings(flat);
     expect(parse(reproduceCommand(settings))).toEqual(settings);
+  });
+
+  it("a flag of another system is one line naming both systems, not a setting silently dropped", () => {
+    expect(() => parse('--system command --node-command x-{addr} --quorum strict')).toThrow('--quorum is a setting of --system godist, and this run\'s system is command');
+    expect(() => parse('--node-cwd /tmp')).toThrow('--node-cwd is a setting of --system command');
   });
 });

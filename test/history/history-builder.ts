@@ -1,4 +1,5 @@
-import type { HistoryOp, ReplicaTrace } from '../../harness/history/op.js';
+import type { HistoryOp } from '../../harness/history/op.js';
+import type { ReplicaTrace } from '../../harness/systems/godist/trace.js';
 
 /**
  * Hand-made histories for tests: times are in milliseconds here and stored in ns, as the harness
@@ -18,7 +19,7 @@ export function historyOf(
       raw.push({ op: { type: 'invoke', ...common, value: f === 'read' ? null : value, time: startMs * 1e6 }, order: 0 });
       if (type !== 'pending') {
         raw.push({
-          op: { type, ...common, value: f === 'read' && type !== 'ok' ? null : value, time: endMs * 1e6, ...(extra.trace ? { trace: extra.trace } : {}) },
+          op: { type, ...common, value: f === 'read' && type !== 'ok' ? null : value, time: endMs * 1e6, ...(extra.trace ? { trace: { ...extra.trace } } : {}) },
           order: 1,
         });
       }

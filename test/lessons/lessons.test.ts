@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cliMain, packageRoot } from '../../harness/shared/paths.js';
-import type { CheckResult, RunResults } from '../../harness/checks/run-checks.js';
+import type { CheckResult, RunResults } from '../../harness/checks/result.js';
 
 /**
  * docs/lessons.md, run: each lesson's commands are read from the guide itself and run as written

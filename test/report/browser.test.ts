@@ -4,10 +4,11 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCompare, type CompareOutcome } from '../../harness/cli/compare.js';
+import { runCompare, type CompareOutcome } from '../../harness/run/compare.js';
 import { packageRoot } from '../../harness/shared/paths.js';
-import type { RunResults } from '../../harness/checks/run-checks.js';
-import { DEFAULT_SETTINGS, type RunSettings } from '../../harness/run/settings.js';
+import type { RunResults } from '../../harness/checks/result.js';
+import type { RunSettings } from '../../harness/run/settings.js';
+import { settingsOf } from '../run/settings-of.js';
 import { launchChromium, type Browser } from './chromium.js';
 
 // Functions passed to page.evaluate run in the page; the project's TypeScript has no DOM library,
@@ -25,8 +26,7 @@ type HTMLElement = any;
  * Screenshots land in test-artifacts/ (git-ignored).
  */
 const artifacts = path.join(packageRoot, 'test-artifacts');
-const base: RunSettings = {
-  ...DEFAULT_SETTINGS,
+const base: RunSettings = settingsOf({
   nodes: 3,
   N: 3,
   R: 1,
@@ -38,7 +38,7 @@ const base: RunSettings = {
   concurrency: 5,
   rate: 150,
   checkTimeLimit: 10,
-};
+});
 
 let root: string;
 let outcome: CompareOutcome;

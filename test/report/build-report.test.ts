@@ -5,17 +5,21 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { rebuildReports } from '../../harness/cli/report.js';
 import { pairOps } from '../../harness/history/pairs.js';
 import { buildReport, writeReport } from '../../harness/report/build-report.js';
-import { applySetting, parseSettingsList } from '../../harness/run/compare-settings.js';
+import { compareSettings } from '../../harness/run/compare-settings.js';
+import { readRunFolder } from '../../harness/run/folder.js';
+import { scanResults, writeIndex } from '../../harness/run/results-index.js';
+import { describeRun, systemOf } from '../../harness/run/run-settings.js';
 import { compareExitCode, compareRow, departure, formatCompareTable, buildCompare } from '../../harness/report/compare-page.js';
-import { buildIndex, scanResults, writeIndex } from '../../harness/report/index-page.js';
+import { buildIndex } from '../../harness/report/index-page.js';
 import { linearizationDiagram } from '../../harness/report/linearization-diagram.js';
 import { reportData, type ReportData } from '../../harness/report/report-data.js';
 import { runChecks } from '../../harness/checks/run-checks.js';
-import { DEFAULT_SETTINGS, type RunSettings } from '../../harness/run/settings.js';
+import type { RunSettings } from '../../harness/run/settings.js';
+import { settingsOf } from '../run/settings-of.js';
 import { UsageError } from '../../harness/shared/usage-error.js';
 import { historyOf } from '../history/history-builder.js';
 
-const settings: RunSettings = { ...DEFAULT_SETTINGS, nodes: 3, N: 3, R: 1, W: 1, nemesis: ['partition'], concurrency: 3, keys: 2, timeLimit: 1 };
+const settings: RunSettings = settingsOf({ nodes: 3, N: 3, R: 1, W: 1, nemesis: ['partition'], concurrency: 3, keys: 2, timeLimit: 1 });
 
 /** A small run with a stale read (also not linearizable), a partition window and a failed write. */
 function syntheticRun() {
@@ -29,9 +33,9 @@ function syntheticRun() {
     h.nemesis('heal', 500, {});
     h.op(2, 'read', 'k1', 2, 600, 610, 'ok', { node: 'node-1', final: true });
   });
-  const results = runChecks(history, settings);
-  const run = { tool: 'godist', version: '0.1.0', sut: 'godist', command: 'npx godist run --nodes 3 -N 3 -R 1 -W 1 --seed 7', startedAt: '2026-01-01T00:00:00.000Z', node: 'v20', settings };
-  return { run, history, results };
+  const results = runChecks(history, settings, { system: systemOf(settings) });
+  const run = { tool: 'godist', version: '0.1.0', command: 'npx godist run --nodes 3 -N 3 -R 1 -W 1 --seed 7', startedAt: '2026-01-01T00:00:00.000Z', node: 'v20', settings };
+  return { run, settings, system: describeRun(settings), history, results };
 }
 
 function undelta(xs: number[]): number[] {
@@ -83,7 +87,7 @@ describe('report.html', () => {
     const input = syntheticRun();
     const html = buildReport(input);
     expect(html).toContain('npx godist run --nodes 3 -N 3 -R 1 -W 1 --seed 7');
-    expect(html).toContain('found, allowed by the settings');
+    expect(html).toMatch(/<td>no<\/td><td class="num">1<\/td><td><span class="verdict allowed">found, allowed<\/span>/);
     for (const check of ['stale-reads', 'linearizable']) {
       const a = input.results.checks[check]!.anomalies[0]!;
       expect(html).toContain(a.explanation.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;'));
@@ -111,23 +115,36 @@ describe('report.html', () => {
   });
 
   it('builds without results.json (a crashed run) and says so', () => {
-    const { run, history } = syntheticRun();
-    const html = buildReport({ run, history, results: null });
+    const { run, settings, system, history } = syntheticRun();
+    const html = buildReport({ run, settings, system, history, results: null });
     expect(html).toContain('No results.json');
   });
 
-  it('writeReport reads a run folder and writes report.html; a folder without a history, or with a torn results.json, is a usage error', () => {
+  it('a run folder read back gives the same report as the run had in hand; a folder without a history, or with a torn results.json, is a usage error', () => {
+    const dir = tempDir();
+    const input = syntheticRun();
+    writeFileSync(path.join(dir, 'run.json'), JSON.stringify(input.run));
+    writeFileSync(path.join(dir, 'history.jsonl'), input.history.map((o) => JSON.stringify(o)).join('\n') + '\n');
+    writeFileSync(path.join(dir, 'results.json'), JSON.stringify(input.results));
+    const file = writeReport(dir, readRunFolder(dir));
+    expect(readFileSync(file, 'utf8')).toBe(buildReport(input));
+    expect(() => readRunFolder(tempDir())).toThrow(UsageError);
+    writeFileSync(path.join(dir, 'results.json'), JSON.stringify(input.results).slice(0, 40));
+    expect(() => readRunFolder(dir)).toThrow(/results\.json: not JSON/);
+    expect(() => readRunFolder(dir)).toThrow(UsageError);
+  });
+
+  it('reads a run folder an older version wrote (godist settings beside the harness settings in run.json)', () => {
     const dir = tempDir();
     const { run, history, results } = syntheticRun();
-    writeFileSync(path.join(dir, 'run.json'), JSON.stringify(run));
+    const { system, ...harness } = run.settings;
+    const flat = { ...harness, ...system, name: undefined };
+    writeFileSync(path.join(dir, 'run.json'), JSON.stringify({ ...run, settings: flat }));
     writeFileSync(path.join(dir, 'history.jsonl'), history.map((o) => JSON.stringify(o)).join('\n') + '\n');
-    writeFileSync(path.join(dir, 'results.json'), JSON.stringify(results));
-    const file = writeReport(dir);
-    expect(readFileSync(file, 'utf8')).toContain('<!doctype html>');
-    expect(() => writeReport(tempDir())).toThrow(UsageError);
-    writeFileSync(path.join(dir, 'results.json'), JSON.stringify(results).slice(0, 40));
-    expect(() => writeReport(dir)).toThrow(/results\.json: not JSON/);
-    expect(() => writeReport(dir)).toThrow(UsageError);
+    writeFileSync(path.join(dir, 'results.json'), JSON.stringify({ ...results, settings: flat }));
+    const folder = readRunFolder(dir);
+    expect(folder.settings).toEqual(settings);
+    expect(buildReport(folder)).toContain('3 / 1 / 1 (R + W ≤ N)');
   });
 });
 
@@ -172,8 +189,11 @@ describe('results index', () => {
     }
     mkdirSync(path.join(root, 'c-compare'));
     writeFileSync(path.join(root, 'c-compare', 'compare.json'), JSON.stringify({ startedAt: '2026-01-03T00:00:00Z', base: settings, rows: [{ text: '3/1/1', valid: true }] }));
+    mkdirSync(path.join(root, 'd-torn'));
+    writeFileSync(path.join(root, 'd-torn', 'run.json'), '{"settings": {');
     const entries = scanResults(root);
     expect(entries.map((e) => e.folder)).toEqual(['c-compare', 'b-run', 'a-run']);
+    expect(entries[1]!.system).toBe('godist n3r1w1');
     const html = readFileSync(writeIndex(root), 'utf8');
     expect(html).toContain('href="b-run/report.html"');
     expect(html).toContain('a promise was broken');
@@ -182,20 +202,20 @@ describe('results index', () => {
 });
 
 describe('compare', () => {
-  it('parses N/R/W entries with modes', () => {
-    expect(parseSettingsList('3/1/1, 3/2/2/strict/sync,5/3/3/durable/rr-off')).toEqual([
-      { text: '3/1/1', N: 3, R: 1, W: 1 },
-      { text: '3/2/2/strict/sync', N: 3, R: 2, W: 2, quorum: 'strict', readRepair: 'sync' },
-      { text: '5/3/3/durable/rr-off', N: 5, R: 3, W: 3, durable: true, readRepair: 'off' },
-    ]);
-    expect(applySetting(settings, { text: '3/2/2/strict', N: 3, R: 2, W: 2, quorum: 'strict' })).toMatchObject({ N: 3, R: 2, W: 2, quorum: 'strict', readRepair: 'async' });
+  it("parses each entry with its system's own syntax, over the flags the runs share", () => {
+    const plan = compareSettings(settings, '3/1/1, 3/2/2/strict/sync,godist:3/3/3/durable/rr-off');
+    expect(plan.map((p) => p.text)).toEqual(['3/1/1', '3/2/2/strict/sync', 'godist:3/3/3/durable/rr-off']);
+    expect(plan[1]!.settings.system).toMatchObject({ name: 'godist', N: 3, R: 2, W: 2, quorum: 'strict', readRepair: 'sync' });
+    expect(plan[2]!.settings.system).toMatchObject({ N: 3, R: 3, W: 3, durable: true, readRepair: 'off' });
+    expect(plan.every((p) => p.settings.seed === settings.seed && p.settings.nemesis === settings.nemesis)).toBe(true);
   });
 
   it('rejects a malformed entry with one line naming it', () => {
-    for (const bad of ['3/1', '3/x/1', '3/1/1/fast', '', '3/0/1']) {
-      expect(() => parseSettingsList(bad)).toThrow(UsageError);
+    for (const bad of ['3/1', '3/x/1', '3/1/1/fast', '', '3/0/1', '3/4/1', 'command:3/1/1/strict']) {
+      expect(() => compareSettings(settings, bad)).toThrow(UsageError);
     }
-    expect(() => parseSettingsList('3/1/1,3/1')).toThrow(/"3\/1"/);
+    expect(() => compareSettings(settings, '3/1/1,3/1')).toThrow(/"3\/1"/);
+    expect(() => compareSettings(settings, '3/4/1')).toThrow('R=4 exceeds N=3');
   });
 
   it('exits 1 when a setting broke a promise, 3 when undecided, else 0', () => {
@@ -204,17 +224,18 @@ describe('compare', () => {
     expect(compareExitCode([{ valid: 'unknown' }, { valid: false }])).toBe(1);
   });
 
-  it('says why the measured staleness departs from PBS', () => {
-    const s = { ...settings, nemesis: [] as RunSettings['nemesis'] };
-    expect(departure(s, 0.8, 1 / 3, 100)).toMatch(/fresher than predicted.*all 3 replicas/);
-    expect(departure({ ...s, N: 3, R: 2, W: 2, nemesis: ['kill'] }, 0.9, 1, 100)).toMatch(/staler than predicted.*sloppy quorums.*restart empty/);
-    expect(departure(s, 0.35, 1 / 3, 100)).toMatch(/within 5 points/);
-    expect(departure(s, 0, 1 / 3, 0)).toMatch(/nothing to measure/);
+  it("says where the measured staleness departs from PBS, and what the run's stale reads blame", () => {
+    const stale = (cause: string) => ({ type: 'stale-read', index: 0, related: [], time: 0, explanation: '', cause });
+    expect(departure([], 0.8, 1 / 3, 100)).toMatch(/fresher than predicted.*exactly W replicas/);
+    expect(departure([stale('amnesia'), stale('replica-set-moved'), stale('amnesia')], 0.9, 1, 100)).toMatch(/staler than predicted.*amnesia \(2\), replica-set-moved \(1\)/);
+    expect(departure([], 0.35, 1 / 3, 100)).toMatch(/within 5 points/);
+    expect(departure([], 0, 1 / 3, 0)).toMatch(/nothing to measure/);
+    expect(departure([], 0.9, null, 100)).toMatch(/only for quorum systems/);
   });
 
   it('lays settings side by side in the terminal and in compare.html', () => {
     const { history, results } = syntheticRun();
-    const row = compareRow({ text: '3/1/1', folder: 'runs/x', settings, history, results });
+    const row = compareRow({ text: '3/1/1', folder: 'runs/x', settings, system: describeRun(settings), history, results });
     expect(row.kPredicted[0]).toBeCloseTo(1 / 3);
     expect(row.staleReads).toBe(results.checks['stale-reads']!.count);
     const table = formatCompareTable([row]);

@@ -2,7 +2,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseClusterSamples, parseNodeLog, readObservations } from '../../harness/checks/observations.js';
+import { parseClusterSamples } from '../../harness/checks/observations.js';
+import { readObservations } from '../../harness/run/folder.js';
+import { parseNodeLog } from '../../harness/systems/godist/log-events.js';
 import { startClusterSampler, waitForOneLeader } from '../../harness/run/cluster-sampler.js';
 import type { ClusterView } from '../../harness/systems/types.js';
 
@@ -111,9 +113,11 @@ describe('observations on disk', () => {
     writeFileSync(path.join(run, 'cluster.jsonl'), `${JSON.stringify({ time: 5e8, node: 'node-1', leader: 'node-1', members: [] })}\n`);
     writeFileSync(path.join(run, 'nodes', 'node-1.log'), '{"t":1700000001000,"node":"node-1","event":"suspect","peer":"node-2"}\n');
     writeFileSync(path.join(run, 'run.json'), JSON.stringify({ clusterSampling: { intervalMs: 100, start: 1e8, end: 9e8 } }));
-    expect(readObservations(run)).toEqual({ samples: [expect.objectContaining({ node: 'node-1' })], events: [], window: { start: 1e8, end: 9e8 }, intervalMs: 100 });
+    expect(readObservations(run, parseNodeLog)).toEqual({ samples: [expect.objectContaining({ node: 'node-1' })], events: [], window: { start: 1e8, end: 9e8 }, intervalMs: 100 });
     writeFileSync(path.join(run, 'run.json'), JSON.stringify({ historyEpochMs: 1_700_000_000_000 }));
-    const read = readObservations(run)!;
+    const read = readObservations(run, parseNodeLog)!;
+    // A system that cannot read its nodes' logs has samples only.
+    expect(readObservations(run)!.events).toEqual([]);
     expect(read.events).toEqual([{ time: 1e9, node: 'node-1', event: 'suspect', peer: 'node-2' }]);
     // Without the sampler's own record, the window is that of the samples.
     expect(read.window).toEqual({ start: 5e8, end: 5e8 });

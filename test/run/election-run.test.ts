@@ -7,7 +7,8 @@ import { parseClusterSamples } from '../../harness/checks/observations.js';
 import { planFaults } from '../../harness/run/nemesis-plan.js';
 import { createRandom } from '../../harness/run/random.js';
 import { runTest, type RunOutcome } from '../../harness/run/run.js';
-import { DEFAULT_SETTINGS, nodeIds, type RunSettings } from '../../harness/run/settings.js';
+import { nodeIds, type RunSettings } from '../../harness/run/settings.js';
+import { settingsOf } from './settings-of.js';
 import { launchChromium } from '../report/chromium.js';
 import { survivorsOf } from './processes.js';
 
@@ -24,7 +25,7 @@ const root = mkdtempSync(path.join(os.tmpdir(), 'godist-election-run-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 let partitionRun: string | undefined;
-const base: RunSettings = { ...DEFAULT_SETTINGS, nodes: 3, timeLimit: 6, concurrency: 4, rate: 100, checkTimeLimit: 20 };
+const base = { nodes: 3, timeLimit: 6, concurrency: 4, rate: 100, checkTimeLimit: 20 };
 
 async function run(settings: RunSettings): Promise<RunOutcome> {
   const outcome = await runTest(settings, { resultsRoot: root });
@@ -36,7 +37,7 @@ describe('the cluster\'s own view on a real cluster', { timeout: 120_000 }, () =
   it('a partition that cuts node-3, the highest id, off from the others makes two leaders, expected under partitions', async () => {
     // Seed 32's schedule: one fault, node-3 cut off from {node-1, node-2} from 2 s to 4.84 s into the
     // workload; long enough for node-2 to suspect node-3 (1 s), ask it (0.5 s) and lead.
-    const settings: RunSettings = { ...base, nemesis: ['partition'], nemesisInterval: 4, seed: 32 };
+    const settings = settingsOf({ ...base, nemesis: ['partition'], nemesisInterval: 4, seed: 32 });
     const plan = planFaults({ kinds: settings.nemesis, interval: 4, timeLimit: 6, nodes: nodeIds(3), random: createRandom(32).fork('nemesis') });
     expect(plan.map((w) => [w.start, w.end, w.fault.description])).toEqual([[2, 4.842, 'node-3 cut off from {node-1, node-2}']]);
 
@@ -103,7 +104,7 @@ describe('the cluster\'s own view on a real cluster', { timeout: 120_000 }, () =
   });
 
   it('no faults, default timings: one leader throughout and no false suspicion', async () => {
-    const { dir, results } = await run({ ...base, nemesis: [], seed: 5 });
+    const { dir, results } = await run(settingsOf({ ...base, nemesis: [], seed: 5 }));
     expect(existsSync(path.join(dir, 'cluster.jsonl'))).toBe(true);
     const election = results.checks['election']!;
     const fd = results.checks['failure-detector']!;

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runTest, type RunOutcome } from '../../harness/run/run.js';
-import { DEFAULT_SETTINGS, type RunSettings } from '../../harness/run/settings.js';
+import { settingsOf } from './settings-of.js';
 import { survivorsOf } from './processes.js';
 
 /**
@@ -13,16 +13,16 @@ import { survivorsOf } from './processes.js';
 const root = mkdtempSync(path.join(os.tmpdir(), 'godist-run-test-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-const base: RunSettings = { ...DEFAULT_SETTINGS, nodes: 3, timeLimit: 6, nemesisInterval: 2, concurrency: 6, rate: 150, checkTimeLimit: 20 };
+const base = { nodes: 3, timeLimit: 6, nemesisInterval: 2, concurrency: 6, rate: 150, checkTimeLimit: 20 };
 
-async function run(patch: Partial<RunSettings>): Promise<RunOutcome> {
-  const outcome = await runTest({ ...base, ...patch }, { resultsRoot: root });
+async function run(patch: Record<string, unknown>): Promise<RunOutcome> {
+  const outcome = await runTest(settingsOf({ ...base, ...patch }), { resultsRoot: root });
   expect(survivorsOf(outcome.dir)).toEqual([]);
   return outcome;
 }
 
 /** Seeds tried in turn until the anomaly shows; the bound keeps a lost detection power visible. */
-async function firstFinding(patch: Partial<RunSettings>, found: (o: RunOutcome) => boolean, seeds: number[]): Promise<RunOutcome | undefined> {
+async function firstFinding(patch: Record<string, unknown>, found: (o: RunOutcome) => boolean, seeds: number[]): Promise<RunOutcome | undefined> {
   for (const seed of seeds) {
     const outcome = await run({ ...patch, seed });
     if (found(outcome)) return outcome;

@@ -1,13 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { promisesOf } from '../../harness/systems/godist/promises.js';
-import { DEFAULT_SETTINGS, parseFaultList, settingsProblems, type RunSettings } from '../../harness/run/settings.js';
+import { resolveSettings } from '../../harness/run/run-settings.js';
+import { parseFaultList } from '../../harness/run/settings.js';
+import { godistPromises } from '../../harness/systems/godist/promises.js';
+import type { GodistSettings } from '../../harness/systems/godist/settings.js';
 
-const known = ['register', 'unique-writes'];
-const withS = (patch: Partial<RunSettings>): RunSettings => ({ ...DEFAULT_SETTINGS, ...patch });
+/** What godist promises at these (flat) settings. */
+function promisesOf(flat: Record<string, unknown>) {
+  const s = resolveSettings(flat);
+  return godistPromises(s.system as GodistSettings, s);
+}
+
+/** The one line a user sees for these settings, or '' when they can run. */
+function problem(flat: Record<string, unknown>): string {
+  try {
+    resolveSettings(flat);
+    return '';
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
 
 describe('settings', () => {
   it('the defaults can run', () => {
-    expect(settingsProblems(DEFAULT_SETTINGS, known)).toEqual([]);
+    expect(problem({})).toBe('');
   });
 
   it.each([
@@ -18,9 +33,11 @@ describe('settings', () => {
     [{ nemesis: ['meteor'] as never }, 'unknown fault "meteor"'],
     [{ R: 0 }, '-R=0 must be a whole number ≥ 1'],
     [{ nodes: Number.NaN }, '--nodes (not a number) must be a whole number ≥ 1'],
+    [{ system: 'etcetera' }, 'unknown system "etcetera" for --system (known: godist, command'],
+    [{ system: 'command' }, '--system command needs the command that starts one node'],
+    [{ system: 'command', nodeCommand: 'my-node --port {port} --peer {peers} --x {y}' }, 'unknown placeholder {y}'],
   ])('rejects %o with one line naming the value', (patch, message) => {
-    const problems = settingsProblems(withS(patch), known);
-    expect(problems[0]).toContain(message);
+    expect(problem(patch)).toContain(message);
   });
 
   it('reads fault lists, none meaning no faults', () => {
@@ -31,31 +48,31 @@ describe('settings', () => {
 
 describe('what the settings promise', () => {
   it('R + W ≤ N promises no fresh reads', () => {
-    const p = promisesOf(withS({ N: 3, R: 1, W: 1, quorum: 'strict', readRepair: 'sync' }));
+    const p = promisesOf(({ N: 3, R: 1, W: 1, quorum: 'strict', readRepair: 'sync' }));
     expect(p['stale-reads'].promised).toBe(false);
     expect(p.linearizable.promised).toBe(false);
     expect(p['stale-reads'].reason).toContain('R + W = 2 ≤ N = 3');
   });
 
   it('strict + sync + R + W > N promises linearizability under pauses and partitions', () => {
-    const p = promisesOf(withS({ quorum: 'strict', readRepair: 'sync', nemesis: ['pause', 'partition'] }));
+    const p = promisesOf(({ quorum: 'strict', readRepair: 'sync', nemesis: ['pause', 'partition'] }));
     expect(p.linearizable.promised).toBe(true);
     expect(p['lost-writes'].promised).toBe(true);
   });
 
   it('under kills only durable nodes keep the promise', () => {
     const base = { quorum: 'strict', readRepair: 'sync', nemesis: ['kill'] } as const;
-    expect(promisesOf(withS({ ...base, nemesis: ['kill'], durable: false })).linearizable.promised).toBe(false);
-    expect(promisesOf(withS({ ...base, nemesis: ['kill'], durable: true })).linearizable.promised).toBe(true);
+    expect(promisesOf(({ ...base, nemesis: ['kill'], durable: false })).linearizable.promised).toBe(false);
+    expect(promisesOf(({ ...base, nemesis: ['kill'], durable: true })).linearizable.promised).toBe(true);
   });
 
   it("the seed's defaults promise nothing, even with R + W > N", () => {
-    const p = promisesOf(DEFAULT_SETTINGS);
-    expect(Object.values(p).map((x) => x.promised)).toEqual([false, false, false]);
+    const p = promisesOf({});
+    expect([p.linearizable, p['stale-reads'], p['lost-writes']].map((x) => x.promised)).toEqual([false, false, false]);
   });
 
   it('strict with asynchronous repair promises fresh reads but not linearizability', () => {
-    const p = promisesOf(withS({ quorum: 'strict', readRepair: 'async', nemesis: ['partition'] }));
+    const p = promisesOf(({ quorum: 'strict', readRepair: 'async', nemesis: ['partition'] }));
     expect(p['stale-reads'].promised).toBe(true);
     expect(p.linearizable.promised).toBe(false);
     expect(p.linearizable.reason).toContain('new-old inversion');

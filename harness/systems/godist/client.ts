@@ -1,18 +1,24 @@
 import http from 'node:http';
-import type { ReplicaReply, ReplicaTrace } from '../../history/op.js';
-import type { ClientOptions, Completion, KvClient } from '../types.js';
+import type { Client, Completion } from '../types.js';
+import type { ReplicaReply, ReplicaTrace } from './trace.js';
+
+export interface ClientOptions {
+  /** A request that takes longer completes as info: it may still take effect. */
+  timeoutMs: number;
+  maxSocketsPerNode: number;
+}
 
 /**
- * The godist node's client API turned into Jepsen completions. The rules (README, "History format"):
+ * The seed's client API (`POST /kv/put`, `GET /kv/get/KEY`) turned into Jepsen completions. The rules (README, "History format"):
  * 200 → ok; a read's 404 → ok with null; a read's 503 or any read error → fail (reads change
  * nothing); a write's refused connection → fail (it never left), as is its 503 from the version-read
  * phase (nothing was written); a write's 503 in the write phase (fewer than W acks) or any other
  * write error → info (it may have reached some replicas); any timeout → info.
  */
-export function createGodistClient(options: ClientOptions): KvClient {
+export function createSeedApiClient(options: ClientOptions): Client {
   const agent = new http.Agent({ keepAlive: true, maxSockets: options.maxSocketsPerNode });
-  return {
-    async read(addr, key) {
+  const ops = {
+    async read(addr: string, key: string): Promise<Completion> {
       const reply = await request(agent, addr, 'GET', `/kv/get/${encodeURIComponent(key)}`, undefined, options.timeoutMs);
       if (reply.kind === 'timeout') return { type: 'info', error: 'timeout' };
       if (reply.kind === 'error') return { type: 'fail', error: reply.code };
@@ -21,7 +27,7 @@ export function createGodistClient(options: ClientOptions): KvClient {
       if (reply.status === 404 && reply.body['error'] === 'not found') return { type: 'ok', value: null, trace };
       return { type: 'fail', error: errorOf(reply.status, reply.body), trace };
     },
-    async write(addr, key, value) {
+    async write(addr: string, key: string, value: unknown): Promise<Completion> {
       const body = JSON.stringify({ key, value: encodeValue(value) });
       const reply = await request(agent, addr, 'POST', '/kv/put', body, options.timeoutMs);
       if (reply.kind === 'timeout') return { type: 'info', error: 'timeout' };
@@ -32,6 +38,13 @@ export function createGodistClient(options: ClientOptions): KvClient {
       // version-read phase means the coordinator gave up before sending any replica the value.
       const certain = (reply.status >= 400 && reply.status < 500) || reply.body['phase'] === 'version-read';
       return { type: certain ? 'fail' : 'info', error: errorOf(reply.status, reply.body), trace };
+    },
+  };
+  return {
+    invoke(addr, op) {
+      if (op.f === 'read') return ops.read(addr, op.key);
+      if (op.f === 'write') return ops.write(addr, op.key, op.value);
+      return Promise.resolve({ type: 'fail', error: `the seed's API has no ${op.f}` });
     },
     close() {
       agent.destroy();
@@ -107,14 +120,14 @@ export function decodeValue(value: unknown): unknown {
   return /^-?\d{1,15}$/.test(value) ? Number(value) : value;
 }
 
-function traceOf(body: Record<string, unknown>): ReplicaTrace | undefined {
+function traceOf(body: Record<string, unknown>): Record<string, unknown> | undefined {
   const trace: ReplicaTrace = {};
   if (typeof body['coordinator'] === 'string') trace.coordinator = body['coordinator'];
   if (Array.isArray(body['replicaSet'])) trace.replicaSet = body['replicaSet'].filter((x): x is string => typeof x === 'string');
   if (Array.isArray(body['replicas'])) trace.replicas = body['replicas'].flatMap(replyOf);
   if (typeof body['version'] === 'number' || body['version'] === null) trace.version = body['version'] as number | null;
   if (typeof body['writer'] === 'string') trace.writer = body['writer'];
-  return Object.keys(trace).length > 0 ? trace : undefined;
+  return Object.keys(trace).length > 0 ? { ...trace } : undefined;
 }
 
 function replyOf(raw: unknown): ReplicaReply[] {

@@ -1,65 +1,31 @@
 /**
- * One sentence a person understands for each anomaly, from the evidence the run kept: the replica
- * traces the node returned with every op, and the nemesis records. Pure: the same history gives
- * the same words.
+ * Why a stale read or a lost write happened on a GoDist cluster, from the replica traces its nodes
+ * returned with every op and the nemesis records. Pure: the same history gives the same words.
  */
-import type { LostWrite } from '../../checks/lost-writes.js';
-import type { StaleRead } from '../../checks/stale-reads.js';
 import { secs, set } from '../../shared/format.js';
 import type { FaultSpan } from '../../history/fault-spans.js';
 import type { OpPair } from '../../history/pairs.js';
-import type { ReplicaReply } from '../../history/op.js';
-import type { RunSettings } from '../../run/settings.js';
+import type { Cause, ExplainContext, LostWriteEvidence, StaleReadEvidence } from '../types.js';
+import type { GodistSettings } from './settings.js';
+import { traceOf, type ReplicaReply } from './trace.js';
 
-/** The mechanism behind an anomaly, as far as the evidence shows it. */
+/** The mechanisms a GoDist trace can show. */
 export type CauseKind = 'amnesia' | 'replica-set-moved' | 'quorums-need-not-overlap' | 'unexplained';
 
-export interface Explained {
-  cause: CauseKind;
-  explanation: string;
+export function explainGodist(ctx: ExplainContext<GodistSettings>, e: StaleReadEvidence | LostWriteEvidence): Cause {
+  const c = e.kind === 'stale-read' ? cause(ctx, e.key, e.missed, e.read) : cause(ctx, e.key, e.write, e.finalReads[0]!);
+  return { cause: c.kind, text: c.text };
 }
 
-export interface ExplainContext {
-  settings: Pick<RunSettings, 'N' | 'R' | 'W' | 'quorum' | 'readRepair' | 'durable'>;
-  faults: readonly FaultSpan[];
-}
-
-export function explainStaleRead(ctx: ExplainContext, s: StaleRead): Explained {
-  const { read, missed } = s;
-  // The newest write the read missed is the one a person checks first: it was the latest
-  // acknowledged value when the read began.
-  const w = missed.reduce((newest, m) => (m.end > newest.end ? m : newest));
-  const returned = s.source ? `${show(read.value)}${versionOf(read)}` : 'nothing';
-  const more = s.versionsBehind > 1 ? ` (the newest of ${s.versionsBehind} acknowledged writes it missed)` : '';
-  const head =
-    `read of ${s.key}${through(read)} at ${secs(read.start)} returned ${returned}, but ${show(w.value)}${versionOf(w)} ` +
-    `had been acknowledged at ${secs(w.end)}, ${ms(read.start - w.end)} before the read began${more}`;
-  const c = cause(ctx, s.key, w, read);
-  return { cause: c.kind, explanation: `${head}: ${c.text}.` };
-}
-
-export function explainLostWrite(ctx: ExplainContext, lost: LostWrite): Explained {
-  const { write, finalReads } = lost;
-  const seen = [...new Set(finalReads.map((r) => (r.value === null ? 'nothing' : show(r.value))))].join(' or ');
-  const nodes = [...new Set(finalReads.map((r) => r.node).filter(Boolean))];
-  const head =
-    `write of ${show(write.value)} to ${lost.key}${versionOf(write)} was acknowledged at ${secs(write.end)}` +
-    `${ackersOf(write).length > 0 ? ` by ${set(ackersOf(write))} (W = ${ctx.settings.W})` : ''}, ` +
-    `but the final reads${nodes.length > 0 ? ` through ${set(nodes as string[])}` : ''} returned ${seen}`;
-  const finalRead = finalReads[0]!;
-  const c = cause(ctx, lost.key, write, finalRead);
-  return { cause: c.kind, explanation: `${head}: ${c.text}.` };
-}
-
-function cause(ctx: ExplainContext, key: string, w: OpPair, r: OpPair): { kind: CauseKind; text: string } {
+function cause(ctx: ExplainContext<GodistSettings>, key: string, w: OpPair, r: OpPair): { kind: CauseKind; text: string } {
   const { N, R, W } = ctx.settings;
   const ackers = ackersOf(w);
   // Replicas that failed or had not answered when the coordinator replied did not shape the read.
-  const answered = (r.trace?.replicas ?? []).filter((a) => a.ok !== false);
-  const wVersion = w.trace?.version ?? null;
+  const answered = (traceOf(r).replicas ?? []).filter((a) => a.ok !== false);
+  const wVersion = traceOf(w).version ?? null;
 
-  const replicas = w.trace?.replicaSet ?? [];
-  const rVersion = r.trace?.version;
+  const replicas = traceOf(w).replicaSet ?? [];
+  const rVersion = traceOf(r).version;
   if (typeof wVersion === 'number' && typeof rVersion === 'number' && r.value !== null && wVersion <= rVersion) {
     return versionWentBack(ctx, key, w, wVersion, rVersion, answered);
   }
@@ -95,8 +61,8 @@ function cause(ctx: ExplainContext, key: string, w: OpPair, r: OpPair): { kind: 
     return { kind: 'amnesia', text: `${who} and restarted empty (in-memory store), forgetting the write${then}` };
   }
 
-  const wSet = w.trace?.replicaSet;
-  const rSet = r.trace?.replicaSet;
+  const wSet = traceOf(w).replicaSet;
+  const rSet = traceOf(r).replicaSet;
   if (wSet && rSet && !sameSet(wSet, rSet)) {
     const left = wSet.filter((n) => !rSet.includes(n));
     const why = [...new Set(left.map((node) => nodeFault(ctx.faults, node, w.start, r.end)).filter((d): d is string => d !== undefined))];
@@ -123,10 +89,10 @@ function cause(ctx: ExplainContext, key: string, w: OpPair, r: OpPair): { kind: 
  * max + 1 from replicas that did not know the older version: restarted empty, or a replica set
  * that had moved.
  */
-function versionWentBack(ctx: ExplainContext, key: string, w: OpPair, wVersion: number, rVersion: number, answered: readonly ReplicaReply[]): { kind: CauseKind; text: string } {
+function versionWentBack(ctx: ExplainContext<GodistSettings>, key: string, w: OpPair, wVersion: number, rVersion: number, answered: readonly ReplicaReply[]): { kind: CauseKind; text: string } {
   const head = `${show(w.value)} was written as version ${wVersion}, not above the version ${rVersion} the read returned, so the older value wins every comparison`;
   const heard = answered.length > 0 ? `; the read quorum ${replies(answered)}` : '';
-  const replicas = w.trace?.replicaSet ?? [];
+  const replicas = traceOf(w).replicaSet ?? [];
   const restart = [...ctx.faults]
     .reverse()
     // Killed before the write began, and back (empty) by the time it was acknowledged.
@@ -154,7 +120,7 @@ function versionWentBack(ctx: ExplainContext, key: string, w: OpPair, wVersion: 
 }
 
 function ackersOf(w: OpPair): string[] {
-  return (w.trace?.replicas ?? []).filter((r) => r.ok !== false).map((r) => r.node);
+  return (traceOf(w).replicas ?? []).filter((r) => r.ok !== false).map((r) => r.node);
 }
 
 function older(reply: ReplicaReply, version: number | null): boolean {
@@ -182,21 +148,8 @@ function replies(answers: readonly ReplicaReply[]): string {
   return `${set(answers.map((a) => a.node))} answered ${what}`;
 }
 
-function versionOf(op: OpPair): string {
-  const v = op.trace?.version;
-  return typeof v === 'number' ? ` (version ${v})` : '';
-}
-
-function through(op: OpPair): string {
-  return op.node ? ` through ${op.node}` : '';
-}
-
 function sameSet(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((x) => b.includes(x));
-}
-
-function ms(ns: number): string {
-  return `${Math.round(ns / 1e6)} ms`;
 }
 
 function show(value: unknown): string {

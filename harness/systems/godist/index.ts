@@ -1,64 +1,58 @@
-import http from 'node:http';
-import { createGodistClient } from './client.js';
-import { nodeMain } from '../../shared/paths.js';
-import type { ClusterView, MemberState, SystemUnderTest } from '../types.js';
+/**
+ * GoDist, the reference node of this project, as a system under test: everything the harness needs
+ * to know about it, and nothing the harness needs to know elsewhere.
+ */
+import type { SystemUnderTest } from '../types.js';
+import { createSeedApiClient } from './client.js';
+import { explainGodist } from './explain.js';
+import { parseNodeLog } from './log-events.js';
+import { godistPromises } from './promises.js';
+import {
+  GODIST_OPTIONS,
+  GODIST_SETTING_SYNTAX,
+  describeGodist,
+  godistFlags,
+  godistLabel,
+  godistSettings,
+  parseGodistSetting,
+  type GodistSettings,
+} from './settings.js';
+import { nodeTimings } from './timings.js';
+import { traceLines, type ReplicaTrace } from './trace.js';
+import { fetchClusterView } from './view.js';
 
-/** The reference node of this project as a system under test. */
-export const godist: SystemUnderTest = {
+export const godist: SystemUnderTest<GodistSettings> = {
   name: 'godist',
-  nodeCommand(launch, s) {
-    const args = [
-      nodeMain,
-      '--id', launch.id,
-      '--addr', `${launch.host}:${launch.port}`,
-      '-N', String(s.N),
-      '-R', String(s.R),
-      '-W', String(s.W),
-      '--quorum', s.quorum,
-      '--read-repair', s.readRepair,
-      '--exit-with-parent',
-    ];
-    if (launch.seed) args.push('--seed', launch.seed);
-    for (const [id, addr] of Object.entries(launch.peers)) args.push('--peer', `${id}=${addr}`);
-    if (launch.dataDir) args.push('--data-dir', launch.dataDir);
-    if (s.chaos) args.push('--chaos');
-    args.push(...s.nodeArgs);
-    return { file: process.execPath, args };
+  summary: 'the reference node of this project (N/R/W quorums, read repair, Bully election)',
+  options: GODIST_OPTIONS,
+  settings: godistSettings,
+  flags: godistFlags,
+  label: godistLabel,
+  describe: describeGodist,
+  parseSetting: parseGodistSetting,
+  settingSyntax: GODIST_SETTING_SYNTAX,
+  ops: ['read', 'write'],
+  faults: ['kill', 'pause', 'partition', 'delay'],
+  promises: godistPromises,
+  quorums: ({ N, R, W }) => ({ N, R, W }),
+  // Loaded when a run starts: the process machinery is most of the CLI's load time.
+  launch: async (ctx, s) => (await import('./launch.js')).launchGodist(ctx, s),
+  client: (s, h) => createSeedApiClient({ timeoutMs: clientTimeoutMs(s), maxSocketsPerNode: h.concurrency }),
+  view: fetchClusterView,
+  logEvents: parseNodeLog,
+  detector: (s) => ({ timings: nodeTimings(s.nodeArgs), chaos: s.chaos }),
+  explain: explainGodist,
+  version: (trace) => {
+    const v = (trace as ReplicaTrace).version;
+    return typeof v === 'number' ? v : undefined;
   },
-  client: createGodistClient,
-  clusterView: fetchClusterView,
+  traceLines,
 };
 
-const statusAgent = new http.Agent({ keepAlive: false });
-
-function fetchClusterView(addr: string, timeoutMs: number): Promise<ClusterView | undefined> {
-  const at = addr.lastIndexOf(':');
-  return new Promise((resolve) => {
-    const req = http.get(
-      { host: addr.slice(0, at), port: Number(addr.slice(at + 1)), path: '/cluster/status', agent: statusAgent, timeout: timeoutMs },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve(res.statusCode === 200 ? parseView(Buffer.concat(chunks).toString('utf8')) : undefined));
-        res.on('error', () => resolve(undefined));
-      },
-    );
-    req.on('timeout', () => req.destroy());
-    req.on('error', () => resolve(undefined));
-  });
-}
-
-function parseView(text: string): ClusterView | undefined {
-  try {
-    const raw = JSON.parse(text) as { id?: unknown; leader?: unknown; members?: unknown };
-    if (typeof raw.id !== 'string' || !Array.isArray(raw.members)) return undefined;
-    const members = raw.members.flatMap((m: { id?: unknown; state?: unknown; lastHeardMs?: unknown }) =>
-      typeof m.id === 'string' && typeof m.state === 'string'
-        ? [{ id: m.id, state: m.state as MemberState, ...(typeof m.lastHeardMs === 'number' ? { lastHeardMs: m.lastHeardMs } : {}) }]
-        : [],
-    );
-    return { id: raw.id, leader: typeof raw.leader === 'string' ? raw.leader : null, members };
-  } catch {
-    return undefined;
-  }
+/**
+ * Longer than the node's slowest honest answer (a version read, then a write, each bounded by the
+ * node's request timeout), so that only a node that is stuck or cut off times the client out.
+ */
+export function clientTimeoutMs(s: GodistSettings): number {
+  return Math.max(1000, 3 * nodeTimings(s.nodeArgs).requestTimeoutMs + 500);
 }

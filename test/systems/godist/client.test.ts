@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGodistClient } from '../../../harness/systems/godist/client.js';
+import { createSeedApiClient } from '../../../harness/systems/godist/client.js';
 import { freePorts } from '../../../harness/process/ports.js';
 
 /** A stand-in node whose answer is chosen per key, so each completion rule is tested on its own. */
@@ -37,7 +37,14 @@ afterAll(() => {
   server.close();
 });
 
-const client = () => createGodistClient({ timeoutMs: 300, maxSocketsPerNode: 4 });
+const seedApi = () => createSeedApiClient({ timeoutMs: 300, maxSocketsPerNode: 4 });
+const client = () => {
+  const c = seedApi();
+  return {
+    read: (a: string, key: string) => c.invoke(a, { f: 'read', key, value: null }),
+    write: (a: string, key: string, value: unknown) => c.invoke(a, { f: 'write', key, value }),
+  };
+};
 
 describe('client completions follow Jepsen rules', () => {
   it('a 200 read is ok with the decoded value and the replica trace', async () => {

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { findLostWrites } from '../../../harness/checks/lost-writes.js';
 import { findStaleReads } from '../../../harness/checks/stale-reads.js';
-import { explainLostWrite, explainStaleRead } from '../../../harness/systems/godist/explain.js';
+import { explainLostWrite, explainStaleRead, type Explainer } from '../../../harness/checks/explain.js';
+import type { FaultSpan } from '../../../harness/history/fault-spans.js';
+import { systems } from '../../../harness/systems/index.js';
+import { GODIST_DEFAULTS, type GodistSettings } from '../../../harness/systems/godist/settings.js';
+
+/** The checks' explainer with GoDist behind it, at these settings. */
+function godistExplainer(settings: Partial<GodistSettings>, faults: readonly FaultSpan[]): Explainer {
+  return { system: systems['godist']!, ctx: { settings: { ...GODIST_DEFAULTS, ...settings, name: 'godist' }, faults } };
+}
 import { faultSpans } from '../../../harness/history/fault-spans.js';
 import { pairOps } from '../../../harness/history/pairs.js';
 import { historyOf } from '../../history/history-builder.js';
@@ -21,7 +29,7 @@ describe('explanations', () => {
       });
     });
     const [stale] = findStaleReads(pairOps(h));
-    const { cause, explanation: text } = explainStaleRead({ settings: weak, faults: faultSpans(h) }, stale!);
+    const { cause, explanation: text } = explainStaleRead(godistExplainer(weak, faultSpans(h)), stale!);
     expect(cause).toBe('quorums-need-not-overlap');
     expect(text).toBe(
       'read of k3 through node-1 at 4.10 s returned 5 (version 5), but 6 (version 6) had been acknowledged at 3.90 s, 200 ms before the read began: ' +
@@ -40,7 +48,7 @@ describe('explanations', () => {
       h.op(1, 'read', 'k1', null, 3000, 3010, 'ok', { trace: { version: null, replicas: [{ node: 'node-1', version: null }, { node: 'node-2', version: null }] } });
     });
     const [stale] = findStaleReads(pairOps(h));
-    const { cause, explanation: text } = explainStaleRead({ settings, faults: faultSpans(h) }, stale!);
+    const { cause, explanation: text } = explainStaleRead(godistExplainer(settings, faultSpans(h)), stale!);
     expect(cause).toBe('amnesia');
     expect(text).toContain('every replica that had acknowledged it when the write returned ({node-1, node-2}) was killed at 1.00 s and restarted empty (in-memory store), forgetting the write');
     expect(text).toContain('then {node-1, node-2} answered nothing to the read');
@@ -55,7 +63,7 @@ describe('explanations', () => {
       h.op(1, 'read', 'k7', null, 3000, 3010, 'ok', { trace: { version: null, replicaSet: ['node-1', 'node-2', 'node-3'], replicas: [{ node: 'node-1', version: null }, { node: 'node-2', version: null }] } });
     });
     const [stale] = findStaleReads(pairOps(h));
-    const { cause, explanation: text } = explainStaleRead({ settings, faults: faultSpans(h) }, stale!);
+    const { cause, explanation: text } = explainStaleRead(godistExplainer(settings, faultSpans(h)), stale!);
     expect(cause).toBe('replica-set-moved');
     expect(text).toContain('the replica set of k7 moved from {node-1, node-3, node-4} (at the write) to {node-1, node-2, node-3} (at the read): {node-4} had been marked dead');
   });
@@ -68,10 +76,10 @@ describe('explanations', () => {
       h.op(1, 'read', 'u1', null, 1000, 1010, 'ok', { final: true, node: 'node-1', trace: { version: null, replicas: [{ node: 'node-2', version: null }] } });
     });
     const { lost } = findLostWrites(pairOps(h));
-    const { cause, explanation: text } = explainLostWrite({ settings: weak, faults: faultSpans(h) }, lost[0]!);
+    const { cause, explanation: text } = explainLostWrite(godistExplainer(weak, faultSpans(h)), lost[0]!);
     expect(cause).toBe('amnesia');
     expect(text).toBe(
-      'write of 1 to u1 (version 1) was acknowledged at 0.01 s by {node-2} (W = 1), but the final reads through {node-1} returned nothing: ' +
+      'write of 1 to u1 (version 1) was acknowledged at 0.01 s, but the final reads through {node-1} returned nothing: ' +
         'the only replica that had acknowledged it when the write returned ({node-2}) was killed at 0.10 s and restarted empty (in-memory store), forgetting the write; then {node-2} answered nothing to the read.',
     );
   });
@@ -88,7 +96,7 @@ describe('explanations of versions that went back', () => {
       h.op(2, 'read', 'k6', 189, 5220, 5230, 'ok', { node: 'node-1', trace: { version: 8, replicas: [{ node: 'node-3', version: 8 }, { node: 'node-1', version: 1 }] } });
     });
     const [stale] = findStaleReads(pairOps(h));
-    const { cause, explanation } = explainStaleRead({ settings, faults: faultSpans(h) }, stale!);
+    const { cause, explanation } = explainStaleRead(godistExplainer(settings, faultSpans(h)), stale!);
     expect(cause).toBe('amnesia');
     expect(explanation).toBe(
       'read of k6 through node-1 at 5.22 s returned 189 (version 8), but 293 (version 1) had been acknowledged at 5.09 s, 130 ms before the read began: ' +
@@ -108,7 +116,7 @@ describe('explanations on durable nodes', () => {
       h.op(1, 'read', 'k1', null, 3000, 3010, 'ok', { trace: { version: null, replicas: [{ node: 'node-1', version: null }, { node: 'node-2', version: null }] } });
     });
     const [stale] = findStaleReads(pairOps(h));
-    const { cause, explanation } = explainStaleRead({ settings, faults: faultSpans(h) }, stale!);
+    const { cause, explanation } = explainStaleRead(godistExplainer(settings, faultSpans(h)), stale!);
     expect(cause).toBe('amnesia');
     expect(explanation).toContain(
       '{node-1, node-2} acknowledged the write, were killed at 1.00 s and restarted, then {node-1, node-2} answered nothing to the read: a durable node forgot a write it had acknowledged',

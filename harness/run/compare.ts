@@ -1,0 +1,47 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { buildCompare, compareExitCode, compareRow, type CompareInput, type CompareRow } from '../report/compare-page.js';
+import { compareSettings } from './compare-settings.js';
+import { createRunFolder, toolVersion, writeJson } from './folder.js';
+import { writeIndex } from './results-index.js';
+import { describeRun, reproduceCommand, systemOf } from './run-settings.js';
+import { runTest } from './run.js';
+import type { RunSettings } from './settings.js';
+
+export interface CompareOutcome {
+  dir: string;
+  rows: CompareRow[];
+  exitCode: number;
+}
+
+/**
+ * Runs each setting one after another with the same workload, seed and fault schedule (the base
+ * settings), each run under `<compare folder>/runs/`, and writes compare.json and compare.html in
+ * the compare folder after every run (so a comparison cut short still shows what it has).
+ */
+export async function runCompare(base: RunSettings, settingsText: string, options: { resultsRoot: string; progress?: NodeJS.WriteStream }): Promise<CompareOutcome> {
+  const plan = compareSettings(base, settingsText);
+  const faults = base.nemesis.length > 0 ? base.nemesis.join('+') : 'none';
+  const labels = plan.map((p) => `${p.settings.system.name === 'godist' ? '' : `${p.settings.system.name}-`}${systemOf(p.settings).label(p.settings.system)}`);
+  const dir = createRunFolder(options.resultsRoot, `compare-${base.workload}-${labels.join('_')}-${faults}`);
+  const runsRoot = path.join(dir, 'runs');
+  const command = `${reproduceCommand(base, 'compare')} --settings ${settingsText}`;
+  const input: CompareInput = { command, startedAt: new Date().toISOString(), base, rows: [] };
+  const save = () => {
+    writeJson(path.join(dir, 'compare.json'), { tool: 'godist', version: toolVersion(), ...input });
+    writeFileSync(path.join(dir, 'compare.html'), buildCompare(input));
+  };
+  for (const [i, { text, settings }] of plan.entries()) {
+    options.progress?.write(`\ngodist compare: setting ${i + 1}/${plan.length}: ${text}\n`);
+    const { dir: runDir, results, history } = await runTest(settings, {
+      resultsRoot: runsRoot,
+      ...(options.progress ? { progress: options.progress } : {}),
+      command: reproduceCommand(settings),
+      label: `${i + 1}-${settings.workload}`,
+    });
+    input.rows.push(compareRow({ text, folder: path.relative(dir, runDir).split(path.sep).join('/'), settings, system: describeRun(settings), history, results }));
+    save();
+  }
+  writeIndex(options.resultsRoot);
+  return { dir, rows: input.rows, exitCode: compareExitCode(input.rows) };
+}

@@ -1,0 +1,31 @@
+/** GoDist nodes started from this package's own build, one process each, behind the harness's proxies. */
+import { mkdirSync } from 'node:fs';
+import { nodeMain } from '../../shared/paths.js';
+import type { Cluster, LaunchContext } from '../types.js';
+import { launchSeedApiCluster } from './cluster.js';
+import type { GodistSettings } from './settings.js';
+
+export function launchGodist(ctx: LaunchContext, s: GodistSettings): Promise<Cluster> {
+  return launchSeedApiCluster(ctx, (launch) => {
+    const args = [
+      nodeMain,
+      '--id', launch.id,
+      '--addr', `${launch.host}:${launch.port}`,
+      '-N', String(s.N),
+      '-R', String(s.R),
+      '-W', String(s.W),
+      '--quorum', s.quorum,
+      '--read-repair', s.readRepair,
+      '--exit-with-parent',
+    ];
+    if (launch.seed) args.push('--seed', launch.seed);
+    for (const [id, addr] of Object.entries(launch.peers)) args.push('--peer', `${id}=${addr}`);
+    if (s.durable) {
+      mkdirSync(launch.dataDir, { recursive: true });
+      args.push('--data-dir', launch.dataDir);
+    }
+    if (s.chaos) args.push('--chaos');
+    args.push(...s.nodeArgs);
+    return { file: process.execPath, args };
+  });
+}

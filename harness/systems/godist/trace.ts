@@ -1,0 +1,42 @@
+/**
+ * The account a GoDist node gives of how it served an op (the fields of its /kv replies beyond the
+ * seed's), kept in the history's `trace` and read back here alone.
+ */
+import type { OpPair } from '../../history/pairs.js';
+
+/** What one replica told the coordinator about a key while serving an op. */
+export interface ReplicaReply {
+  node: string;
+  /** The version this replica held (reads) or stored (writes); null when it had nothing. */
+  version: number | null;
+  /** Tie-break of equal versions: the coordinator that wrote it. */
+  writer?: string;
+  /** For writes: whether the replica acknowledged. */
+  ok?: boolean;
+}
+
+export interface ReplicaTrace {
+  coordinator?: string;
+  /** The replica set the coordinator chose for the key at that moment. */
+  replicaSet?: string[];
+  replicas?: ReplicaReply[];
+  /** Version (and writer) the op read or wrote. */
+  version?: number | null;
+  writer?: string;
+}
+
+/** An op's trace, as the node wrote it (the history keeps traces opaque). */
+export function traceOf(op: Pick<OpPair, 'trace'>): ReplicaTrace {
+  return (op.trace ?? {}) as ReplicaTrace;
+}
+
+/** The trace in one line a person reads: coordinator, replica set, replies, version. */
+export function traceLines(trace: Record<string, unknown>): string[] {
+  const tr = trace as ReplicaTrace;
+  const parts: string[] = [];
+  if (tr.coordinator) parts.push(`coordinator ${tr.coordinator}`);
+  if (tr.replicaSet) parts.push(`replica set {${tr.replicaSet.join(', ')}}`);
+  if (tr.replicas) parts.push(`replies: ${tr.replicas.map((r) => `${r.node}${r.ok === false ? ' no answer' : ` v${r.version ?? '∅'}`}`).join(', ')}`);
+  if (tr.version !== undefined && tr.version !== null) parts.push(`version ${tr.version}${tr.writer ? ` by ${tr.writer}` : ''}`);
+  return parts.length > 0 ? [parts.join('; ')] : [];
+}
