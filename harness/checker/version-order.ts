@@ -1,0 +1,207 @@
+/**
+ * A candidate linearization of one part, read off the versions the system reported: writes in
+ * version order, each read right after the write whose version it returned. Only a candidate:
+ * verify-order.ts decides whether it is a linearization, so nothing here needs to be right for a
+ * verdict to be right; it needs to be right for the candidate to be found.
+ *
+ * The rules:
+ * - A write's version is the one it reported; else, when a read returned the write's value with a
+ *   version no write reported and only one write without a version wrote that value, that version.
+ * - Writes go in order of (version, writer, value), the order godist's replicas keep records in
+ *   (store.ts: version, then the coordinator's id compared as names with numbers, node-2 before
+ *   node-10, then the value); etcd's revisions never tie.
+ * - A read that found nothing (version null, or no version and the value null) goes before the
+ *   first write; a read with a version right after the write of that version (and writer, when both
+ *   say), the one with its value when several share the version. Reads after one write go in order
+ *   of call (any order of them that extends real time would do: they all see the same state).
+ * - A write of unknown outcome goes at its version only when some read returned it; otherwise
+ *   nowhere (an op of unknown outcome may never have taken effect, and no read needs it).
+ * - Completed ops no version places (no version, or one no write carries) are left to the model
+ *   (place-unversioned.ts).
+ *
+ * O(n log n): one hash lookup per read, sorts of the writes and of the reads.
+ */
+import type { ValueKey } from './values.js';
+
+export interface VersionedOp {
+  call: number;
+  /** Infinity: unknown outcome. */
+  return: number;
+  /** What `Model.versioned` said: the op wrote its version or read it; undefined: neither. */
+  role?: 'write' | 'read';
+  /** The value written or read (null: nothing); undefined when the op does not say. */
+  value?: ValueKey;
+  /** The version the op wrote or read; null: the read found nothing; undefined: not reported. */
+  version?: number | null;
+  writer?: string;
+}
+
+export interface VersionOrder {
+  /** Indexes of the ops versions place, in order. */
+  order: number[];
+  /** Completed ops no version places, for the model to place. */
+  unplaced: number[];
+}
+
+/** Reads attached to no write: found nothing, so they go before the first write. */
+const NOTHING = -2;
+const UNATTACHED = -1;
+
+export function orderByVersions(ops: readonly VersionedOp[]): VersionOrder {
+  const n = ops.length;
+  const names = writerRanks(ops);
+  const isWrite = (i: number) => ops[i]!.role === 'write';
+  const isRead = (i: number) => ops[i]!.role === 'read' && ops[i]!.return !== Infinity;
+
+  // The version (and writer) each write stands at: reported, or learnt from a read below.
+  const version = new Float64Array(n).fill(NaN);
+  const rank = Int32Array.from(ops, (op) => (op.writer === undefined ? -1 : names.get(op.writer)!));
+  const byVersion = new Map<number, number[]>();
+  const tag = (w: number, v: number) => {
+    version[w] = v;
+    const list = byVersion.get(v);
+    if (list) list.push(w);
+    else byVersion.set(v, [w]);
+  };
+  const untaggedByValue = new Map<ValueKey, number[]>();
+  for (let i = 0; i < n; i++) {
+    if (!isWrite(i)) continue;
+    const v = ops[i]!.version;
+    if (typeof v === 'number') tag(i, v);
+    else if (ops[i]!.value !== undefined) {
+      const list = untaggedByValue.get(ops[i]!.value!);
+      if (list) list.push(i);
+      else untaggedByValue.set(ops[i]!.value!, [i]);
+    }
+  }
+
+  /** The replicas' order of writes; calls and indexes only make the sort deterministic. */
+  const writeOrder = (a: number, b: number) =>
+    version[a]! - version[b]! || rank[a]! - rank[b]! || compareValues(ops[a]!.value, ops[b]!.value) || ops[a]!.call - ops[b]!.call || a - b;
+  /**
+   * Of the writes at a read's version, the one it returned: of the same writer when both say, of
+   * the same value when both say (none fits: UNATTACHED), else the last in the replicas' order.
+   */
+  const writeOf = (read: number): number => {
+    const v = ops[read]!.version;
+    const candidates = typeof v === 'number' ? byVersion.get(v) : undefined;
+    if (candidates === undefined) return UNATTACHED;
+    const r = rank[read]!;
+    const value = ops[read]!.value;
+    let best = UNATTACHED;
+    for (const w of candidates) {
+      if (r !== -1 && rank[w] !== -1 && rank[w] !== r) continue;
+      const wv = ops[w]!.value;
+      if (value !== undefined && wv !== undefined && wv !== value) continue;
+      if (best === UNATTACHED || writeOrder(w, best) > 0) best = w;
+    }
+    return best;
+  };
+
+  // A read that returned a value at a version (and writer) no write reported names the write of
+  // that value, when only one write without a version wrote it.
+  for (let i = 0; i < n; i++) {
+    if (!isRead(i)) continue;
+    const { version: v, value } = ops[i]!;
+    if (typeof v !== 'number' || value === undefined || value === null || writeOf(i) !== UNATTACHED) continue;
+    const candidates = untaggedByValue.get(value);
+    if (candidates?.length === 1) {
+      const w = candidates[0]!;
+      rank[w] = rank[i]!;
+      tag(w, v);
+      untaggedByValue.delete(value);
+    }
+  }
+
+  const attachedTo = new Int32Array(n).fill(UNATTACHED);
+  const observed = new Uint8Array(n);
+  const unplaced: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (!isRead(i)) continue;
+    const { version: v, value } = ops[i]!;
+    if (v === null || (v === undefined && value === null)) {
+      attachedTo[i] = NOTHING;
+      continue;
+    }
+    const w = typeof v === 'number' ? writeOf(i) : UNATTACHED;
+    if (w === UNATTACHED) unplaced.push(i);
+    else {
+      attachedTo[i] = w;
+      observed[w] = 1;
+    }
+  }
+
+  const writes: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const known = ops[i]!.return !== Infinity;
+    if (ops[i]!.role === undefined && known) unplaced.push(i);
+    if (!isWrite(i)) continue;
+    if (!Number.isNaN(version[i]!)) {
+      if (known || observed[i]) writes.push(i);
+    } else if (known) unplaced.push(i);
+  }
+  writes.sort(writeOrder);
+  // The write each read follows, as a segment: 0 before the first write, k + 1 after writes[k].
+  const segmentOfWrite = new Int32Array(n).fill(-1);
+  writes.forEach((w, k) => (segmentOfWrite[w] = k + 1));
+  const reads: number[] = [];
+  const segment = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const w = attachedTo[i]!;
+    if (w === UNATTACHED) continue;
+    segment[i] = w === NOTHING ? 0 : segmentOfWrite[w]!;
+    reads.push(i);
+  }
+  reads.sort((a, b) => segment[a]! - segment[b]! || ops[a]!.call - ops[b]!.call || ops[a]!.return - ops[b]!.return || a - b);
+
+  const order: number[] = [];
+  let r = 0;
+  for (let k = 0; k <= writes.length; k++) {
+    if (k > 0) order.push(writes[k - 1]!);
+    while (r < reads.length && segment[reads[r]!] === k) order.push(reads[r++]!);
+  }
+  unplaced.sort((a, b) => a - b);
+  return { order, unplaced };
+}
+
+/** Ranks of the writer names, as godist's ids compare: runs of digits by their number. */
+function writerRanks(ops: readonly VersionedOp[]): Map<string, number> {
+  const names = new Set<string>();
+  for (const op of ops) if (op.writer !== undefined) names.add(op.writer);
+  const sorted = [...names].sort(compareNames);
+  return new Map(sorted.map((name, i) => [name, i]));
+}
+
+const DIGITS = /(\d+)/;
+
+/** Names with numbers in them, e.g. node-2 before node-10. */
+export function compareNames(a: string, b: string): number {
+  if (a === b) return 0;
+  const x = a.split(DIGITS);
+  const y = b.split(DIGITS);
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    if (x[i] === y[i]) continue;
+    // Odd pieces are runs of digits.
+    if (i % 2 === 1) {
+      const p = x[i]!.replace(/^0+(?=\d)/, '');
+      const q = y[i]!.replace(/^0+(?=\d)/, '');
+      if (p.length !== q.length) return p.length - q.length;
+      if (p !== q) return p < q ? -1 : 1;
+      continue;
+    }
+    return x[i]! < y[i]! ? -1 : 1;
+  }
+  if (x.length !== y.length) return x.length - y.length;
+  return a < b ? -1 : 1;
+}
+
+const TYPE_RANK: Record<string, number> = { undefined: 0, object: 1, boolean: 2, number: 3, string: 4 };
+
+function compareValues(a: ValueKey | undefined, b: ValueKey | undefined): number {
+  if (a === b) return 0;
+  const ta = TYPE_RANK[typeof a]!;
+  const tb = TYPE_RANK[typeof b]!;
+  if (ta !== tb) return ta - tb;
+  if (a === null || a === undefined) return -1;
+  return (a as string | number) < (b as string | number) ? -1 : 1;
+}
