@@ -14,8 +14,10 @@
  *   first write; a read with a version right after the write of that version (and writer, when both
  *   say), the one with its value when several share the version. Reads after one write go in order
  *   of call (any order of them that extends real time would do: they all see the same state).
- * - A write of unknown outcome goes at its version only when some read returned it; otherwise
- *   nowhere (an op of unknown outcome may never have taken effect, and no read needs it).
+ * - A write of unknown outcome goes at its version when some read returned it. One that reported
+ *   a version no read returned goes nowhere (an op of unknown outcome may never have taken effect,
+ *   and no read needs it), or at its version with `placeUnread` (a cas after it may need it). One
+ *   with no version at all goes nowhere.
  * - Completed ops no version places (no version, or one no write carries) are left to the model
  *   (place-unversioned.ts).
  *
@@ -41,13 +43,20 @@ export interface VersionOrder {
   order: number[];
   /** Completed ops no version places, for the model to place. */
   unplaced: number[];
+  /** Writes of unknown outcome with a version no read returned: left out, or placed with `placeUnread`. */
+  unread: number;
+}
+
+export interface VersionOrderOptions {
+  /** Place the writes of unknown outcome that reported a version no read returned. */
+  placeUnread?: boolean;
 }
 
 /** Reads attached to no write: found nothing, so they go before the first write. */
 const NOTHING = -2;
 const UNATTACHED = -1;
 
-export function orderByVersions(ops: readonly VersionedOp[]): VersionOrder {
+export function orderByVersions(ops: readonly VersionedOp[], options: VersionOrderOptions = {}): VersionOrder {
   const n = ops.length;
   const names = writerRanks(ops);
   const isWrite = (i: number) => ops[i]!.role === 'write';
@@ -132,13 +141,18 @@ export function orderByVersions(ops: readonly VersionedOp[]): VersionOrder {
   }
 
   const writes: number[] = [];
+  let unread = 0;
   for (let i = 0; i < n; i++) {
     const known = ops[i]!.return !== Infinity;
     if (ops[i]!.role === undefined && known) unplaced.push(i);
     if (!isWrite(i)) continue;
-    if (!Number.isNaN(version[i]!)) {
-      if (known || observed[i]) writes.push(i);
-    } else if (known) unplaced.push(i);
+    if (Number.isNaN(version[i]!)) {
+      if (known) unplaced.push(i);
+    } else if (known || observed[i]) writes.push(i);
+    else {
+      unread++;
+      if (options.placeUnread) writes.push(i);
+    }
   }
   writes.sort(writeOrder);
   // The write each read follows, as a segment: 0 before the first write, k + 1 after writes[k].
@@ -161,7 +175,7 @@ export function orderByVersions(ops: readonly VersionedOp[]): VersionOrder {
     while (r < reads.length && segment[reads[r]!] === k) order.push(reads[r++]!);
   }
   unplaced.sort((a, b) => a - b);
-  return { order, unplaced };
+  return { order, unplaced, unread };
 }
 
 /** Ranks of the writer names, as godist's ids compare: runs of digits by their number. */

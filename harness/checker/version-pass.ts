@@ -18,22 +18,10 @@ export interface VersionPassPart {
 
 /** One entry per part: the pass's result, or undefined where the search must decide. */
 export function decideByVersions(model: Model, parts: readonly VersionPassPart[], formatTime: (t: number) => string): (PartitionResult | undefined)[] {
-  const versioned = model.versioned;
-  if (!versioned) return parts.map(() => undefined);
+  if (!model.versioned) return parts.map(() => undefined);
   return parts.map((part) => {
     if (!part.ops.some((op) => op.version !== undefined)) return undefined;
-    const ops = part.ops.map((op): WitnessOp => {
-      const w: WitnessOp = { id: op.id, f: op.f, call: op.call, return: op.return, op: model.prepare ? model.prepare(op) : op };
-      const role = versioned(op);
-      if (role) {
-        w.role = role.role;
-        if (role.value !== undefined) w.value = role.value;
-      }
-      if (op.version !== undefined) w.version = op.version;
-      if (op.writer !== undefined) w.writer = op.writer;
-      return w;
-    });
-    const verdict = witnessLinearization(model, ops, { key: part.key, formatTime });
+    const verdict = witnessLinearization(model, toWitnessOps(model, part.ops), { key: part.key, formatTime });
     const base = { key: part.key, opCount: part.ops.length, steps: 0, decidedBy: 'versions' as const };
     if (verdict.kind === 'linearizable') return { ...base, valid: true };
     if (verdict.kind === 'no-witness') return undefined;
@@ -67,6 +55,21 @@ export function mergeVersionPass(parts: readonly VersionPassPart[], byVersions: 
     if (searched.length < left) return { key: part.key, valid: 'unknown', opCount: part.ops.length, steps: 0, unknownReason: 'not-checked' };
     const r = searched[next++]!;
     return r.valid === 'unknown' ? r : { ...r, decidedBy: 'search' };
+  });
+}
+
+/** A part's ops as the witness takes them: prepared for the model, with their role and version. */
+export function toWitnessOps(model: Model, ops: readonly Operation[]): WitnessOp[] {
+  return ops.map((op) => {
+    const w: WitnessOp = { id: op.id, f: op.f, call: op.call, return: op.return, op: model.prepare ? model.prepare(op) : op };
+    const role = model.versioned?.(op);
+    if (role) {
+      w.role = role.role;
+      if (role.value !== undefined) w.value = role.value;
+    }
+    if (op.version !== undefined) w.version = op.version;
+    if (op.writer !== undefined) w.writer = op.writer;
+    return w;
   });
 }
 

@@ -73,19 +73,24 @@ export function witnessLinearization<State, Prepared>(
   const t = options.formatTime ?? String;
   const name = (i: number) => `op ${ops[i]!.id} (${ops[i]!.f}, called at ${t(ops[i]!.call)})`;
 
-  const byVersions = orderByVersions(ops);
-  const fit = placeUnversioned(model, steps, calls, returns, byVersions.order, byVersions.unplaced);
-  let why: string;
-  if ('order' in fit) {
-    const fault = verifyOrder(model, steps, calls, returns, fit.order);
-    if (!fault) return { kind: 'linearizable', order: fit.order.map((i) => ops[i]!.id) };
-    why = describeFault(fault, name, ops, t);
-  } else {
-    why = fit.op === undefined ? fit.why : `${fit.why}: ${name(fit.op)}`;
+  // Writes of unknown outcome that no read returned are left out first (nothing needs them, and
+  // each placed one must fit real time), then placed at their version (a cas may need one).
+  let why: string | undefined;
+  for (const placeUnread of [false, true]) {
+    const byVersions = orderByVersions(ops, { placeUnread });
+    if (placeUnread && byVersions.unread === 0) break;
+    const fit = placeUnversioned(model, steps, calls, returns, byVersions.order, byVersions.unplaced);
+    if ('order' in fit) {
+      const fault = verifyOrder(model, steps, calls, returns, fit.order);
+      if (!fault) return { kind: 'linearizable', order: fit.order.map((i) => ops[i]!.id) };
+      why ??= describeFault(fault, name, ops, t);
+    } else {
+      why ??= fit.op === undefined ? fit.why : `${fit.why}: ${name(fit.op)}`;
+    }
   }
   const fact = findRefutingFact(ops, options);
   if (fact) return { kind: 'refuted', ...fact };
-  return { kind: 'no-witness', why };
+  return { kind: 'no-witness', why: why! };
 }
 
 function describeFault(fault: OrderFault, name: (i: number) => string, ops: readonly WitnessOp<unknown>[], t: (x: number) => string): string {
