@@ -21,7 +21,8 @@
  * - Completed ops no version places (no version, or one no write carries) are left to the model
  *   (place-unversioned.ts).
  *
- * O(n log n): one hash lookup per read, sorts of the writes and of the reads.
+ * O(n log n): sorts of the writes and of the reads, a binary search per read. Typed arrays and
+ * few allocations per op: a part can hold millions of ops.
  */
 import type { ValueKey } from './values.js';
 
@@ -62,22 +63,19 @@ export function orderByVersions(ops: readonly VersionedOp[], options: VersionOrd
   const isWrite = (i: number) => ops[i]!.role === 'write';
   const isRead = (i: number) => ops[i]!.role === 'read' && ops[i]!.return !== Infinity;
 
-  // The version (and writer) each write stands at: reported, or learnt from a read below.
+  // The version and writer each write stands at: reported, or learnt from a read below.
   const version = new Float64Array(n).fill(NaN);
-  const rank = Int32Array.from(ops, (op) => (op.writer === undefined ? -1 : names.get(op.writer)!));
-  const byVersion = new Map<number, number[]>();
-  const tag = (w: number, v: number) => {
-    version[w] = v;
-    const list = byVersion.get(v);
-    if (list) list.push(w);
-    else byVersion.set(v, [w]);
-  };
+  const rank = new Int32Array(n);
+  for (let i = 0; i < n; i++) rank[i] = ops[i]!.writer === undefined ? -1 : names.get(ops[i]!.writer!)!;
+  const tagged: number[] = [];
   const untaggedByValue = new Map<ValueKey, number[]>();
   for (let i = 0; i < n; i++) {
     if (!isWrite(i)) continue;
     const v = ops[i]!.version;
-    if (typeof v === 'number') tag(i, v);
-    else if (ops[i]!.value !== undefined) {
+    if (typeof v === 'number') {
+      version[i] = v;
+      tagged.push(i);
+    } else if (ops[i]!.value !== undefined) {
       const list = untaggedByValue.get(ops[i]!.value!);
       if (list) list.push(i);
       else untaggedByValue.set(ops[i]!.value!, [i]);
@@ -87,40 +85,43 @@ export function orderByVersions(ops: readonly VersionedOp[], options: VersionOrd
   /** The replicas' order of writes; calls and indexes only make the sort deterministic. */
   const writeOrder = (a: number, b: number) =>
     version[a]! - version[b]! || rank[a]! - rank[b]! || compareValues(ops[a]!.value, ops[b]!.value) || ops[a]!.call - ops[b]!.call || a - b;
+  let versions = sortWrites(tagged, writeOrder, version);
   /**
    * Of the writes at a read's version, the one it returned: of the same writer when both say, of
    * the same value when both say (none fits: UNATTACHED), else the last in the replicas' order.
    */
   const writeOf = (read: number): number => {
-    const v = ops[read]!.version;
-    const candidates = typeof v === 'number' ? byVersion.get(v) : undefined;
-    if (candidates === undefined) return UNATTACHED;
+    const v = ops[read]!.version as number;
     const r = rank[read]!;
     const value = ops[read]!.value;
     let best = UNATTACHED;
-    for (const w of candidates) {
+    for (let k = firstAtLeast(versions, v); k < versions.length && versions[k] === v; k++) {
+      const w = tagged[k]!;
       if (r !== -1 && rank[w] !== -1 && rank[w] !== r) continue;
       const wv = ops[w]!.value;
       if (value !== undefined && wv !== undefined && wv !== value) continue;
-      if (best === UNATTACHED || writeOrder(w, best) > 0) best = w;
+      best = w;
     }
     return best;
   };
 
   // A read that returned a value at a version (and writer) no write reported names the write of
   // that value, when only one write without a version wrote it.
+  let learnt = false;
   for (let i = 0; i < n; i++) {
     if (!isRead(i)) continue;
     const { version: v, value } = ops[i]!;
     if (typeof v !== 'number' || value === undefined || value === null || writeOf(i) !== UNATTACHED) continue;
     const candidates = untaggedByValue.get(value);
-    if (candidates?.length === 1) {
-      const w = candidates[0]!;
-      rank[w] = rank[i]!;
-      tag(w, v);
-      untaggedByValue.delete(value);
-    }
+    if (candidates?.length !== 1) continue;
+    const w = candidates[0]!;
+    version[w] = v;
+    rank[w] = rank[i]!;
+    tagged.push(w);
+    untaggedByValue.delete(value);
+    learnt = true;
   }
+  if (learnt) versions = sortWrites(tagged, writeOrder, version);
 
   const attachedTo = new Int32Array(n).fill(UNATTACHED);
   const observed = new Uint8Array(n);
@@ -140,24 +141,19 @@ export function orderByVersions(ops: readonly VersionedOp[], options: VersionOrd
     }
   }
 
-  const writes: number[] = [];
   let unread = 0;
   for (let i = 0; i < n; i++) {
     const known = ops[i]!.return !== Infinity;
-    if (ops[i]!.role === undefined && known) unplaced.push(i);
-    if (!isWrite(i)) continue;
-    if (Number.isNaN(version[i]!)) {
-      if (known) unplaced.push(i);
-    } else if (known || observed[i]) writes.push(i);
-    else {
-      unread++;
-      if (options.placeUnread) writes.push(i);
-    }
+    if (known && (ops[i]!.role === undefined || (isWrite(i) && Number.isNaN(version[i]!)))) unplaced.push(i);
   }
-  writes.sort(writeOrder);
+  const writes = tagged.filter((w) => {
+    if (ops[w]!.return !== Infinity || observed[w]) return true;
+    unread++;
+    return options.placeUnread === true;
+  });
   // The write each read follows, as a segment: 0 before the first write, k + 1 after writes[k].
   const segmentOfWrite = new Int32Array(n).fill(-1);
-  writes.forEach((w, k) => (segmentOfWrite[w] = k + 1));
+  for (let k = 0; k < writes.length; k++) segmentOfWrite[writes[k]!] = k + 1;
   const reads: number[] = [];
   const segment = new Int32Array(n);
   for (let i = 0; i < n; i++) {
@@ -176,6 +172,26 @@ export function orderByVersions(ops: readonly VersionedOp[], options: VersionOrd
   }
   unplaced.sort((a, b) => a - b);
   return { order, unplaced, unread };
+}
+
+/** Sorts the writes in place; returns their versions in that order, for binary searches. */
+function sortWrites(writes: number[], order: (a: number, b: number) => number, version: Float64Array): Float64Array {
+  writes.sort(order);
+  const out = new Float64Array(writes.length);
+  for (let k = 0; k < writes.length; k++) out[k] = version[writes[k]!]!;
+  return out;
+}
+
+/** The first index of a sorted array holding at least v. */
+function firstAtLeast(sorted: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Ranks of the writer names, as godist's ids compare: runs of digits by their number. */

@@ -67,9 +67,15 @@ export function witnessLinearization<State, Prepared>(
   ops: readonly WitnessOp<Prepared>[],
   options: WitnessOptions = {},
 ): WitnessVerdict {
-  const steps = ops.map((o) => o.op);
-  const calls = Float64Array.from(ops, (o) => o.call);
-  const returns = Float64Array.from(ops, (o) => o.return);
+  const n = ops.length;
+  const steps = new Array<Prepared>(n);
+  const calls = new Float64Array(n);
+  const returns = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    steps[i] = ops[i]!.op;
+    calls[i] = ops[i]!.call;
+    returns[i] = ops[i]!.return;
+  }
   const t = options.formatTime ?? String;
   const name = (i: number) => `op ${ops[i]!.id} (${ops[i]!.f}, called at ${t(ops[i]!.call)})`;
 
