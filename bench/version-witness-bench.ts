@@ -13,8 +13,10 @@
  *
  *   npm run bench:witness -- [--ops 1000000] [--concurrency 30] [--seed 1] [--search-seconds 30] [--history path/history.jsonl]
  *
- * With --history, a recorded godist history is timed the same way instead, key by key.
- * Prints one line per measurement and ends with one JSON line.
+ * With --history, a recorded godist history is checked the same way instead, each key under its
+ * own time limit, and the keys are counted: decided by both (they must agree), and left undecided
+ * by the search alone but decided by versions. Prints one line per measurement and ends with one
+ * JSON line; exits 4 if the two checks disagree on a key both decided.
  */
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -127,7 +129,7 @@ interface Measure {
   heapMb: number;
 }
 
-function measure(what: string, ops: Operation[], versions: boolean, limitMs: number): Measure {
+function measure(what: string, ops: Operation[], versions: boolean, limitMs: number): { m: Measure; result: CheckResult } {
   global.gc?.();
   const started = clock();
   const r = checkOperations(ops, { model: 'register', perKey: true, versions, timeLimitMs: limitMs, now: clock });
@@ -146,7 +148,7 @@ function measure(what: string, ops: Operation[], versions: boolean, limitMs: num
   process.stdout.write(
     `  ${what.padEnd(28)} ${String(m.valid).padEnd(8)} ${(m.ms / 1000).toFixed(2).padStart(8)} s   decided by: ${m.decidedBy}${m.unknownReason ? ` (${m.unknownReason})` : ''}   heap ${m.heapMb} MB\n`,
   );
-  return m;
+  return { m, result: r };
 }
 
 function main() {
@@ -164,10 +166,26 @@ function main() {
   }
   const unknown = ops.filter((op) => op.return === Infinity).length;
   process.stdout.write(`version witness benchmark (node ${process.version}, load average ${load})\n  ${source}; ${ops.length} ops, ${unknown} of unknown outcome\n`);
-  const witness = measure('version pass (then search)', ops, true, s.searchSeconds * 1000);
-  const search = measure(`search alone (limit ${s.searchSeconds} s)`, ops, false, s.searchSeconds * 1000);
-  process.stdout.write(`${JSON.stringify({ source, ops: ops.length, unknown, loadAverage: Number(load), witness, search })}\n`);
-  if (witness.valid === false || search.valid === false) process.exitCode = 1;
+  const limit = s.searchSeconds * 1000;
+  const { m: witness, result: withVersions } = measure(`version pass (then search${s.history ? `, ${s.searchSeconds} s a key` : ''})`, ops, true, limit);
+  const { m: search, result: searchOnly } = measure(`search alone (${s.searchSeconds} s${s.history ? ' a key' : ''})`, ops, false, limit);
+  // Keys by who decided them, and whether the two checks ever disagree where both decided.
+  const alone = new Map(searchOnly.partitions.map((p) => [p.key, p.valid]));
+  let bothDecided = 0;
+  let disagree = 0;
+  let onlyVersions = 0;
+  for (const p of withVersions.partitions) {
+    const other = alone.get(p.key);
+    if (p.valid !== 'unknown' && other !== 'unknown') {
+      bothDecided++;
+      if (p.valid !== other) disagree++;
+    }
+    if (p.decidedBy === 'versions' && other === 'unknown') onlyVersions++;
+  }
+  const keys = { total: withVersions.partitions.length, bothDecided, disagree, undecidedBySearchDecidedByVersions: onlyVersions };
+  process.stdout.write(`  keys: ${keys.total}; decided by both: ${bothDecided} (disagreeing: ${disagree}); left undecided by the search alone but decided by versions: ${onlyVersions}\n`);
+  process.stdout.write(`${JSON.stringify({ source, ops: ops.length, unknown, loadAverage: Number(load), witness, search, keys })}\n`);
+  if (disagree > 0) process.exitCode = 4;
 }
 
 main();

@@ -57,7 +57,7 @@ export interface Failure {
    * Present when the version pass refuted the part with a fact that is a proof on its own (no
    * search ran: `longest` is empty): the fact's name and the ops it is about (ids).
    */
-  fact?: { name: 'never-written' | 'written-after-read'; ops: number[] };
+  fact?: { name: 'never-written' | 'written-after-read' | 'overwritten'; ops: number[] };
 }
 
 export interface OpSummary {

@@ -9,13 +9,15 @@
  *
  * Whatever the versions, the witness never says linearizable where the brute force says not, its
  * order is a linearization by the definition checked pair by pair, it refutes only what the brute
- * force refutes, and a whole check (versions on) agrees with the brute force. With consistent
- * versions it finds a linearization whenever there is one.
+ * force refutes (and so do the refuting facts on their own, witness or not), and a whole check
+ * (versions on) agrees with the brute force. With consistent versions it finds a linearization
+ * whenever there is one.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkOperations, models, toOperations, type Operation } from '../../harness/checker/index.js';
 import { toWitnessOps } from '../../harness/checker/version-pass.js';
+import { findRefutingFact } from '../../harness/checker/refuting-facts.js';
 import { witnessLinearization } from '../../harness/checker/version-witness.js';
 import { history } from './helpers.js';
 import { bruteForce, isLinearization, linearize, opArb, toSpecs, type RandomOp } from './random-histories.js';
@@ -124,11 +126,12 @@ interface Tally {
   linearizable: number;
   refuted: number;
   noWitness: number;
+  facts: number;
 }
 
 function witnessAgrees(withCas: boolean, runs: number, seed: number): Tally {
   const model = withCas ? models['cas-register'] : models.register;
-  const tally: Tally = { linearizable: 0, refuted: 0, noWitness: 0 };
+  const tally: Tally = { linearizable: 0, refuted: 0, noWitness: 0, facts: 0 };
   let run = 0;
   fc.assert(
     fc.property(fc.array(opArb(withCas), { minLength: 0, maxLength: 7 }), (raw) => {
@@ -169,6 +172,15 @@ function witnessAgrees(withCas: boolean, runs: number, seed: number): Tally {
             if (how === 'consistent' || how === 'coarse') expect(keyTruth ? w.why : 'refuted').toBe('refuted');
           }
         }
+        // The facts alone, whether or not a witness was found: each refutation is a proof.
+        for (const key of ['a', 'b'] as const) {
+          const keyOps = ops.filter((op) => op.key === key && !(op.return === Infinity && op.f === 'read'));
+          const fact = findRefutingFact(toWitnessOps(model, keyOps));
+          if (fact) {
+            expect(bruteForce(raw.map((r) => (r.key === key ? r : { ...r, end: 'fail' as const }))), `${fact.explanation}`).toBe(false);
+            tally.facts++;
+          }
+        }
         const perKey = checkOperations(ops, { model, perKey: true });
         expect(perKey.valid).toBe(truth);
         expect(checkOperations(ops, { model }).valid).toBe(truth);
@@ -186,6 +198,7 @@ describe('the version witness on the property test histories', () => {
     expect(t.linearizable).toBeGreaterThan(5000);
     expect(t.refuted).toBeGreaterThan(100);
     expect(t.noWitness).toBeGreaterThan(100);
+    expect(t.facts).toBeGreaterThan(1000);
   });
 
   it('cas-register: 3000 histories, the same', () => {

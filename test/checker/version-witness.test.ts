@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { check, models, toOperations, type Operation } from '../../harness/checker/index.js';
 import { toWitnessOps } from '../../harness/checker/version-pass.js';
+import { findRefutingFact } from '../../harness/checker/refuting-facts.js';
 import { witnessLinearization } from '../../harness/checker/version-witness.js';
 import type { HistoryOp, ReplicaTrace } from '../../harness/history/op.js';
 import { cas, history, read, write, type OpSpec } from './helpers.js';
@@ -186,6 +187,52 @@ describe('facts that refute on their own', () => {
     const w = witness(h);
     expect(w.kind === 'refuted' && w.explanation).toBe('read of k returned 7 at 2 s, but every write of 7 to k began after this read ended (the first at 5 s)');
     expect(w.kind === 'refuted' && w.ops).toEqual([ids(h)(0), ids(h)(2)]);
+  });
+
+  it('a read of a value overwritten before it began: every write of the value had returned before the overwrite began', () => {
+    const h = traced([
+      [write(0, 'k3', 17, 0, 1), { version: 1 }],
+      [write(1, 'k3', 18, 2, 3.9), { version: 2 }],
+      [read(2, 'k3', 17, 4, 4.1), { version: 1 }],
+    ]);
+    const id = ids(h);
+    expect(witness(h)).toEqual({
+      kind: 'refuted',
+      fact: 'overwritten',
+      explanation:
+        'read of k3 returned 17 at 4.1 s, but 17 had been overwritten by a write of 18, acknowledged at 3.9 s, before this read began at 4 s, and every write of 17 that could come before it had been acknowledged before that write began',
+      ops: [id(2), id(1)],
+    });
+  });
+
+  it('a read that went back in time: an earlier read had seen a newer value, after every write of this one', () => {
+    const h = traced([
+      [write(0, 'k', 1, 0, 1), { version: 1 }],
+      [write(1, 'k', 2, 0.5, 6), { version: 2 }],
+      [read(2, 'k', 2, 2, 4), { version: 2 }],
+      [read(3, 'k', 1, 5, 6), { version: 1 }],
+    ]);
+    const id = ids(h);
+    expect(witness(h)).toEqual({
+      kind: 'refuted',
+      fact: 'overwritten',
+      explanation:
+        'read of k returned 1 at 6 s, but an earlier read had already returned 2 at 4 s, before this read began at 5 s, and every write of 1 that could come before it had been acknowledged before that read began',
+      ops: [id(3), id(2)],
+    });
+  });
+
+  it('a read of nothing after a write had been acknowledged', () => {
+    const h = traced([[write(0, 'a', 1, 0, 1), { version: 1 }], [read(1, 'a', null, 2, 3)]]);
+    const w = witness(h);
+    expect(w.kind === 'refuted' && [w.fact, w.explanation]).toEqual(['overwritten', 'read of a found no value at 3 s, but a write of 1 to a had been acknowledged at 1 s, before this read began at 2 s']);
+  });
+
+  it('no overwrite when a write of the value returned at the very instant the overwrite began (they touch: either may come first)', () => {
+    // write 17 [0, 2], write 18 [2, 3], read → 17 [4, 5]: 18 then 17 is a linearization.
+    const h = history(write(0, 'k', 17, 0, 2), write(1, 'k', 18, 2, 3), read(2, 'k', 17, 4, 5));
+    expect(findRefutingFact(toWitnessOps(models.register, toOperations(h)))).toBeUndefined();
+    expect(check(h, { versions: false }).valid).toBe(true);
   });
 
   it('no fact when a write of the value was called by the time the read returned (they touch: concurrent)', () => {
