@@ -20,7 +20,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { checkOperations, type CheckResult, type Operation } from '../harness/checker/index.js';
+import { checkOperations, models, type CheckResult, type Operation } from '../harness/checker/index.js';
+import { toWitnessOps } from '../harness/checker/version-pass.js';
+import { witnessLinearization } from '../harness/checker/version-witness.js';
 import { parseHistory } from '../harness/commands/check.js';
 import { createRandom } from '../harness/random.js';
 
@@ -166,6 +168,17 @@ function main() {
   }
   const unknown = ops.filter((op) => op.return === Infinity).length;
   process.stdout.write(`version witness benchmark (node ${process.version}, load average ${load})\n  ${source}; ${ops.length} ops, ${unknown} of unknown outcome\n`);
+  if (!s.history) {
+    // The witness alone, on the key's ops as the pass hands them over (check.ts's own work, such as
+    // splitting the history by key, excluded).
+    global.gc?.();
+    const t0 = clock();
+    const input = toWitnessOps(models.register, ops);
+    const t1 = clock();
+    const verdict = witnessLinearization(models.register, input);
+    const t2 = clock();
+    process.stdout.write(`  witness alone                ${verdict.kind.padEnd(8)} ${((t2 - t1) / 1000).toFixed(2).padStart(8)} s   (its input built in ${((t1 - t0) / 1000).toFixed(2)} s)\n`);
+  }
   const limit = s.searchSeconds * 1000;
   const { m: witness, result: withVersions } = measure(`version pass (then search${s.history ? `, ${s.searchSeconds} s a key` : ''})`, ops, true, limit);
   const { m: search, result: searchOnly } = measure(`search alone (${s.searchSeconds} s${s.history ? ' a key' : ''})`, ops, false, limit);

@@ -53,7 +53,7 @@ export interface VersionOrderOptions {
   placeUnread?: boolean;
 }
 
-/** Reads attached to no write: found nothing, so they go before the first write. */
+/** Where a read goes: NOTHING, before the first write (it found nothing); UNATTACHED, to the model. */
 const NOTHING = -2;
 const UNATTACHED = -1;
 
