@@ -47,6 +47,8 @@ export interface Model<State = any, Prepared = any> {
    * The op's part in the order of versions the system reports (`op.version`): it wrote the version
    * or read it, and the value it wrote or read. Undefined for an op that is neither (it is then
    * placed by `step` alone). Without this function the version pass (version-pass.ts) is skipped.
+   * The refuting facts rely on its promise: every op that can change the state says `write`, and a
+   * stated value is the state a completed op left (write) or saw (read).
    */
   versioned?(op: Operation): VersionRole | undefined;
 }
