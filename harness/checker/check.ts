@@ -17,6 +17,7 @@ import { toOperations, type Operation } from './operation.js';
 import type { CheckResult, Failure, OpSummary, PartitionResult, TimeUnit, Validity } from './result.js';
 import { LinearizationSearch } from './search.js';
 import { formatValue } from './values.js';
+import { decideByVersions, mergeVersionPass } from './version-pass.js';
 
 export interface CheckOptions {
   /** A model or its name; `register` by default. */
@@ -34,6 +35,8 @@ export interface CheckOptions {
   timeUnit?: TimeUnit;
   /** A part whose search cache reaches this many configurations is given up as 'unknown'. */
   maxCacheEntries?: number;
+  /** false: skip the version pass (version-pass.ts), so every part is searched. On by default. */
+  versions?: boolean;
 }
 
 /** Search steps per part per turn. Small enough to watch the clock often, large enough to be cheap. */
@@ -63,7 +66,12 @@ export function checkOperations(input: readonly Operation[], options: CheckOptio
     ops.push(op);
   }
 
-  const parts = partition(ops, model);
+  // The version pass first: the parts it decides are not searched; one it refutes ends the check
+  // (as the search's first illegal part does) unless every part gets its own verdict.
+  const all = partition(ops, model);
+  const byVersions = options.versions === false ? all.map(() => undefined) : decideByVersions(model, all, timeFormatter(timeUnit));
+  const stopped = !options.perKey && byVersions.some((r) => r?.valid === false);
+  const parts = stopped ? [] : all.filter((_, i) => byVersions[i] === undefined);
   const searches = parts.map(
     (p) =>
       new LinearizationSearch(
@@ -118,7 +126,7 @@ export function checkOperations(input: readonly Operation[], options: CheckOptio
   }
 
   const formatTime = timeFormatter(timeUnit);
-  const partitions: PartitionResult[] = parts.map((p, i) => {
+  const searched: PartitionResult[] = parts.map((p, i) => {
     const s = searches[i]!;
     const valid: Validity = s.status === 'linearizable' ? true : s.status === 'illegal' ? false : 'unknown';
     const result: PartitionResult = { key: p.key, valid, opCount: p.ops.length, steps: s.steps };
@@ -127,6 +135,7 @@ export function checkOperations(input: readonly Operation[], options: CheckOptio
     if (valid === false) result.failure = explainFailure(model, p.key, p.ops, s, formatTime);
     return result;
   });
+  const partitions = mergeVersionPass(all, byVersions, searched);
   const valid: Validity = partitions.some((p) => p.valid === false)
     ? false
     : partitions.every((p) => p.valid === true)

@@ -27,8 +27,11 @@ export function checkOperations(ops: readonly Operation[], options: CheckOptions
 
 export type { CheckOptions } from './check.js';
 export { generalExplanation, timeFormatter } from './check.js';
-export type { FailureContext, Model } from './model.js';
+export type { FailureContext, Model, VersionRole } from './model.js';
 export { casRegister, kv, modelNames, models, register, type ModelName } from './models/index.js';
 export { isUnknownOutcome, toOperations, type Operation, type ToOperationsOptions } from './operation.js';
 export type { CheckResult, Failure, OpSummary, PartitionResult, TimeUnit, Validity } from './result.js';
 export { LinearizationSearch, type SearchModel, type SearchStatus } from './search.js';
+export { verifyOrder, type OrderFault } from './verify-order.js';
+export { toWitnessOps } from './version-pass.js';
+export { witnessLinearization, type WitnessOp, type WitnessVerdict } from './version-witness.js';

@@ -3,6 +3,7 @@
  * this interface and nothing else: a new model is a new file, never a change to the search.
  */
 import type { Operation } from './operation.js';
+import type { ValueKey } from './values.js';
 
 export interface Model<State = any, Prepared = any> {
   // Required: name, init, step, describe. The rest has defaults (see check.ts).
@@ -42,6 +43,25 @@ export interface Model<State = any, Prepared = any> {
    * overwritten …"). Undefined to let the checker say it in general terms.
    */
   explain?(failure: FailureContext<State>): string | undefined;
+  /**
+   * The op's part in the order of versions the system reports (`op.version`): it wrote the version
+   * or read it, and the value it wrote or read. Undefined for an op that is neither (it is then
+   * placed by `step` alone). Without this function the version pass (version-pass.ts) is skipped.
+   * The refuting facts rely on its promise: every op that can change the state says `write`, and a
+   * stated value is the state a completed op left (write) or saw (read).
+   */
+  versioned?(op: Operation): VersionRole | undefined;
+}
+
+/** What `Model.versioned` says of one op. */
+export interface VersionRole {
+  /** 'write': the op made `op.version` (or would have: unknown outcome); 'read': it returned it. */
+  role: 'write' | 'read';
+  /**
+   * The value written or read, compared with `===` (objects as `valueKey` strings); null: nothing
+   * (the initial state); undefined when the op does not say (an append, a cas whose compare failed).
+   */
+  value?: ValueKey;
 }
 
 /** What the checker hands a model's `explain` about one part that is not linearizable. */

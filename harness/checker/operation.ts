@@ -25,6 +25,16 @@ export interface Operation {
    * may take effect at any time after `call`, or never.
    */
   return: number;
+  /**
+   * The version the system reported with the op's completion, when it reports one (godist: the
+   * reply's `version`; etcd: the key's mod revision): for a write, the version it created (an
+   * unknown outcome keeps it when the reply carried one); for a read, the version of the value it
+   * returned; null: the read found nothing. Only a guide to the version pass (version-pass.ts),
+   * which verifies every order it builds: a wrong version never makes a verdict wrong.
+   */
+  version?: number | null;
+  /** Who chose `version`, breaking ties of equal versions (godist: the coordinator's id). */
+  writer?: string;
 }
 
 export function isUnknownOutcome(op: Operation): boolean {
@@ -88,6 +98,7 @@ export function toOperations(history: readonly HistoryOp[], options: ToOperation
       slots[pending.slot] = undefined;
       continue;
     }
+    reportedVersion(rec, op);
     if (rec.type === 'info') continue; // unknown: return stays Infinity
     op.return = rec.time;
     // A cas that is ok swapped; a write reports nothing; anything else reports what it read.
@@ -95,4 +106,13 @@ export function toOperations(history: readonly HistoryOp[], options: ToOperation
     else if (rec.f !== 'write' && rec.f !== 'put' && rec.f !== 'append') op.output = rec.value;
   }
   return slots.filter((op): op is Operation => op !== undefined);
+}
+
+/** Copies the version a completion's trace reports onto its op: `version`, else etcd's `modRevision`. */
+function reportedVersion(rec: HistoryOp, op: Operation): void {
+  const trace = rec.trace as (HistoryOp['trace'] & { modRevision?: unknown }) | undefined;
+  if (!trace) return;
+  const v = trace.version !== undefined ? trace.version : trace.modRevision;
+  if (v === null || (typeof v === 'number' && Number.isFinite(v))) op.version = v;
+  if (typeof trace.writer === 'string') op.writer = trace.writer;
 }

@@ -34,6 +34,12 @@ export interface PartitionResult {
   unknownReason?: 'time-limit' | 'memory-limit' | 'not-checked';
   /** Search steps spent on this part. */
   steps: number;
+  /**
+   * What decided `valid`: `versions`, the version pass before any search (a verified linearization
+   * read off the system's versions, or a fact that is a proof on its own); `search`, the search.
+   * Absent while undecided.
+   */
+  decidedBy?: 'versions' | 'search';
   /** Present when `valid` is false. */
   failure?: Failure;
 }
@@ -47,6 +53,11 @@ export interface Failure {
   stateAfter: string;
   /** The ops that could have come next by real time, none of which fits there, in call order. */
   couldNotPlace: OpSummary[];
+  /**
+   * Present when the version pass refuted the part with a fact that is a proof on its own (no
+   * search ran: `longest` is empty): the fact's name and the ops it is about (ids).
+   */
+  fact?: { name: 'never-written' | 'written-after-read' | 'overwritten'; ops: number[] };
 }
 
 export interface OpSummary {

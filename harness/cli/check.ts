@@ -22,6 +22,8 @@ export interface CheckArgs {
   timeLimit: number;
   perKey: boolean;
   json: boolean;
+  /** false (--no-versions): skip the version pass, search every key. */
+  versions?: boolean;
 }
 
 export const checkCommand: CommandModule<object, CheckArgs> = {
@@ -34,7 +36,8 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
       .option('model', { choices: modelNames, describe: 'the model (guessed from the ops when absent: kv for get/put/append, cas-register when there is a cas, else register)' })
       .option('time-limit', { type: 'number', default: 60, describe: 'seconds the search may take (per key with --per-key); 0 for no limit' })
       .option('per-key', { type: 'boolean', default: false, describe: 'give every key a verdict instead of stopping at the first key that is not linearizable' })
-      .option('json', { type: 'boolean', default: false, describe: 'print the full result as JSON' }) as never,
+      .option('json', { type: 'boolean', default: false, describe: 'print the full result as JSON' })
+      .option('versions', { type: 'boolean', default: true, describe: 'first try the order the versions in the history give, verified (--no-versions: search every key)' }) as never,
   handler(argv) {
     if (!(argv.timeLimit >= 0)) throw new UsageError(`--time-limit ${argv.timeLimit}: give a number of seconds, 0 for no limit`);
     const file = historyFile(argv.path);
@@ -46,6 +49,7 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
         timeLimitMs: argv.timeLimit * 1000,
         perKey: argv.perKey,
         timeUnit: loaded.timeUnit,
+        versions: argv.versions !== false,
       }),
     );
     if (argv.json) process.stdout.write(`${JSON.stringify({ file, format: loaded.format, ...result }, null, 2)}\n`);
@@ -142,12 +146,16 @@ export function formatCheckSummary(file: string, format: HistoryFormat, result: 
   const unchecked: string[] = [];
   for (const p of parts) {
     if (p.valid === true) {
-      if (few) out.push(`  ${label(p.key)}: ok (${p.opCount} ops)`);
+      if (few) out.push(`  ${label(p.key)}: ok (${p.opCount} ops${p.decidedBy === 'versions' ? ', by versions' : ''})`);
       else okKeys.push(String(p.key));
     } else if (p.valid === false) {
       const f = p.failure!;
       out.push(`  ${label(p.key)}: NOT LINEARIZABLE (${p.opCount} ops)`);
       out.push(`    ${f.explanation}`);
+      if (f.fact) {
+        out.push(`    a fact that proves it on its own (${f.fact.name}, ops ${f.fact.ops.join(', ')}), found before any search`);
+        continue;
+      }
       out.push(`    longest order that fits: ${f.longest.length} ops, leaving ${f.stateAfter}; could not come next:`);
       for (const op of f.couldNotPlace.slice(0, 5)) {
         out.push(`      op ${op.id} (process ${op.process}): ${op.description}, called ${t(op.call)}, returned ${t(op.return)}`);
@@ -166,6 +174,12 @@ export function formatCheckSummary(file: string, format: HistoryFormat, result: 
     out.push(
       `  ${unchecked.length} key${unchecked.length === 1 ? '' : 's'} not checked to the end (${list(unchecked)}): checking stops at the first key that is not linearizable; --per-key checks every key`,
     );
+  }
+  const byVersions = parts.filter((p) => p.decidedBy === 'versions').length;
+  if (byVersions > 0) {
+    const bySearch = parts.filter((p) => p.decidedBy === 'search').length;
+    const open = parts.length - byVersions - bySearch;
+    out.push(`  decided by versions: ${byVersions} key${byVersions === 1 ? '' : 's'}; by the search: ${bySearch}${open > 0 ? `; undecided: ${open}` : ''}`);
   }
   const verdict = result.valid === true ? 'linearizable' : result.valid === false ? 'NOT linearizable' : 'unknown (the checker could not decide; this is not a pass)';
   out.push(`verdict: ${verdict}`);

@@ -8,6 +8,10 @@
  * `:key` and every client op's value is such a tuple. Times are `:time` (nanoseconds) when every
  * op has one, else the line number; ids are `:index` when every op has one, else the position.
  * The meaning of ok / fail / info is Jepsen's (fail: did not happen). Pure over text.
+ *
+ * Versions, for the checker's version pass, when the history carries them: a completion's
+ * `:version` (or `:mod-revision`), or the values of jepsen.etcd's versioned register,
+ * `[version value]` pairs (invoked with a nil version, completed with the key's etcd version).
  */
 import { UsageError } from '../shared/usage-error.js';
 import { EdnReader, Keyword, Tagged, type EdnValue } from './edn.js';
@@ -106,6 +110,8 @@ export function readEdn(text: string): ReadEdnHistory {
       op.key = ednKeyText(get('key')!);
       anyKey = true;
     }
+    const version = get('version') ?? get('mod-revision');
+    if (type !== 'invoke' && (version === null || (typeof version === 'number' && Number.isFinite(version)))) op.trace = { version };
     const error = get('error');
     if (error !== undefined) op.error = typeof error === 'string' ? error : JSON.stringify(ednToPlain(error));
     history.push(op);
@@ -120,7 +126,37 @@ export function readEdn(text: string): ReadEdnHistory {
       op.value = ednToPlain(raw[1]!);
     }
   }
+  if (isVersionedRegister(tuples.map((t) => t.op))) for (const { op } of tuples) unwrapVersion(op);
   return { history, lines, timeUnit: everyTime ? 'ns' : 'line' };
+}
+
+const isVersionPair = (v: unknown): v is [unknown, unknown] => Array.isArray(v) && v.length === 2;
+const isVersion = (v: unknown) => v === null || (Number.isInteger(v) && (v as number) >= 0);
+
+/**
+ * jepsen.etcd's register workload: every invocation's value is `[nil value]` and every ok
+ * completion's `[version value]`, the version the key had after the write or at the read (a
+ * read of a missing key: `[nil nil]`). A plain register or cas-register never looks like this: its
+ * invocations carry the bare value (nil for reads, `[old new]` for a cas).
+ */
+function isVersionedRegister(ops: readonly HistoryOp[]): boolean {
+  let invokes = 0;
+  for (const op of ops) {
+    if (op.f !== 'read' && op.f !== 'write' && op.f !== 'cas') return false;
+    if (op.type === 'invoke') {
+      if (!isVersionPair(op.value) || op.value[0] !== null) return false;
+      invokes++;
+    } else if (op.type === 'ok' && (!isVersionPair(op.value) || !isVersion(op.value[0]))) return false;
+  }
+  return invokes > 0;
+}
+
+/** `[version value]` → the value, and the version into the trace of an ok completion. */
+function unwrapVersion(op: HistoryOp): void {
+  if (!isVersionPair(op.value)) return; // an unknown completion's :timed-out
+  const [version, value] = op.value;
+  op.value = value;
+  if (op.type === 'ok' && (version !== null || op.f === 'read')) op.trace = { ...op.trace, version: version as number | null };
 }
 
 /**

@@ -80,4 +80,10 @@ export const kv: Model<KvState, KvStep> = {
     return `${op.f} ${formatValue(asText(op.value))}${op.return === Infinity ? ' (outcome unknown)' : ''}`;
   },
   describeState: (state) => formatValue(state.text),
+  // For the version pass: "" is the initial state (null); an append's resulting text is unknown.
+  versioned(op) {
+    const text = asText(op.f === 'get' ? op.output : op.value);
+    if (op.f === 'append') return { role: 'write' };
+    return { role: op.f === 'get' ? 'read' : 'write', value: text === '' ? null : text };
+  },
 };

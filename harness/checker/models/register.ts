@@ -5,7 +5,7 @@
  * value (`output: false`, the etcd-log meaning of `:fail :cas`); a cas of unknown outcome may have
  * done either, or nothing.
  */
-import type { Model } from '../model.js';
+import type { Model, VersionRole } from '../model.js';
 import { casPair, type Operation } from '../operation.js';
 import { formatValue, keyValue, valueKey, type ValueKey } from '../values.js';
 import { explainRegister } from './register-explain.js';
@@ -73,6 +73,26 @@ function describe(op: Operation): string {
   }
 }
 
+/**
+ * For the version pass: a write made its version, a read returned one; a cas that swapped (or may
+ * have) made one, and a cas whose compare failed saw one (which value, it does not say).
+ */
+function versioned(op: Operation): VersionRole | undefined {
+  switch (op.f) {
+    case 'read':
+      return { role: 'read', value: valueKey(op.output) };
+    case 'write':
+      return { role: 'write', value: valueKey(op.value) };
+    case 'cas': {
+      const pair = casPair(op);
+      if (!pair) return undefined;
+      return op.output === false ? { role: 'read' } : { role: 'write', value: valueKey(pair[1]) };
+    }
+    default:
+      return undefined;
+  }
+}
+
 function rejectFor(withCas: boolean, name: string) {
   return (op: Operation): string | undefined => {
     if (op.f === 'read' || op.f === 'write') return undefined;
@@ -97,6 +117,7 @@ function makeRegister(name: string, withCas: boolean): Model<ValueKey, RegisterS
     describe,
     describeState: (state) => (state === null ? 'empty' : formatValue(keyValue(state))),
     explain: explainRegister,
+    versioned,
   };
 }
 
