@@ -14,8 +14,15 @@ export interface ReplicaReply {
   version: number | null;
   /** Tie-break of equal versions: the coordinator that wrote it. */
   writer?: string;
-  /** For writes: whether the replica acknowledged. */
+  /** For writes: whether the replica acknowledged; for reads: whether it answered. */
   ok?: boolean;
+  /**
+   * When the coordinator sent this replica its request and when the answer (or the failure) came,
+   * in ms since the coordinator began serving the op. No `answeredMs`: it had not answered when
+   * the coordinator replied (a latency known only to exceed `elapsedMs − sentMs`).
+   */
+  sentMs?: number;
+  answeredMs?: number;
 }
 
 /** The node's account of how it served an op: kept on completions so anomalies can be explained. */
@@ -24,6 +31,8 @@ export interface ReplicaTrace {
   /** The replica set the coordinator chose for the key at that moment. */
   replicaSet?: string[];
   replicas?: ReplicaReply[];
+  /** ms from the coordinator beginning to serve the op to its reply (the rest of the client's latency is the client's own legs). */
+  elapsedMs?: number;
   /** Version (and writer) the op read or wrote. */
   version?: number | null;
   writer?: string;
