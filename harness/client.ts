@@ -126,6 +126,7 @@ function replyOf(raw: unknown): ReplicaReply[] {
   if (typeof r['writer'] === 'string') reply.writer = r['writer'];
   if (typeof r['ok'] === 'boolean') reply.ok = r['ok'];
   if (isTime(r['sentMs'])) reply.sentMs = r['sentMs'];
+  if (isTime(r['leftMs'])) reply.leftMs = r['leftMs'];
   if (isTime(r['answeredMs'])) reply.answeredMs = r['answeredMs'];
   return [reply];
 }

@@ -46,8 +46,13 @@ export interface ReplicaTrace {
   error?: string;
   /** It had not answered yet when the coordinator replied. */
   pending?: true;
-  /** When the request was sent and when its answer (or its failure) came, ms since the op began. */
+  /**
+   * When the request was sent, when it left this node (after waiting in the peer's queue; absent
+   * for the coordinator's own replica, or when it had not left yet) and when its answer (or its
+   * failure) came, in ms since the op began.
+   */
   sentMs?: number;
+  leftMs?: number;
   answeredMs?: number;
 }
 
@@ -93,19 +98,20 @@ interface OpClock {
 
 /**
  * Start every task; resolve as soon as `needed` succeeded or all finished, with the results known
- * at that moment. `all` resolves once every task finished. Each result records when it came, and
- * `sent` when each task started, on the op's clock.
+ * at that moment. `all` resolves once every task finished. Each result records when it came,
+ * `sent` when each task started and `left` when its request left this node, on the op's clock.
  */
-function quorumOf<T>(nodes: readonly string[], start: (node: string) => Promise<T>, needed: number, clock: OpClock) {
+function quorumOf<T>(nodes: readonly string[], start: (node: string, onLeft: () => void) => Promise<T>, needed: number, clock: OpClock) {
   const results = new Map<string, Settled<T>>();
   const sent = new Map<string, number>();
+  const left = new Map<string, number>();
   let okCount = 0;
   let resolveEarly!: () => void;
   const early = new Promise<void>((r) => (resolveEarly = r));
   const all = Promise.all(
     nodes.map((node) => {
       sent.set(node, clock.elapsed());
-      return start(node).then(
+      return start(node, () => left.set(node, clock.elapsed())).then(
         (value) => {
           results.set(node, { ok: true, value, answeredMs: clock.elapsed() });
           if (++okCount >= needed) resolveEarly();
@@ -117,7 +123,7 @@ function quorumOf<T>(nodes: readonly string[], start: (node: string) => Promise<
     }),
   ).then(() => resolveEarly());
   return {
-    reached: early.then(() => ({ results: new Map(results), okCount, sent })),
+    reached: early.then(() => ({ results: new Map(results), okCount, sent, left: new Map(left) })),
     all: all.then(() => results),
   };
 }
@@ -140,20 +146,20 @@ export class Coordinator {
 
   // ---- talking to one replica ---------------------------------------------------------------------
 
-  private async readFrom(node: string, key: string): Promise<VersionedValue | undefined> {
+  private async readFrom(node: string, key: string, onLeft?: () => void): Promise<VersionedValue | undefined> {
     if (node === this.d.self) return this.d.replica.read(key);
-    const a = await this.d.peers.call<ReadAnswer>(node, 'read', { key });
+    const a = await this.d.peers.call<ReadAnswer>(node, 'read', { key }, onLeft);
     if (!a.found) return undefined;
     if (typeof a.value !== 'string' || !Number.isInteger(a.version) || typeof a.writer !== 'string') throw new PeerError(node, 'answered a read with a malformed record');
     return { value: a.value, version: a.version, writer: a.writer };
   }
 
-  private async writeTo(node: string, key: string, rec: VersionedValue): Promise<{ version: number; writer: string }> {
+  private async writeTo(node: string, key: string, rec: VersionedValue, onLeft?: () => void): Promise<{ version: number; writer: string }> {
     if (node === this.d.self) {
       const held = await this.d.replica.write(key, rec);
       return { version: held.version, writer: held.writer };
     }
-    const a = await this.d.peers.call<WriteAnswer>(node, 'write', { key, value: rec.value, version: rec.version, writer: rec.writer });
+    const a = await this.d.peers.call<WriteAnswer>(node, 'write', { key, value: rec.value, version: rec.version, writer: rec.writer }, onLeft);
     if (a.ok !== true) throw new PeerError(node, 'did not acknowledge the write');
     return { version: a.version, writer: a.writer };
   }
@@ -166,7 +172,7 @@ export class Coordinator {
     const replicaSet = this.d.replicaSet(key);
     const base = { key, coordinator: self, replicaSet };
 
-    const reading = quorumOf(replicaSet, (n) => this.readFrom(n, key), R, clock);
+    const reading = quorumOf(replicaSet, (n, left) => this.readFrom(n, key, left), R, clock);
     const read = await reading.reached;
     const readTrace = trace(replicaSet, read);
     if (read.okCount < R) {
@@ -187,7 +193,7 @@ export class Coordinator {
     this.issued.set(key, version);
     const rec: VersionedValue = { value, version, writer: self };
 
-    const writing = quorumOf(replicaSet, (n) => this.writeTo(n, key, rec), W, clock);
+    const writing = quorumOf(replicaSet, (n, left) => this.writeTo(n, key, rec, left), W, clock);
     const wrote = await writing.reached;
     const replicas = trace(replicaSet, wrote);
     if (wrote.okCount < W) {
@@ -202,7 +208,7 @@ export class Coordinator {
     const replicaSet = this.d.replicaSet(key);
     const base = { key, coordinator: self, replicaSet };
 
-    const reading = quorumOf(replicaSet, (n) => this.readFrom(n, key), R, clock);
+    const reading = quorumOf(replicaSet, (n, left) => this.readFrom(n, key, left), R, clock);
     const read = await reading.reached;
     const replicas = trace(replicaSet, read);
     if (read.okCount < R) {
@@ -223,7 +229,7 @@ export class Coordinator {
     for (const [node, r] of read.results) if (r.ok && r.value && compareTags(r.value, best) === 0) holders.add(node);
     if (holders.size >= W) return answer(clock, 200, { ...found, replicas, writeBack: { acks: holders.size, sent: [] } });
     const targets = replicaSet.filter((n) => !holders.has(n));
-    const writing = quorumOf(targets, (n) => this.writeTo(n, key, best), W - holders.size, clock);
+    const writing = quorumOf(targets, (n, left) => this.writeTo(n, key, best, left), W - holders.size, clock);
     const wrote = await writing.reached;
     const acks = holders.size + wrote.okCount;
     const writeBack = { acks, sent: targets, replicas: trace(targets, wrote) };
@@ -248,12 +254,13 @@ export class Coordinator {
 /** What each replica of `set` said and when, in the set's order: one trace for reads and writes alike. */
 function trace(
   set: readonly string[],
-  phase: { results: ReadonlyMap<string, Settled<{ version: number; writer: string } | undefined>>; sent: ReadonlyMap<string, number> },
+  phase: { results: ReadonlyMap<string, Settled<{ version: number; writer: string } | undefined>>; sent: ReadonlyMap<string, number>; left: ReadonlyMap<string, number> },
 ): ReplicaTrace[] {
   return set.map((node) => {
     const r = phase.results.get(node);
     const sent = phase.sent.get(node);
-    const sentMs = sent === undefined ? {} : { sentMs: toMicros(sent) };
+    const left = phase.left.get(node);
+    const sentMs = { ...(sent === undefined ? {} : { sentMs: toMicros(sent) }), ...(left === undefined ? {} : { leftMs: toMicros(left) }) };
     if (!r) return { node, version: null, writer: null, ok: false, pending: true, ...sentMs };
     const answeredMs = toMicros(r.answeredMs);
     if (!r.ok) return { node, version: null, writer: null, ok: false, error: r.error, ...sentMs, answeredMs };

@@ -17,11 +17,14 @@ export interface ReplicaReply {
   /** For writes: whether the replica acknowledged; for reads: whether it answered. */
   ok?: boolean;
   /**
-   * When the coordinator sent this replica its request and when the answer (or the failure) came,
-   * in ms since the coordinator began serving the op. No `answeredMs`: it had not answered when
-   * the coordinator replied (a latency known only to exceed `elapsedMs − sentMs`).
+   * When the coordinator sent this replica its request, when the request left the coordinator
+   * (after waiting in its queue for that peer; absent for the coordinator's own replica, or when
+   * it had not left yet) and when the answer (or the failure) came, in ms since the coordinator
+   * began serving the op. No `answeredMs`: it had not answered when the coordinator replied (a
+   * latency known only to exceed `elapsedMs − sentMs`).
    */
   sentMs?: number;
+  leftMs?: number;
   answeredMs?: number;
 }
 

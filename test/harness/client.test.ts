@@ -15,7 +15,7 @@ const answers: Record<string, { status: number; body?: unknown; hang?: boolean }
       value: '4', version: 2, writer: 'node-2', coordinator: 'node-2', elapsedMs: 1.5,
       replicas: [
         { node: 'node-2', version: 2, ok: true, sentMs: 0, answeredMs: 0.01 },
-        { node: 'node-3', version: 1, ok: true, sentMs: 0.02, answeredMs: 1.5 },
+        { node: 'node-3', version: 1, ok: true, sentMs: 0.02, leftMs: 0.3, answeredMs: 1.5 },
         { node: 'node-4', version: null, ok: false, pending: true, sentMs: 0.02 },
         { node: 'node-5', version: null, ok: true, sentMs: -1, answeredMs: 'soon' },
       ],
@@ -62,7 +62,7 @@ describe('client completions follow Jepsen rules', () => {
     expect(c.trace?.elapsedMs).toBe(1.5);
     expect(c.trace?.replicas).toEqual([
       { node: 'node-2', version: 2, ok: true, sentMs: 0, answeredMs: 0.01 },
-      { node: 'node-3', version: 1, ok: true, sentMs: 0.02, answeredMs: 1.5 },
+      { node: 'node-3', version: 1, ok: true, sentMs: 0.02, leftMs: 0.3, answeredMs: 1.5 },
       { node: 'node-4', version: null, ok: false, sentMs: 0.02 },
       { node: 'node-5', version: null, ok: true },
     ]);

@@ -158,38 +158,44 @@ describe('coordinator', () => {
  */
 function handDriven(self: string, opts: { R: number; W: number }) {
   const replicas = new Map(IDS.map((id) => [id, Replica.inMemory()]));
-  const waiting: { peer: string; op: BatchOp; release(): void }[] = [];
+  const waiting: { peer: string; op: BatchOp; leave(): void; release(): void }[] = [];
   const clock = { ms: 100 };
   const peers: PeerCaller = {
-    call: <T>(peer: string, op: BatchOp, body: unknown) =>
+    call: <T>(peer: string, op: BatchOp, body: unknown, onLeft?: () => void) =>
       new Promise<T>((resolve) => {
-        waiting.push({ peer, op, release: () => void (async () => resolve((op === 'read' ? serveRead(replicas.get(peer)!, body) : await serveWrite(replicas.get(peer)!, body)) as T))() });
+        waiting.push({ peer, op, leave: () => onLeft?.(), release: () => void (async () => resolve((op === 'read' ? serveRead(replicas.get(peer)!, body) : await serveWrite(replicas.get(peer)!, body)) as T))() });
       }),
   };
   const coordinator = new Coordinator({ self, R: opts.R, W: opts.W, readRepair: 'off', replica: replicas.get(self)!, peers, replicaSet: () => IDS, now: () => clock.ms });
-  /** Move the clock to `atMs`, let `peer` answer its oldest waiting request, and wait until the answer is handled. */
-  const answer = async (peer: string, atMs: number) => {
+  /**
+   * Move the clock to `atMs`, let `peer` answer its oldest waiting request (which left the
+   * coordinator at `leftAtMs`, or at once), and wait until the answer is handled.
+   */
+  const answer = async (peer: string, atMs: number, leftAtMs?: number) => {
     await new Promise((r) => setImmediate(r)); // what was already under way settles at the old time
     const i = waiting.findIndex((w) => w.peer === peer);
     expect(i, `${peer} has a request waiting`).toBeGreaterThanOrEqual(0);
+    const request = waiting.splice(i, 1)[0]!;
+    clock.ms = leftAtMs ?? clock.ms;
+    request.leave();
     clock.ms = atMs;
-    waiting.splice(i, 1)[0]!.release();
+    request.release();
     await new Promise((r) => setImmediate(r));
   };
   return { coordinator, answer, waiting, clock };
 }
 
 describe('the trace times every replica request', () => {
-  it('a get: when each request was sent and answered, in ms since the op began; a replica still pending has no answer time', async () => {
+  it('a get: when each request was sent, left and was answered, in ms since the op began; a replica still pending has no answer time', async () => {
     const net = handDriven('node-1', { R: 2, W: 2 });
     const getting = net.coordinator.get('k');
-    await net.answer('node-3', 107.25); // the clock started at 100
+    await net.answer('node-3', 107.25, 101.5); // the clock started at 100
     const got = await getting;
     expect(got.body.elapsedMs).toBe(7.25);
     expect(got.body.replicas).toEqual([
       { node: 'node-1', version: null, writer: null, ok: true, sentMs: 0, answeredMs: 0 },
       { node: 'node-2', version: null, writer: null, ok: false, pending: true, sentMs: 0 },
-      { node: 'node-3', version: null, writer: null, ok: true, sentMs: 0, answeredMs: 7.25 },
+      { node: 'node-3', version: null, writer: null, ok: true, sentMs: 0, leftMs: 1.5, answeredMs: 7.25 },
     ]);
   });
 
