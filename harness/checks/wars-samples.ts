@@ -108,6 +108,33 @@ export function warsSamples(pairs: readonly OpPair[], opts: SampleOptions = {}):
   return out;
 }
 
+/**
+ * The samples of several runs as one: latencies are a property of the cluster and its load more
+ * than of N/R/W, and a run at a small quorum sees few answers from other nodes. The read ages (for
+ * k-staleness) are pooled too; pass the target run's own when its workload timing should count.
+ */
+export function mergeSamples(...runs: WarsSamples[]): WarsSamples {
+  const trips = (kind: 'write' | 'read'): RoundTrips => ({
+    local: runs.flatMap((r) => r[kind].local),
+    remote: runs.flatMap((r) => r[kind].remote),
+    queued: runs.flatMap((r) => r[kind].queued),
+    rest: runs.flatMap((r) => r[kind].rest),
+  });
+  return {
+    write: trips('write'),
+    read: trips('read'),
+    clientWrite: runs.flatMap((r) => r.clientWrite),
+    clientRead: runs.flatMap((r) => r.clientRead),
+    readAges: runs.flatMap((r) => r.readAges),
+    ops: { write: sum(runs.map((r) => r.ops.write)), read: sum(runs.map((r) => r.ops.read)) },
+    failedRequests: sum(runs.map((r) => r.failedRequests)),
+  };
+}
+
+function sum(xs: number[]): number {
+  return xs.reduce((a, b) => a + b, 0);
+}
+
 function span(ms: number, censored: boolean): Duration {
   return { ms: Math.max(0, ms), censored };
 }

@@ -52,7 +52,7 @@ import type { TVisibility } from '../report/staleness.js';
 import { constantDistribution, estimateDistribution, quantileOf, type LatencyDistribution } from './latency-distribution.js';
 import type { WarsSamples } from './wars-samples.js';
 
-export { warsSamples, type WarsSamples, type SampleOptions, type RoundTrips } from './wars-samples.js';
+export { mergeSamples, warsSamples, type WarsSamples, type SampleOptions, type RoundTrips } from './wars-samples.js';
 export { summarize, type Duration, type LatencyDistribution, type LatencySummary } from './latency-distribution.js';
 
 export interface QuorumSetting {
@@ -143,20 +143,39 @@ export interface KStalenessPrediction {
   share: number[];
 }
 
-/** The model of a run's samples: each latency's distribution, lower bounds included (Kaplan–Meier). */
+/**
+ * Samples that cannot support a prediction: nothing to say how long requests to other nodes take.
+ * A report shows the message instead of a curve.
+ */
+export class CannotPredict extends Error {
+  override name = 'CannotPredict';
+}
+
+/**
+ * The model of a run's samples: each latency's distribution, lower bounds included (Kaplan–Meier).
+ * Throws CannotPredict when requests to other nodes were never seen to answer: e.g. N = nodes with
+ * W = R = 1, where the coordinator's own replica always answers first and the coordinator replies
+ * before any other node does. Merging the samples of another run (mergeSamples) fills the gap.
+ */
 export function warsModel(samples: WarsSamples): WarsModel {
   const assumed: string[] = [];
   const replica = (kind: 'write' | 'read'): ReplicaLatencies => {
     const d = samples[kind];
-    if (d.remote.length === 0) throw new Error(`no timed ${kind} to another node in the samples: nothing to predict from (a history recorded with per-replica timings is needed)`);
+    if (!d.remote.some((x) => !x.censored)) {
+      throw new CannotPredict(
+        d.remote.length === 0
+          ? `no timed ${kind} to another node in the history: nothing to predict from (the node's trace records per-replica timings since sentMs/answeredMs were added)`
+          : `no ${kind} to another node was answered before its coordinator replied (${d.remote.length} requests, all still pending), so the history does not say how long they take; merge the samples of a run with a larger quorum`,
+      );
+    }
     let local: LatencyDistribution;
     if (d.local.length > 0) local = estimateDistribution(d.local);
     else {
       assumed.push(`${kind}s served by the coordinator's own replica: 0 ms (none in the samples)`);
       local = constantDistribution(0);
     }
-    const split = d.queued.length > 0 && d.rest.length > 0;
-    return { local, remote: estimateDistribution(d.remote), queued: split ? estimateDistribution(d.queued) : null, rest: split ? estimateDistribution(d.rest) : null };
+    const inbox = d.queued.length > 0 && d.rest.some((x) => !x.censored);
+    return { local, remote: estimateDistribution(d.remote), queued: inbox ? estimateDistribution(d.queued) : null, rest: inbox ? estimateDistribution(d.rest) : null };
   };
   const client = (kind: 'write' | 'read', ms: number[]): LatencyDistribution => {
     if (ms.length > 0) return estimateDistribution(ms.map((x) => ({ ms: x, censored: false })));

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { constantDistribution, type LatencyDistribution } from '../../../harness/checks/latency-distribution.js';
 import {
+  CannotPredict,
   compareTVisibility,
+  mergeSamples,
   EVEN_SPLIT,
   FRESHEST_SPLIT,
   predictKStaleness,
@@ -258,7 +260,33 @@ describe('samples from a history', () => {
 
   it('a history without timings cannot be modelled, and says so', () => {
     const history = historyOf((h) => h.op(0, 'write', 'k', 1, 0, 10, 'ok'));
+    expect(() => warsModel(warsSamples(pairOps(history)))).toThrow(CannotPredict);
     expect(() => warsModel(warsSamples(pairOps(history)))).toThrow(/no timed write to another node/);
+  });
+
+  it('nor can one where no other node ever answered before the coordinator replied; merged with another run it can', () => {
+    const traced = (answered: boolean) => ({
+      coordinator: 'n1',
+      elapsedMs: 0.1,
+      replicas: [
+        { node: 'n1', version: 1, ok: true, sentMs: 0, answeredMs: 0.01 },
+        answered ? { node: 'n2', version: 1, ok: true, sentMs: 0, leftMs: 0.05, answeredMs: 0.1 } : { node: 'n2', version: null, ok: false, sentMs: 0 },
+      ],
+    });
+    const run = (answered: boolean) =>
+      warsSamples(
+        pairOps(
+          historyOf((h) => {
+            h.op(0, 'write', 'k', 1, 0, 1, 'ok', { node: 'n1', trace: traced(answered) });
+            h.op(1, 'read', 'k', 1, 2, 3, 'ok', { node: 'n1', trace: traced(answered) });
+          }),
+        ),
+      );
+    expect(() => warsModel(run(false))).toThrow(/no write to another node was answered before its coordinator replied \(1 requests, all still pending\)/);
+    const merged = mergeSamples(run(false), run(true));
+    expect(merged.write.remote).toHaveLength(2);
+    expect(merged.readAges).toEqual([[1], [1]]);
+    expect(warsModel(merged).write.remote.censored).toBe(1);
   });
 });
 
