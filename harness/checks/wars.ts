@@ -217,22 +217,10 @@ function checkSetting(s: QuorumSetting): void {
   if (problems.length > 0) throw new RangeError(`cannot predict ${s.N}/${s.R}/${s.W} on ${s.nodes} nodes: ${problems.join('; ')}`);
 }
 
-/** One write's draw: when each replica has it, relative to its commit, and the client's way back. */
-interface WriteDraw {
-  /** W_i − C for each replica i. */
-  heldAfterCommit: Float64Array;
-  /** The acknowledgement's way back to the client. */
-  backMs: number;
-}
-
-/** One read's draw: which replicas' answers it uses, and when each of them read after the client sent the read. */
-interface ReadDraw {
-  /** Indexes of the first R replicas to answer. */
-  first: number[];
-  /** For each replica i: the read's way to its coordinator, and R_i. */
-  readsAt: Float64Array;
-}
-
+/**
+ * The state of one prediction: its inputs, its random stream, and the buffers each draw fills
+ * (reused from trial to trial: a prediction makes tens of thousands).
+ */
 interface Draw {
   m: WarsModel;
   s: QuorumSetting;
@@ -240,74 +228,99 @@ interface Draw {
   split: LegSplit;
   clientLegs: boolean;
   rnd: Random;
+  /** The write: each replica's round trip, and W_i − C (when it had the write, after the commit). */
+  writeRtt: Float64Array;
+  heldAfterCommit: Float64Array;
+  sorted: Float64Array;
+  /** The acknowledgement's way back to the client. */
+  backMs: number;
+  /** The read: each replica's round trip and order of equal ones; when it read after the client sent the read; the first R to answer. */
+  readRtt: Float64Array;
+  tieBreak: Float64Array;
+  readsAt: Float64Array;
+  first: Int32Array;
 }
 
-/** A request to another node: its round trip, and when it reached the replica after it was sent. */
-function remoteLegs(d: Draw, lat: ReplicaLatencies, outShare: number): { rtt: number; out: number } {
+/** A request to another node: its round trip, and (into `out`) when it reached the replica after it was sent. */
+function remoteLegs(d: Draw, lat: ReplicaLatencies, outShare: number, out: Float64Array, i: number): number {
   if (d.legs === 'inbox') {
-    const out = quantileOf(lat.queued!, d.rnd.next());
-    return { rtt: out + quantileOf(lat.rest!, d.rnd.next()), out };
+    const queued = quantileOf(lat.queued!, d.rnd.next());
+    out[i] = queued;
+    return queued + quantileOf(lat.rest!, d.rnd.next());
   }
   const rtt = quantileOf(lat.remote, d.rnd.next());
-  return { rtt, out: outShare * rtt };
+  out[i] = outShare * rtt;
+  return rtt;
 }
 
-function drawWrite(d: Draw): WriteDraw {
-  const { m, s, split } = d;
+/** Draw a write: fills `heldAfterCommit` and `backMs`. */
+function drawWrite(d: Draw): void {
+  const { m, s, split, writeRtt: rtt, heldAfterCommit: held } = d;
   const coordinator = d.rnd.int(s.nodes); // the replicas are nodes 0..N−1
-  const rtt = new Float64Array(s.N);
-  const out = new Float64Array(s.N);
   for (let i = 0; i < s.N; i++) {
     if (i === coordinator) {
       rtt[i] = quantileOf(m.write.local, d.rnd.next());
-      out[i] = d.legs === 'inbox' ? 0 : split.writeOut * rtt[i]!;
-    } else {
-      const legs = remoteLegs(d, m.write, split.writeOut);
-      rtt[i] = legs.rtt;
-      out[i] = legs.out;
-    }
+      held[i] = d.legs === 'inbox' ? 0 : split.writeOut * rtt[i]!;
+    } else rtt[i] = remoteLegs(d, m.write, split.writeOut, held, i);
   }
-  const commit = kthSmallest(rtt, s.W);
-  const backMs = d.clientLegs ? (1 - split.clientWriteOut) * quantileOf(m.clientWrite, d.rnd.next()) : 0;
-  return { heldAfterCommit: out.map((x) => x - commit), backMs };
+  const commit = kthSmallest(rtt, s.N, s.W, d.sorted);
+  for (let i = 0; i < s.N; i++) held[i] = held[i]! - commit;
+  d.backMs = d.clientLegs ? (1 - split.clientWriteOut) * quantileOf(m.clientWrite, d.rnd.next()) : 0;
 }
 
-function drawRead(d: Draw): ReadDraw {
-  const { m, s, split } = d;
+/** The k-th smallest of xs[0..n), by insertion sort into `buf` (n is small; a typed array's sort is slow on tiny arrays). */
+function kthSmallest(xs: Float64Array, n: number, k: number, buf: Float64Array): number {
+  for (let i = 0; i < n; i++) {
+    const x = xs[i]!;
+    let j = i;
+    for (; j > 0 && buf[j - 1]! > x; j--) buf[j] = buf[j - 1]!;
+    buf[j] = x;
+  }
+  return buf[k - 1]!;
+}
+
+/** Draw a read: fills `readsAt` and `first`. */
+function drawRead(d: Draw): void {
+  const { m, s, split, readRtt: rtt, readsAt, tieBreak } = d;
   const coordinator = d.rnd.int(s.nodes);
   const toCoordinator = d.clientLegs ? split.clientReadOut * quantileOf(m.clientRead, d.rnd.next()) : 0;
-  const rtt = new Float64Array(s.N);
-  const readsAt = new Float64Array(s.N);
-  const tieBreak = new Float64Array(s.N);
   for (let i = 0; i < s.N; i++) {
     if (i === coordinator) {
       rtt[i] = quantileOf(m.read.local, d.rnd.next());
       // inbox: served in arrival order with what already reached the coordinator.
       readsAt[i] = d.legs === 'inbox' ? 0 : toCoordinator + split.readOut * rtt[i]!;
     } else {
-      const legs = remoteLegs(d, m.read, split.readOut);
-      rtt[i] = legs.rtt;
-      readsAt[i] = toCoordinator + legs.out;
+      rtt[i] = remoteLegs(d, m.read, split.readOut, readsAt, i);
+      readsAt[i] = toCoordinator + readsAt[i]!;
     }
     tieBreak[i] = d.rnd.next(); // equal round trips (discrete samples): either may answer first
   }
-  const order = Array.from({ length: s.N }, (_, i) => i).sort((a, b) => rtt[a]! - rtt[b]! || tieBreak[a]! - tieBreak[b]!);
-  return { first: order.slice(0, s.R), readsAt };
+  // The R earliest answers, by selection (N is small).
+  for (let k = 0; k < s.R; k++) {
+    let best = -1;
+    for (let i = 0; i < s.N; i++) {
+      let taken = false;
+      for (let j = 0; j < k; j++) if (d.first[j] === i) taken = true;
+      if (taken) continue;
+      if (best < 0 || rtt[i]! < rtt[best]! || (rtt[i] === rtt[best] && tieBreak[i]! < tieBreak[best]!)) best = i;
+    }
+    d.first[k] = best;
+  }
 }
 
-function kthSmallest(xs: Float64Array, k: number): number {
-  return Float64Array.from(xs).sort()[k - 1]!;
-}
-
-/** The smallest t (ms after the write's acknowledgement at its client) at which this read sees this write. */
-function threshold(w: WriteDraw, r: ReadDraw): number {
+/** The smallest t (ms after the write's acknowledgement at its client) at which the drawn read sees the drawn write. */
+function threshold(d: Draw): number {
   let best = Number.POSITIVE_INFINITY;
-  for (const i of r.first) best = Math.min(best, w.heldAfterCommit[i]! - w.backMs - r.readsAt[i]!);
+  for (let k = 0; k < d.s.R; k++) {
+    const i = d.first[k]!;
+    best = Math.min(best, d.heldAfterCommit[i]! - d.backMs - d.readsAt[i]!);
+  }
   return best;
 }
 
 function drawer(m: WarsModel, setting: QuorumSetting, opts: PredictOptions, what: string): Draw {
   checkSetting(setting);
+  const n = setting.N;
   return {
     m,
     s: setting,
@@ -315,6 +328,14 @@ function drawer(m: WarsModel, setting: QuorumSetting, opts: PredictOptions, what
     split: opts.split ?? EVEN_SPLIT,
     clientLegs: opts.clientLegs ?? true,
     rnd: createRandom(opts.seed).fork(`${what} ${setting.N}/${setting.R}/${setting.W}/${setting.nodes}`),
+    writeRtt: new Float64Array(n),
+    heldAfterCommit: new Float64Array(n),
+    sorted: new Float64Array(n),
+    backMs: 0,
+    readRtt: new Float64Array(n),
+    tieBreak: new Float64Array(n),
+    readsAt: new Float64Array(n),
+    first: new Int32Array(setting.R),
   };
 }
 
@@ -323,7 +344,11 @@ export function predictTVisibility(m: WarsModel, setting: QuorumSetting, opts: P
   const d = drawer(m, setting, opts, 't-visibility');
   const trials = opts.trials ?? 20_000;
   const thresholdsMs = new Array<number>(trials);
-  for (let k = 0; k < trials; k++) thresholdsMs[k] = threshold(drawWrite(d), drawRead(d));
+  for (let k = 0; k < trials; k++) {
+    drawWrite(d);
+    drawRead(d);
+    thresholdsMs[k] = threshold(d);
+  }
   thresholdsMs.sort((a, b) => a - b);
   return { setting, trials, seed: opts.seed, legs: d.legs, split: d.split, thresholdsMs };
 }
@@ -369,10 +394,11 @@ export function predictKStaleness(m: WarsModel, setting: QuorumSetting, opts: Pr
   const behind = new Array<number>(maxK + 1).fill(0);
   for (let k = 0; k < trials; k++) {
     const ages = m.readAges[d.rnd.int(m.readAges.length)]!;
-    const r = drawRead(d);
+    drawRead(d); // one read, against each of the newest writes in turn
     let missed = 0;
     for (; missed < ages.length && missed < maxK; missed++) {
-      if (threshold(drawWrite(d), r) <= ages[missed]!) break;
+      drawWrite(d);
+      if (threshold(d) <= ages[missed]!) break;
     }
     behind[missed]!++;
   }
