@@ -14,7 +14,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { HistoryOp } from '../harness/history/op.js';
 import { createHistoryWriter, type HistoryWriter } from '../harness/history/writer.js';
-import { createRandom } from '../harness/run/random.js';
+import { createRandom } from '../harness/shared/random.js';
 import { runWorkload } from '../harness/run/runner.js';
 import { launchCluster } from '../harness/run/launch.js';
 import { resolveSettings, systemOf } from '../harness/run/run-settings.js';

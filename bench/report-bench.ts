@@ -14,7 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { HistoryOp } from '../harness/history/op.js';
-import { createRandom } from '../harness/run/random.js';
+import { createRandom } from '../harness/shared/random.js';
 import { buildReport } from '../harness/report/build-report.js';
 import { runChecks } from '../harness/checks/run-checks.js';
 import { describeRun, resolveSettings, systemOf } from '../harness/run/run-settings.js';

@@ -24,7 +24,7 @@ import { checkOperations, models, type CheckResult, type Operation } from '../ha
 import { toWitnessOps } from '../harness/checker/version-pass.js';
 import { witnessLinearization } from '../harness/checker/version-witness.js';
 import { parseHistory } from '../harness/cli/check.js';
-import { createRandom } from '../harness/run/random.js';
+import { createRandom } from '../harness/shared/random.js';
 
 interface Settings {
   ops: number;

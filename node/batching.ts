@@ -12,7 +12,8 @@ import { BadRequest } from './server.js';
 export type BatchOp = 'read' | 'write';
 
 export interface PeerCaller {
-  call<T>(peer: string, op: BatchOp, body: unknown): Promise<T>;
+  /** `onLeft` is called when the request leaves this node (it may first wait in the peer's queue). */
+  call<T>(peer: string, op: BatchOp, body: unknown, onLeft?: () => void): Promise<T>;
 }
 
 export interface BatchResult {
@@ -26,6 +27,7 @@ interface Item {
   json: string;
   done: boolean;
   timer: NodeJS.Timeout;
+  onLeft: (() => void) | undefined;
   resolve(v: unknown): void;
   reject(e: Error): void;
 }
@@ -50,12 +52,13 @@ export class Batcher implements PeerCaller {
     return this.opts.maxInFlight ?? 2;
   }
 
-  call<T>(peer: string, op: BatchOp, body: unknown): Promise<T> {
+  call<T>(peer: string, op: BatchOp, body: unknown, onLeft?: () => void): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const item: Item = {
         op,
         json: JSON.stringify(body),
         done: false,
+        onLeft,
         resolve: resolve as (v: unknown) => void,
         reject,
         timer: setTimeout(() => settle(item, new PeerError(peer, `no answer within ${this.opts.timeoutMs}ms`)), this.opts.timeoutMs),
@@ -97,6 +100,7 @@ export class Batcher implements PeerCaller {
       this.stats.batches++;
       this.stats.ops += batch.length;
       const payload = `{"ops":[${batch.map((it) => `{"op":"${it.op}","body":${it.json}}`).join(',')}]}`;
+      for (const it of batch) it.onLeft?.();
       this.transport
         .postRaw<{ results?: BatchResult[] }>({ peer }, '/internal/batch', payload, this.opts.timeoutMs)
         .then(

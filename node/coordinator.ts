@@ -8,7 +8,11 @@
  * answering; `sync` writes it back to W replicas before answering (the second phase of ABD);
  * `off` does neither.
  *
- * Every answer carries a trace: the coordinator, the replica set, and what each replica said.
+ * Every answer carries a trace: the coordinator, the replica set, what each replica said, and when:
+ * for each replica request, `sentMs` and (once it answered) `answeredMs`, and the op's `elapsedMs`
+ * when the coordinator answered, all in ms since the coordinator began serving the op. They cost two
+ * clock reads per replica request and no extra message, and they are what a staleness model (PBS's
+ * WARS) needs: the latencies of the replica requests, including which ones had not answered yet.
  */
 import type { Replica } from './replica.js';
 import { PeerError } from './transport.js';
@@ -26,6 +30,8 @@ export interface CoordinatorDeps {
   /** Reaches other replicas (batched over HTTP in the node; in memory in tests). */
   peers: PeerCaller;
   replicaSet(key: string): string[];
+  /** A monotonic clock in ms for the trace's timings (default: performance.now). */
+  now?: () => number;
 }
 
 /** What one replica said, in a trace. */
@@ -40,6 +46,14 @@ export interface ReplicaTrace {
   error?: string;
   /** It had not answered yet when the coordinator replied. */
   pending?: true;
+  /**
+   * When the request was sent, when it left this node (after waiting in the peer's queue; absent
+   * for the coordinator's own replica, or when it had not left yet) and when its answer (or its
+   * failure) came, in ms since the op began.
+   */
+  sentMs?: number;
+  leftMs?: number;
+  answeredMs?: number;
 }
 
 export interface Outcome {
@@ -74,32 +88,42 @@ export async function serveWrite(replica: Replica, body: unknown): Promise<Write
   return { ok: true, version: held.version, writer: held.writer };
 }
 
-type Settled<T> = { ok: true; value: T } | { ok: false; error: string };
+type Settled<T> = ({ ok: true; value: T } | { ok: false; error: string }) & { answeredMs: number };
+
+/** The clock one op is timed by: its trace's times are ms since the coordinator began serving it. */
+interface OpClock {
+  /** ms since the op began. */
+  elapsed(): number;
+}
 
 /**
  * Start every task; resolve as soon as `needed` succeeded or all finished, with the results known
- * at that moment. `all` resolves once every task finished.
+ * at that moment. `all` resolves once every task finished. Each result records when it came,
+ * `sent` when each task started and `left` when its request left this node, on the op's clock.
  */
-function quorumOf<T>(nodes: readonly string[], start: (node: string) => Promise<T>, needed: number) {
+function quorumOf<T>(nodes: readonly string[], start: (node: string, onLeft: () => void) => Promise<T>, needed: number, clock: OpClock) {
   const results = new Map<string, Settled<T>>();
+  const sent = new Map<string, number>();
+  const left = new Map<string, number>();
   let okCount = 0;
   let resolveEarly!: () => void;
   const early = new Promise<void>((r) => (resolveEarly = r));
   const all = Promise.all(
-    nodes.map((node) =>
-      start(node).then(
+    nodes.map((node) => {
+      sent.set(node, clock.elapsed());
+      return start(node, () => left.set(node, clock.elapsed())).then(
         (value) => {
-          results.set(node, { ok: true, value });
+          results.set(node, { ok: true, value, answeredMs: clock.elapsed() });
           if (++okCount >= needed) resolveEarly();
         },
         (e: unknown) => {
-          results.set(node, { ok: false, error: e instanceof PeerError ? e.reason : (e as Error)?.message ?? String(e) });
+          results.set(node, { ok: false, error: e instanceof PeerError ? e.reason : (e as Error)?.message ?? String(e), answeredMs: clock.elapsed() });
         },
-      ),
-    ),
+      );
+    }),
   ).then(() => resolveEarly());
   return {
-    reached: early.then(() => ({ results: new Map(results), okCount })),
+    reached: early.then(() => ({ results: new Map(results), okCount, sent, left: new Map(left) })),
     all: all.then(() => results),
   };
 }
@@ -108,24 +132,34 @@ export class Coordinator {
   /** Last version this coordinator issued per key, so two of its own concurrent puts never share a tag. */
   private readonly issued = new Map<string, number>();
 
-  constructor(private readonly d: CoordinatorDeps) {}
+  private readonly now: () => number;
+
+  constructor(private readonly d: CoordinatorDeps) {
+    this.now = d.now ?? (() => performance.now());
+  }
+
+  /** A clock started now, for one op's trace. */
+  private startClock(): OpClock {
+    const t0 = this.now();
+    return { elapsed: () => this.now() - t0 };
+  }
 
   // ---- talking to one replica ---------------------------------------------------------------------
 
-  private async readFrom(node: string, key: string): Promise<VersionedValue | undefined> {
+  private async readFrom(node: string, key: string, onLeft?: () => void): Promise<VersionedValue | undefined> {
     if (node === this.d.self) return this.d.replica.read(key);
-    const a = await this.d.peers.call<ReadAnswer>(node, 'read', { key });
+    const a = await this.d.peers.call<ReadAnswer>(node, 'read', { key }, onLeft);
     if (!a.found) return undefined;
     if (typeof a.value !== 'string' || !Number.isInteger(a.version) || typeof a.writer !== 'string') throw new PeerError(node, 'answered a read with a malformed record');
     return { value: a.value, version: a.version, writer: a.writer };
   }
 
-  private async writeTo(node: string, key: string, rec: VersionedValue): Promise<{ version: number; writer: string }> {
+  private async writeTo(node: string, key: string, rec: VersionedValue, onLeft?: () => void): Promise<{ version: number; writer: string }> {
     if (node === this.d.self) {
       const held = await this.d.replica.write(key, rec);
       return { version: held.version, writer: held.writer };
     }
-    const a = await this.d.peers.call<WriteAnswer>(node, 'write', { key, value: rec.value, version: rec.version, writer: rec.writer });
+    const a = await this.d.peers.call<WriteAnswer>(node, 'write', { key, value: rec.value, version: rec.version, writer: rec.writer }, onLeft);
     if (a.ok !== true) throw new PeerError(node, 'did not acknowledge the write');
     return { version: a.version, writer: a.writer };
   }
@@ -134,25 +168,23 @@ export class Coordinator {
 
   async put(key: string, value: string): Promise<Outcome> {
     const { self, R, W } = this.d;
+    const clock = this.startClock();
     const replicaSet = this.d.replicaSet(key);
     const base = { key, coordinator: self, replicaSet };
 
-    const reading = quorumOf(replicaSet, (n) => this.readFrom(n, key), R);
+    const reading = quorumOf(replicaSet, (n, left) => this.readFrom(n, key, left), R, clock);
     const read = await reading.reached;
-    const readTrace = trace(replicaSet, read.results);
+    const readTrace = trace(replicaSet, read);
     if (read.okCount < R) {
-      return {
-        status: 503,
-        body: {
-          error: `read quorum not reached before writing: ${read.okCount} of ${R} needed replicas answered the version read; nothing was written`,
-          phase: 'version-read',
-          replies: read.okCount,
-          needed: R,
-          ...base,
-          replicas: readTrace,
-          read: readTrace,
-        },
-      };
+      return answer(clock, 503, {
+        error: `read quorum not reached before writing: ${read.okCount} of ${R} needed replicas answered the version read; nothing was written`,
+        phase: 'version-read',
+        replies: read.okCount,
+        needed: R,
+        ...base,
+        replicas: readTrace,
+        read: readTrace,
+      });
     }
     let max = 0;
     for (const r of read.results.values()) if (r.ok && r.value && r.value.version > max) max = r.value.version;
@@ -161,52 +193,50 @@ export class Coordinator {
     this.issued.set(key, version);
     const rec: VersionedValue = { value, version, writer: self };
 
-    const writing = quorumOf(replicaSet, (n) => this.writeTo(n, key, rec), W);
+    const writing = quorumOf(replicaSet, (n, left) => this.writeTo(n, key, rec, left), W, clock);
     const wrote = await writing.reached;
-    const replicas = trace(replicaSet, wrote.results);
+    const replicas = trace(replicaSet, wrote);
     if (wrote.okCount < W) {
-      return {
-        status: 503,
-        body: { error: 'write quorum not reached', phase: 'write', acks: wrote.okCount, needed: W, ...base, value, version, writer: self, replicas, read: readTrace },
-      };
+      return answer(clock, 503, { error: 'write quorum not reached', phase: 'write', acks: wrote.okCount, needed: W, ...base, value, version, writer: self, replicas, read: readTrace });
     }
-    return { status: 200, body: { ...base, value, version, writer: self, acks: wrote.okCount, replicas, read: readTrace } };
+    return answer(clock, 200, { ...base, value, version, writer: self, acks: wrote.okCount, replicas, read: readTrace });
   }
 
   async get(key: string): Promise<Outcome> {
     const { self, R, W, readRepair } = this.d;
+    const clock = this.startClock();
     const replicaSet = this.d.replicaSet(key);
     const base = { key, coordinator: self, replicaSet };
 
-    const reading = quorumOf(replicaSet, (n) => this.readFrom(n, key), R);
+    const reading = quorumOf(replicaSet, (n, left) => this.readFrom(n, key, left), R, clock);
     const read = await reading.reached;
-    const replicas = trace(replicaSet, read.results);
+    const replicas = trace(replicaSet, read);
     if (read.okCount < R) {
-      return { status: 503, body: { error: 'read quorum not reached', phase: 'read', replies: read.okCount, needed: R, ...base, replicas } };
+      return answer(clock, 503, { error: 'read quorum not reached', phase: 'read', replies: read.okCount, needed: R, ...base, replicas });
     }
     const best = newest([...read.results.values()].map((r) => (r.ok ? r.value : undefined)));
 
     if (readRepair === 'async') void reading.all.then((all) => this.repair(key, all));
 
-    if (!best) return { status: 404, body: { error: 'not found', replies: read.okCount, ...base, replicas } };
+    if (!best) return answer(clock, 404, { error: 'not found', replies: read.okCount, ...base, replicas });
 
-    const answer = { ...base, value: best.value, version: best.version, writer: best.writer, replies: read.okCount };
-    if (readRepair !== 'sync') return { status: 200, body: { ...answer, replicas } };
+    const found = { ...base, value: best.value, version: best.version, writer: best.writer, replies: read.okCount };
+    if (readRepair !== 'sync') return answer(clock, 200, { ...found, replicas });
 
     // ABD write-back: W replicas must hold `best` (or newer) before we answer. Replicas that already
     // answered with exactly `best` count; the others are sent it.
     const holders = new Set<string>();
     for (const [node, r] of read.results) if (r.ok && r.value && compareTags(r.value, best) === 0) holders.add(node);
-    if (holders.size >= W) return { status: 200, body: { ...answer, replicas, writeBack: { acks: holders.size, sent: [] } } };
+    if (holders.size >= W) return answer(clock, 200, { ...found, replicas, writeBack: { acks: holders.size, sent: [] } });
     const targets = replicaSet.filter((n) => !holders.has(n));
-    const writing = quorumOf(targets, (n) => this.writeTo(n, key, best), W - holders.size);
+    const writing = quorumOf(targets, (n, left) => this.writeTo(n, key, best, left), W - holders.size, clock);
     const wrote = await writing.reached;
     const acks = holders.size + wrote.okCount;
-    const writeBack = { acks, sent: targets, replicas: trace(targets, wrote.results) };
+    const writeBack = { acks, sent: targets, replicas: trace(targets, wrote) };
     if (acks < W) {
-      return { status: 503, body: { error: 'write-back quorum not reached', phase: 'write-back', acks, needed: W, ...base, replicas, writeBack } };
+      return answer(clock, 503, { error: 'write-back quorum not reached', phase: 'write-back', acks, needed: W, ...base, replicas, writeBack });
     }
-    return { status: 200, body: { ...answer, replicas, writeBack } };
+    return answer(clock, 200, { ...found, replicas, writeBack });
   }
 
   /** Async read repair: push the newest record any replica returned to those that returned older or none. */
@@ -221,12 +251,29 @@ export class Coordinator {
   }
 }
 
-/** What each replica of `set` said, in the set's order: one trace for reads and writes alike. */
-function trace(set: readonly string[], results: ReadonlyMap<string, Settled<{ version: number; writer: string } | undefined>>): ReplicaTrace[] {
+/** What each replica of `set` said and when, in the set's order: one trace for reads and writes alike. */
+function trace(
+  set: readonly string[],
+  phase: { results: ReadonlyMap<string, Settled<{ version: number; writer: string } | undefined>>; sent: ReadonlyMap<string, number>; left: ReadonlyMap<string, number> },
+): ReplicaTrace[] {
   return set.map((node) => {
-    const r = results.get(node);
-    if (!r) return { node, version: null, writer: null, ok: false, pending: true };
-    if (!r.ok) return { node, version: null, writer: null, ok: false, error: r.error };
-    return { node, version: r.value?.version ?? null, writer: r.value?.writer ?? null, ok: true };
+    const r = phase.results.get(node);
+    const sent = phase.sent.get(node);
+    const left = phase.left.get(node);
+    const sentMs = { ...(sent === undefined ? {} : { sentMs: toMicros(sent) }), ...(left === undefined ? {} : { leftMs: toMicros(left) }) };
+    if (!r) return { node, version: null, writer: null, ok: false, pending: true, ...sentMs };
+    const answeredMs = toMicros(r.answeredMs);
+    if (!r.ok) return { node, version: null, writer: null, ok: false, error: r.error, ...sentMs, answeredMs };
+    return { node, version: r.value?.version ?? null, writer: r.value?.writer ?? null, ok: true, ...sentMs, answeredMs };
   });
+}
+
+/** The coordinator's answer, stamped with the ms it took. */
+function answer(clock: OpClock, status: number, body: Record<string, unknown>): Outcome {
+  return { status, body: { ...body, elapsedMs: toMicros(clock.elapsed()) } };
+}
+
+/** ms rounded to the µs: finer than loopback latencies need, and short on the wire. */
+function toMicros(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
 }

@@ -1,6 +1,6 @@
 import type { ModelName } from '../harness/checker/index.js';
 import type { HistoryOp } from '../harness/history/op.js';
-import type { Random } from '../harness/run/random.js';
+import type { Random } from '../harness/shared/random.js';
 import type { OpName, OpRequest } from '../harness/systems/types.js';
 
 export type { OpRequest };

@@ -1,5 +1,5 @@
 import { set } from '../shared/format.js';
-import type { Random } from './random.js';
+import type { Random } from '../shared/random.js';
 import type { FaultKind, TargetSize } from './settings.js';
 import { MIN_NODES, TOPOLOGY_NAMES, majority, topology, type LinkPair, type Topology } from './topologies.js';
 

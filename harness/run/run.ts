@@ -15,7 +15,7 @@ import { createRunFolder, observationsOf, pointLatestAt, readNodeEvents, toolVer
 import { planFaults } from './nemesis-plan.js';
 import { startNemesis } from './nemesis.js';
 import { showProgress } from './progress.js';
-import { createRandom } from './random.js';
+import { createRandom } from '../shared/random.js';
 import { launchCluster } from './launch.js';
 import { finalReads, runWorkload, type Tally } from './runner.js';
 import { describeRun, runLabel, systemOf } from './run-settings.js';

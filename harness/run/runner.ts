@@ -2,7 +2,7 @@ import pLimit from 'p-limit';
 import type { HistoryWriter } from '../history/writer.js';
 import type { Client, Cluster, OpRequest } from '../systems/types.js';
 import type { Workload } from '../../workloads/workload.js';
-import type { Random } from './random.js';
+import type { Random } from '../shared/random.js';
 import type { HarnessSettings } from './settings.js';
 
 export interface Tally {

@@ -10,7 +10,7 @@
  */
 import type { LinkPair, NodeId, Partition } from '../proxy/links.js';
 import { set } from '../shared/format.js';
-import type { Random } from './random.js';
+import type { Random } from '../shared/random.js';
 import { UsageError } from '../shared/usage-error.js';
 
 export type { LinkPair, NodeId, Partition };

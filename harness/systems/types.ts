@@ -197,10 +197,29 @@ export interface SystemUnderTest<S extends SystemSettings = SystemSettings> {
   detector?(s: S): { timings: DetectorTimings; chaos: boolean };
   /** Why a stale read or lost write happened, from the system's traces. */
   explain?(ctx: ExplainContext<S>, anomaly: StaleReadEvidence | LostWriteEvidence): Cause;
+  /** How the op's coordinator spent its time on each replica, when the trace records it (PBS's WARS model). */
+  replicaTimings?(trace: Record<string, unknown>): ReplicaTimings | undefined;
   /** The version of the value an op read or wrote, when its trace shows one (sentences; version-guided checking). */
   version?(trace: Record<string, unknown>): number | undefined;
   /** A trace in lines a person reads (the report's op details). */
   traceLines?(trace: Record<string, unknown>): string[];
+}
+
+/** One op's replica requests as its coordinator timed them, in ms since it began serving the op. */
+export interface ReplicaTimings {
+  /** From the coordinator beginning to serve the op to its reply. */
+  elapsedMs: number;
+  replicas: {
+    /** The replica was the coordinator itself (served in process). */
+    local: boolean;
+    sentMs: number;
+    /** When the request left the coordinator (after waiting in its queue for that peer), when known. */
+    leftMs?: number;
+    /** When the answer came; none: it had not answered when the coordinator replied. */
+    answeredMs?: number;
+    /** The request failed (refused, timed out): it tells no latency. */
+    failed: boolean;
+  }[];
 }
 
 /** A stale read, as a system's explanation sees it: the read and the newest acknowledged write it missed. */

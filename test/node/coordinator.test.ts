@@ -1,5 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
-import { Coordinator } from '../../node/coordinator.js';
+import { Coordinator, serveRead, serveWrite } from '../../node/coordinator.js';
+import type { BatchOp, PeerCaller } from '../../node/batching.js';
+import { Replica } from '../../node/replica.js';
 import type { ReadRepairMode } from '../../node/quorum.js';
 import { FakeNetwork, mulberry32 } from './fake-network.js';
 import { isLinearizable, type RegisterOp } from './linearizable.js';
@@ -63,7 +65,7 @@ describe('coordinator', () => {
     const put = await coordinators(net)['node-1']!.put('k', 'v');
     expect(put.status).toBe(200);
     expect(put.body.acks).toBe(2);
-    expect(put.body.replicas).toContainEqual({ node: 'node-3', version: null, writer: null, ok: false, error: 'connection refused' });
+    expect(put.body.replicas).toContainEqual(expect.objectContaining({ node: 'node-3', version: null, writer: null, ok: false, error: 'connection refused' }));
   });
 
   it('a put that cannot read R versions answers 503 and writes nothing', async () => {
@@ -147,6 +149,74 @@ describe('coordinator', () => {
     await vi.waitFor(() => expect(IDS.every((id) => held(net, id, 'k')?.value === 'v')).toBe(true));
     const r = await c['node-2']!.get('k');
     expect(r.body).toMatchObject({ value: 'v', writeBack: { sent: [] } });
+  });
+});
+
+/**
+ * A network whose answers come only when the test says, and a clock the test moves: the trace's
+ * times can then be checked exactly.
+ */
+function handDriven(self: string, opts: { R: number; W: number }) {
+  const replicas = new Map(IDS.map((id) => [id, Replica.inMemory()]));
+  const waiting: { peer: string; op: BatchOp; leave(): void; release(): void }[] = [];
+  const clock = { ms: 100 };
+  const peers: PeerCaller = {
+    call: <T>(peer: string, op: BatchOp, body: unknown, onLeft?: () => void) =>
+      new Promise<T>((resolve) => {
+        waiting.push({ peer, op, leave: () => onLeft?.(), release: () => void (async () => resolve((op === 'read' ? serveRead(replicas.get(peer)!, body) : await serveWrite(replicas.get(peer)!, body)) as T))() });
+      }),
+  };
+  const coordinator = new Coordinator({ self, R: opts.R, W: opts.W, readRepair: 'off', replica: replicas.get(self)!, peers, replicaSet: () => IDS, now: () => clock.ms });
+  /**
+   * Move the clock to `atMs`, let `peer` answer its oldest waiting request (which left the
+   * coordinator at `leftAtMs`, or at once), and wait until the answer is handled.
+   */
+  const answer = async (peer: string, atMs: number, leftAtMs?: number) => {
+    await new Promise((r) => setImmediate(r)); // what was already under way settles at the old time
+    const i = waiting.findIndex((w) => w.peer === peer);
+    expect(i, `${peer} has a request waiting`).toBeGreaterThanOrEqual(0);
+    const request = waiting.splice(i, 1)[0]!;
+    clock.ms = leftAtMs ?? clock.ms;
+    request.leave();
+    clock.ms = atMs;
+    request.release();
+    await new Promise((r) => setImmediate(r));
+  };
+  return { coordinator, answer, waiting, clock };
+}
+
+describe('the trace times every replica request', () => {
+  it('a get: when each request was sent, left and was answered, in ms since the op began; a replica still pending has no answer time', async () => {
+    const net = handDriven('node-1', { R: 2, W: 2 });
+    const getting = net.coordinator.get('k');
+    await net.answer('node-3', 107.25, 101.5); // the clock started at 100
+    const got = await getting;
+    expect(got.body.elapsedMs).toBe(7.25);
+    expect(got.body.replicas).toEqual([
+      { node: 'node-1', version: null, writer: null, ok: true, sentMs: 0, answeredMs: 0 },
+      { node: 'node-2', version: null, writer: null, ok: false, pending: true, sentMs: 0 },
+      { node: 'node-3', version: null, writer: null, ok: true, sentMs: 0, leftMs: 1.5, answeredMs: 7.25 },
+    ]);
+  });
+
+  it('a put: the write phase is timed from the start of the op, after its version read', async () => {
+    const net = handDriven('node-2', { R: 2, W: 3 });
+    const putting = net.coordinator.put('k', 'v');
+    await net.answer('node-1', 103); // version read: node-2 (local) and node-1 make R = 2
+    await vi.waitFor(() => expect(net.waiting.filter((w) => w.op === 'write')).toHaveLength(2));
+    await net.answer('node-3', 104); // its version read answers late: not part of the write phase
+    await net.answer('node-3', 109.5);
+    await net.answer('node-1', 111);
+    const put = await putting;
+    expect(put.status).toBe(200);
+    expect(put.body.elapsedMs).toBe(11);
+    const times = (put.body.replicas as { node: string; sentMs?: number; answeredMs?: number }[]).map((r) => [r.node, r.sentMs, r.answeredMs]);
+    expect(times).toEqual([
+      ['node-1', 3, 11],
+      ['node-2', 3, 3],
+      ['node-3', 3, 9.5],
+    ]);
+    expect((put.body.read as { node: string; answeredMs?: number }[]).map((r) => r.answeredMs)).toEqual([3, 0, undefined]);
   });
 });
 

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PeerError, Transport, type ChaosSettings } from '../../node/transport.js';
@@ -87,6 +87,23 @@ describe('batching', () => {
     expect(r.status).toBe('fulfilled');
     expect(w).toMatchObject({ status: 'rejected', reason: { reason: 'refused: read-only' } });
     t.close();
+  });
+
+  it('a call waiting behind the request in flight to its peer is told when it finally leaves', async () => {
+    const pending: (() => void)[] = [];
+    const b = new Batcher({ postRaw: () => new Promise((resolve) => pending.push(() => resolve({ results: [{ ok: true, value: 1 }] } as never))) }, { timeoutMs: 1000, maxInFlight: 1 });
+    const left: string[] = [];
+    const first = b.call('node-2', 'read', { key: 'a' }, () => left.push('a'));
+    await vi.waitFor(() => expect(pending).toHaveLength(1));
+    expect(left).toEqual(['a']);
+    const second = b.call('node-2', 'read', { key: 'b' }, () => left.push('b'));
+    await new Promise((r) => setImmediate(r));
+    expect(left).toEqual(['a']); // still queued: the one request allowed in flight is unanswered
+    pending.shift()!();
+    await first;
+    await vi.waitFor(() => expect(left).toEqual(['a', 'b']));
+    pending.shift()!();
+    await second;
   });
 
   it('every call times out on its own clock when the peer does not answer', async () => {

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { deliveryTime, startLink, startProxies, type Link, type Proxies } from '../../harness/proxy/index.js';
 import { isolateOneWay } from '../../harness/run/topologies.js';
-import { createRandom } from '../../harness/run/random.js';
+import { createRandom } from '../../harness/shared/random.js';
 
 // Everything a test starts is closed after it, even when it fails.
 const cleanups: (() => unknown)[] = [];

@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseClusterSamples } from '../../harness/checks/observations.js';
 import { planFaults } from '../../harness/run/nemesis-plan.js';
-import { createRandom } from '../../harness/run/random.js';
+import { createRandom } from '../../harness/shared/random.js';
 import { runTest, type RunOutcome } from '../../harness/run/run.js';
 import { nodeIds, type RunSettings } from '../../harness/run/settings.js';
 import { settingsOf } from './settings-of.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { planFaults } from '../../harness/run/nemesis-plan.js';
-import { createRandom } from '../../harness/run/random.js';
+import { createRandom } from '../../harness/shared/random.js';
 
 const nodes = ['node-1', 'node-2', 'node-3', 'node-4', 'node-5'];
 

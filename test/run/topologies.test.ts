@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { createRandom } from '../../harness/run/random.js';
+import { createRandom } from '../../harness/shared/random.js';
 import {
   bridge,
   complete,

@@ -127,6 +127,7 @@ function traceOf(body: Record<string, unknown>): Record<string, unknown> | undef
   if (Array.isArray(body['replicas'])) trace.replicas = body['replicas'].flatMap(replyOf);
   if (typeof body['version'] === 'number' || body['version'] === null) trace.version = body['version'] as number | null;
   if (typeof body['writer'] === 'string') trace.writer = body['writer'];
+  if (isTime(body['elapsedMs'])) trace.elapsedMs = body['elapsedMs'];
   return Object.keys(trace).length > 0 ? { ...trace } : undefined;
 }
 
@@ -137,5 +138,12 @@ function replyOf(raw: unknown): ReplicaReply[] {
   const reply: ReplicaReply = { node: r['node'], version: typeof r['version'] === 'number' ? r['version'] : null };
   if (typeof r['writer'] === 'string') reply.writer = r['writer'];
   if (typeof r['ok'] === 'boolean') reply.ok = r['ok'];
+  if (isTime(r['sentMs'])) reply.sentMs = r['sentMs'];
+  if (isTime(r['leftMs'])) reply.leftMs = r['leftMs'];
+  if (isTime(r['answeredMs'])) reply.answeredMs = r['answeredMs'];
   return [reply];
+}
+
+function isTime(x: unknown): x is number {
+  return typeof x === 'number' && Number.isFinite(x) && x >= 0;
 }

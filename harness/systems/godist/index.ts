@@ -18,7 +18,7 @@ import {
   type GodistSettings,
 } from './settings.js';
 import { nodeTimings } from './timings.js';
-import { traceLines, type ReplicaTrace } from './trace.js';
+import { replicaTimings, traceLines, type ReplicaTrace } from './trace.js';
 import { fetchClusterView } from './view.js';
 
 export const godist: SystemUnderTest<GodistSettings> = {
@@ -47,6 +47,7 @@ export const godist: SystemUnderTest<GodistSettings> = {
     return typeof v === 'number' ? v : undefined;
   },
   traceLines,
+  replicaTimings,
 };
 
 /**

@@ -9,6 +9,18 @@ let server: http.Server;
 let addr: string;
 const answers: Record<string, { status: number; body?: unknown; hang?: boolean }> = {
   ok: { status: 200, body: { value: '17', version: 3, writer: 'node-1', coordinator: 'node-1', replicaSet: ['node-1'], replicas: [{ node: 'node-1', version: 3, ok: true }] } },
+  timed: {
+    status: 200,
+    body: {
+      value: '4', version: 2, writer: 'node-2', coordinator: 'node-2', elapsedMs: 1.5,
+      replicas: [
+        { node: 'node-2', version: 2, ok: true, sentMs: 0, answeredMs: 0.01 },
+        { node: 'node-3', version: 1, ok: true, sentMs: 0.02, leftMs: 0.3, answeredMs: 1.5 },
+        { node: 'node-4', version: null, ok: false, pending: true, sentMs: 0.02 },
+        { node: 'node-5', version: null, ok: true, sentMs: -1, answeredMs: 'soon' },
+      ],
+    },
+  },
   missing: { status: 404, body: { error: 'not found', replicas: [] } },
   'read-quorum': { status: 503, body: { error: 'read quorum not reached', phase: 'read' } },
   'write-quorum': { status: 503, body: { error: 'write quorum not reached', phase: 'write', acks: 1, needed: 2 } },
@@ -50,6 +62,17 @@ describe('client completions follow Jepsen rules', () => {
   it('a 200 read is ok with the decoded value and the replica trace', async () => {
     const c = await client().read(addr, 'ok');
     expect(c).toMatchObject({ type: 'ok', value: 17, trace: { version: 3, writer: 'node-1', replicaSet: ['node-1'] } });
+  });
+
+  it('the trace keeps when each replica request was sent and answered, and drops times that are not times', async () => {
+    const c = await client().read(addr, 'timed');
+    expect(c.trace?.elapsedMs).toBe(1.5);
+    expect(c.trace?.replicas).toEqual([
+      { node: 'node-2', version: 2, ok: true, sentMs: 0, answeredMs: 0.01 },
+      { node: 'node-3', version: 1, ok: true, sentMs: 0.02, leftMs: 0.3, answeredMs: 1.5 },
+      { node: 'node-4', version: null, ok: false, sentMs: 0.02 },
+      { node: 'node-5', version: null, ok: true },
+    ]);
   });
 
   it("a read's 404 is ok with null; its 503 is fail", async () => {
