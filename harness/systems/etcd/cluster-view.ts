@@ -3,6 +3,14 @@
  * which term, and how far its log goes. Sampled as godist's `/cluster/status` is, it feeds the election
  * check (two members leading in the same term is split brain; no member with a leader is a leaderless
  * interval). A member that does not answer in time has no view (undefined), as a godist node.
+ *
+ * Mind the term: etcd 3.4 reports the term of the last entry the member *applied*, not Raft's current
+ * term. A candidate campaigning alone keeps reporting its old term, and a newly elected leader
+ * reports its predecessor's term until the first entry of its own term is applied (a round trip, a
+ * few ms), while the deposed leader may still believe it leads (until its election timeout runs
+ * out). A sample taken in that window shows two leaders "in the same term" that Raft never had
+ * (seen once in 4 leader isolations sampled every ~5 ms, docs/etcd.md): a split-brain finding
+ * should hold in two consecutive samples.
  */
 import { createGateway, int64, type Gateway } from './gateway.js';
 
@@ -11,6 +19,7 @@ export interface MemberView {
   member: string;
   /** Whom it believes leads, by name; null while it knows no leader (an election is on). */
   leader: string | null;
+  /** The term of the last entry it applied (lags Raft's term: see above). */
   term: number;
   /** The last index of its Raft log. */
   raftIndex: number;
