@@ -31,6 +31,18 @@ export interface LinkCounters {
   dropped: number;
 }
 
+/** A connection accepted elsewhere (a front) and handed to a link. */
+export interface Adoption {
+  /** Bytes already read from the dialling side, in order; they are the first to go out. */
+  head?: Buffer;
+  /**
+   * Where to forward (default: the link's target). A connection whose traffic runs against its dial
+   * direction (an etcd stream: the dialled member sends) obeys the link of its traffic but still
+   * reaches the node it dialled.
+   */
+  target?: Address;
+}
+
 /** What a connection reads from its link. */
 export interface LinkState {
   readonly target: Address;
@@ -70,11 +82,16 @@ export class Connection {
   private readonly out = lane('out');
   private readonly back = lane('back');
 
+  /** Where this connection goes: the link's target unless the adopter said otherwise. */
+  private readonly destination: Address;
+
   constructor(
     readonly client: Socket,
     private readonly link: LinkState,
     private readonly gone: (c: Connection) => void,
+    adopted: Adoption = {},
   ) {
+    this.destination = adopted.target ?? link.target;
     client.setNoDelay(true);
     client.on('data', (chunk: Buffer) => this.receive(this.out, chunk));
     client.on('end', () => this.receive(this.out, END));
@@ -83,6 +100,8 @@ export class Connection {
     client.on('close', (hadError: boolean) => this.closed('client', hadError));
     // A connection made during a cut reaches nobody: the target is dialled when the cut heals.
     if (link.block === null) this.dial();
+    // Bytes a front read to learn the link go first, under the link's rules like any others.
+    if (adopted.head && adopted.head.length > 0) this.receive(this.out, adopted.head);
   }
 
   /** The link was just cut: drop what is in flight and keep reading, so senders are not stalled by us. */
@@ -130,7 +149,7 @@ export class Connection {
   }
 
   private dial(): void {
-    const { host, port } = this.link.target;
+    const { host, port } = this.destination;
     const up = net.connect({ host, port, allowHalfOpen: true });
     this.upstream = up;
     up.setNoDelay(true);

@@ -26,9 +26,16 @@
  *
  * Cuts and delays are independent layers of a link: a partition and a slow network can overlap, and
  * ending one leaves the other.
+ *
+ * Fronts (`proxy/front.ts`), for systems whose nodes all dial the one address each peer advertises
+ * (etcd): one port per node that reads each connection's first HTTP request head, asks the system
+ * which link the connection's traffic belongs to, and hands it to that link (`Link.adopt`), so the
+ * modes above apply unchanged. What names no sender passes straight through, counted.
  */
 export { startLink, type Link, type LinkMode, type LinkOptions, type LinkStats } from './link.js';
 export { startProxies, type Proxies, type ProxiesOptions } from './mesh.js';
 export { deliveryTime, type DelayOptions } from './delay.js';
-export type { Address, LinkCounters } from './connection.js';
+export { startFronts, type FrontStats, type Fronts, type RouteByHead } from './front.js';
+export { parseRequestHead, type RequestHead } from './http-head.js';
+export type { Address, Adoption, LinkCounters } from './connection.js';
 export type { LinkPair, NodeId, Partition } from './links.js';

@@ -12,7 +12,7 @@
  */
 import net, { type Server, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { Connection, resetSocket, type Address, type Block, type LinkCounters, type LinkState } from './connection.js';
+import { Connection, resetSocket, type Adoption, type Address, type Block, type LinkCounters, type LinkState } from './connection.js';
 import { checkDelay, type DelayOptions } from './delay.js';
 
 export type LinkMode = 'pass' | 'cut' | 'reject' | 'delay';
@@ -58,6 +58,11 @@ export interface Link {
   undelay(): void;
   /** Back to pass: no block, no delay. */
   heal(): void;
+  /**
+   * Take over a connection accepted elsewhere (a front that read its first bytes to learn which link
+   * it belongs to): from here on it obeys this link as if it had dialled the link's own port.
+   */
+  adopt(socket: Socket, adoption?: Adoption): void;
   stats(): LinkStats;
   /** Close the listening port and destroy every socket. Idempotent; the work is done before it returns. */
   close(): Promise<void>;
@@ -83,7 +88,7 @@ export async function startLink(options: LinkOptions): Promise<Link> {
   const connections = new Set<Connection>();
   let closing: Promise<void> | undefined;
 
-  const server: Server = net.createServer({ allowHalfOpen: true }, (socket: Socket) => {
+  const accept = (socket: Socket, adoption?: Adoption): void => {
     counters.connections++;
     if (closing) return void socket.destroy();
     if (state.block === 'reject') {
@@ -91,8 +96,9 @@ export async function startLink(options: LinkOptions): Promise<Link> {
       counters.resets++;
       return void resetSocket(socket);
     }
-    connections.add(new Connection(socket, state, (c) => connections.delete(c)));
-  });
+    connections.add(new Connection(socket, state, (c) => connections.delete(c), adoption));
+  };
+  const server: Server = net.createServer({ allowHalfOpen: true }, (socket: Socket) => accept(socket));
   server.on('error', () => {}); // after listen, a server error has no one to report to; close() still works
 
   await new Promise<void>((resolve, reject) => {
@@ -149,6 +155,7 @@ export async function startLink(options: LinkOptions): Promise<Link> {
       undelay();
       setBlock(null);
     },
+    adopt: accept,
     stats: () => ({ from, to, port, mode: mode(), openConnections: connections.size, ...counters }),
     close() {
       if (!closing) {
