@@ -8,6 +8,9 @@
  *   back) its id, address and member list; the answer carries the receiver's. Hearing from a member,
  *   either way, refreshes it; names in member lists are learned, so everyone learns everyone, and a
  *   node restarted knowing nobody relearns the membership from the heartbeats it receives.
+ * - Leaving: a node asked to leave stops its heartbeats and tells every member (`/internal/leave`);
+ *   they drop it and retire its id, and pass the retired ids on in their heartbeats, so a member
+ *   that missed the announcement drops it too. Nothing hands the leaver's data over.
  */
 import type { NodeConfig } from './flags.js';
 import type { EventLog } from './log.js';
@@ -16,6 +19,7 @@ import { buildRing, type Ring } from './ring.js';
 import { chooseReplicaSet } from './quorum.js';
 import { Transport, PeerError } from './transport.js';
 import { ID_PATTERN } from './ids.js';
+import { BadRequest } from './server.js';
 
 export interface MemberRef {
   id: string;
@@ -27,6 +31,14 @@ export interface HeartbeatMessage {
   from: MemberRef;
   members: MemberRef[];
   leader: string | null;
+  /** Members that left for good (absent while none has). */
+  left?: string[];
+}
+
+/** What a leaving node's announcement came to: the members that heard it, and those that did not answer. */
+export interface LeaveOutcome {
+  told: string[];
+  missed: string[];
 }
 
 export class Cluster {
@@ -39,6 +51,8 @@ export class Cluster {
   private joinTimer: NodeJS.Timeout | undefined;
   private joinFailures = 0;
   private ringCache: { all: Ring; routable: Ring; allKey: string; routableKey: string; generation: number } | undefined;
+  /** Where to dial each member that has an override: `--peer` at start, `/cluster/dial` later. */
+  private readonly dials: Map<string, string>;
   /** Who this node believes leads; set by the election loop, carried in heartbeats. */
   leader: string | null = null;
 
@@ -48,10 +62,11 @@ export class Cluster {
     private readonly clock: () => number = Date.now,
   ) {
     this.membership = new Membership(config.id, config.addr, config, clock());
+    this.dials = new Map(config.peers);
     this.transport = new Transport({
       requestTimeoutMs: config.requestTimeoutMs,
       chaos: { enabled: config.chaos, drop: config.chaosDrop, delayMs: config.chaosDelayMs },
-      resolve: (peer) => config.peers.get(peer) ?? this.membership.get(peer)?.addr,
+      resolve: (peer) => this.dials.get(peer) ?? this.membership.get(peer)?.addr,
     });
     for (const [id, addr] of config.peers) this.record([this.membership.learn(id, addr, clock(), '--peer')]);
   }
@@ -74,6 +89,28 @@ export class Cluster {
     clearInterval(this.heartbeatTimer);
     clearTimeout(this.joinTimer);
     this.transport.close();
+  }
+
+  /**
+   * Dial `addr` to reach member `id` from now on, whatever it advertises: `--peer` for a member that
+   * joins after this node started (the harness routes its links through its proxies this way).
+   */
+  dialVia(id: string, addr: string): void {
+    this.dials.set(id, addr);
+  }
+
+  /**
+   * Leave the cluster for good: stop heartbeating (so no one relearns this node from it), then tell
+   * every member and wait for their answers, each bounded by the request timeout. A member that did
+   * not answer learns it from the others' heartbeats.
+   */
+  async announceLeave(): Promise<LeaveOutcome> {
+    clearInterval(this.heartbeatTimer);
+    clearTimeout(this.joinTimer);
+    const peers = this.membership.peers().map((m) => m.id);
+    const answers = await Promise.allSettled(peers.map((peer) => this.transport.post<{ ok?: boolean }>({ peer }, '/internal/leave', { from: this.self })));
+    const told = peers.filter((_, i) => answers[i]!.status === 'fulfilled');
+    return { told, missed: peers.filter((p) => !told.includes(p)) };
   }
 
   // ---- routing ----------------------------------------------------------------------------------
@@ -100,10 +137,12 @@ export class Cluster {
   // ---- messages -----------------------------------------------------------------------------------
 
   message(): HeartbeatMessage {
+    const left = this.membership.retiredIds();
     return {
       from: this.self,
       members: this.membership.list().map((m) => ({ id: m.id, addr: m.addr })),
       leader: this.leader,
+      ...(left.length > 0 ? { left } : {}),
     };
   }
 
@@ -125,12 +164,33 @@ export class Cluster {
     }
   }
 
+  /** Drop the members a heartbeat or a join answer says have left. */
+  learnLeft(left: unknown, via: string): void {
+    if (!Array.isArray(left)) return;
+    for (const id of left) if (typeof id === 'string' && ID_PATTERN.test(id)) this.record([this.membership.retire(id, via)]);
+  }
+
   /** Handle /internal/heartbeat and /internal/join: note the sender, learn its members, answer with ours. */
   receiveHeartbeat(body: unknown, kind: 'heartbeat' | 'join'): HeartbeatMessage {
     const msg = body as Partial<HeartbeatMessage> | null;
+    const ref = asMemberRef(msg?.from);
+    if (kind === 'join' && ref && this.membership.isRetired(ref.id)) {
+      throw new BadRequest(`${ref.id} left this cluster, and a member that left cannot join again under the same id (start it with a new --id)`);
+    }
     const id = this.heardFrom(msg?.from, `${kind} from it`);
-    if (id) this.learnMembers(msg?.members, `member list of ${id}`);
+    if (id) {
+      this.learnLeft(msg?.left, `left list of ${id}`);
+      this.learnMembers(msg?.members, `member list of ${id}`);
+    }
     return this.message();
+  }
+
+  /** Handle /internal/leave: the sender leaves the cluster for good. */
+  receiveLeave(body: unknown): { ok: true; id: string } {
+    const ref = asMemberRef((body as { from?: unknown } | null)?.from);
+    if (!ref) throw new BadRequest('a leave names the member that leaves: {"from": {"id", "addr"}}');
+    this.record([this.membership.retire(ref.id, 'its announcement')]);
+    return { ok: true, id: this.config.id };
   }
 
   private beat(): void {
@@ -148,6 +208,7 @@ export class Cluster {
           const ref = asMemberRef(answer?.from);
           if (ref?.id !== peer.id) return; // someone else lives at that address now
           this.heardFrom(ref, 'answered a heartbeat');
+          this.learnLeft(answer.left, `left list of ${peer.id}`);
           this.learnMembers(answer.members, `member list of ${peer.id}`);
         })
         .catch(() => {})
@@ -168,6 +229,7 @@ export class Cluster {
         if (!ref) throw new PeerError(seed, 'answered without a member id');
         if (ref.id !== this.config.id) {
           this.heardFrom(ref, 'answered our join');
+          this.learnLeft(answer.left, `left list of ${ref.id}`);
           this.learnMembers(answer.members, `member list of ${ref.id}`);
         }
         this.log('joined', { seed, via: ref.id, members: this.membership.ids().length, attempts: this.joinFailures + 1 });
@@ -187,8 +249,10 @@ export class Cluster {
     for (const c of changes) {
       if (!c) continue;
       if (c.kind === 'joined') {
-        this.log('member-joined', { peer: c.peer, addr: c.addr, via: c.via, dial: this.config.peers.get(c.peer) ?? c.addr });
+        this.log('member-joined', { peer: c.peer, addr: c.addr, via: c.via, dial: this.dials.get(c.peer) ?? c.addr });
         this.emitUp(c.peer);
+      } else if (c.kind === 'left') {
+        this.log('member-left', { peer: c.peer, via: c.via });
       } else {
         this.log(c.to, { peer: c.peer, from: c.from, silenceMs: c.silenceMs, reason: c.reason });
         if (c.to === 'alive') this.emitUp(c.peer);
@@ -202,7 +266,7 @@ export class Cluster {
 
   statusMembers(nowMs = this.clock()): (Omit<Member, 'self' | 'lastHeardMs'> & { lastHeardMs: number; dial?: string })[] {
     return this.membership.list().map((m) => {
-      const dial = this.config.peers.get(m.id);
+      const dial = this.dials.get(m.id);
       return {
         id: m.id,
         addr: m.addr,

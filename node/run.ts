@@ -4,13 +4,14 @@
  * (flags, one-line errors with exit code 2, clean shutdown on SIGTERM/SIGINT).
  */
 import type http from 'node:http';
-import { parseFlags, USAGE, type NodeConfig } from './flags.js';
+import { parseAddr, parseFlags, USAGE, type NodeConfig } from './flags.js';
+import { ID_PATTERN } from './ids.js';
 import { createEventLog, type EventLog } from './log.js';
 import { Replica } from './replica.js';
 import { Cluster } from './cluster.js';
 import { ElectionLoop } from './election-loop.js';
 import { Coordinator, serveRead, serveWrite } from './coordinator.js';
-import { createServer } from './server.js';
+import { BadRequest, createServer } from './server.js';
 import { Batcher, serveBatch } from './batching.js';
 import { guaranteeOf } from './quorum.js';
 
@@ -25,7 +26,12 @@ export interface RunningNode {
   stop(reason: string): Promise<void>;
 }
 
-export async function startNode(config: NodeConfig, log: EventLog = createEventLog(config.id)): Promise<RunningNode> {
+export interface NodeHooks {
+  /** Called once the node has left the cluster (POST /cluster/leave) and stopped: the command exits. */
+  onLeft?: () => void;
+}
+
+export async function startNode(config: NodeConfig, log: EventLog = createEventLog(config.id), hooks: NodeHooks = {}): Promise<RunningNode> {
   const t0 = performance.now();
 
   let replica: Replica;
@@ -62,6 +68,7 @@ export async function startNode(config: NodeConfig, log: EventLog = createEventL
     replicaSet: (key) => cluster.replicaSet(key),
   });
 
+  let leaving: Promise<{ told: string[]; missed: string[] }> | undefined;
   const server = createServer(
     {
       put: (key, value) => coordinator.put(key, value),
@@ -94,9 +101,42 @@ export async function startNode(config: NodeConfig, log: EventLog = createEventL
           ...(replica.logStats ? { logFsyncs: replica.logStats.batches, logRecords: replica.logStats.records, logCompactions: replica.logStats.compactions } : {}),
         },
       }),
+      ring: (keys) => {
+        const rings = cluster.rings();
+        const ring = config.quorum === 'strict' ? rings.all : rings.routable;
+        return {
+          id: config.id,
+          quorum: config.quorum,
+          N: config.N,
+          vnodes: config.vnodes,
+          members: ring.members,
+          ...(keys ? { placements: keys.map((key) => cluster.replicaSet(key)) } : {}),
+        };
+      },
+      dial: (id, addr) => {
+        if (typeof id !== 'string' || !ID_PATTERN.test(id)) throw new BadRequest('"id" must be a member id such as node-6');
+        if (id === config.id) throw new BadRequest(`"id" ${id} is this node itself; give the dial address of another member`);
+        if (typeof addr !== 'string' || !parseAddr(addr)) throw new BadRequest('"addr" must be HOST:PORT with a port from 1 to 65535, e.g. 127.0.0.1:40123');
+        cluster.dialVia(id, addr);
+        return { id, dial: addr };
+      },
+      leave: async () => {
+        const first = leaving === undefined;
+        leaving ??= (async () => {
+          election.stop();
+          const outcome = await cluster.announceLeave();
+          log('left', { told: outcome.told, missed: outcome.missed });
+          return outcome;
+        })();
+        const outcome = await leaving;
+        const body = { id: config.id, left: true, ...outcome };
+        // The node stops once its answer is out; only the first request's answer stops it.
+        return first ? { status: 200, body, after: () => void stop('left').then(() => hooks.onLeft?.()) } : { status: 200, body };
+      },
       internal: {
         heartbeat: (body) => cluster.receiveHeartbeat(body, 'heartbeat'),
         join: (body) => cluster.receiveHeartbeat(body, 'join'),
+        leave: (body) => cluster.receiveLeave(body),
         election: (body) => election.receiveElection(body),
         leader: (body) => election.receiveLeader(body),
         read: (body) => serveRead(replica, body),
@@ -141,23 +181,20 @@ export async function startNode(config: NodeConfig, log: EventLog = createEventL
   });
 
   let stopping: Promise<void> | undefined;
-  return {
-    config,
-    server,
-    stop(reason) {
-      stopping ??= (async () => {
-        election.stop();
-        cluster.stop();
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        });
-        await replica.close();
-        log('stopped', { reason });
-      })();
-      return stopping;
-    },
-  };
+  function stop(reason: string): Promise<void> {
+    stopping ??= (async () => {
+      election.stop();
+      cluster.stop();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await replica.close();
+      log('stopped', { reason });
+    })();
+    return stopping;
+  }
+  return { config, server, stop };
 }
 
 /** The `godist node` command: resolves once the node serves (or exitCode is set on bad flags). */
@@ -176,7 +213,7 @@ export async function runNode(argv: readonly string[]): Promise<void> {
   process.stdout.on('error', () => {});
   let node: RunningNode;
   try {
-    node = await startNode(parsed.config);
+    node = await startNode(parsed.config, undefined, { onLeft: () => process.exit(0) });
   } catch (e) {
     if (e instanceof StartError) {
       process.stderr.write(`godist node: ${e.message}\n`);

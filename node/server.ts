@@ -1,6 +1,8 @@
 /**
  * HTTP routes. The client API (JSON):
  *   POST /kv/put {"key","value"}   GET /kv/get/:key   GET /cluster/status   GET /health
+ * the membership API (the ring a node routes by, a later member's dial address, a graceful leave):
+ *   GET|POST /cluster/ring [{"keys"}]   POST /cluster/dial {"id","addr"}   POST /cluster/leave
  * and the node-to-node API, every route POST under /internal/.
  *
  * Bad input never crashes the node: malformed JSON, a missing, non-string or empty key, a missing or
@@ -24,10 +26,24 @@ export class BadRequest extends Error {
   override name = 'BadRequest';
 }
 
+/** A reply, and what to do once it has been sent (a leaving node stops only after it answered). */
+export interface ReplyThen extends Reply {
+  after?: () => void;
+}
+
+/** At most this many keys in one /cluster/ring request. */
+export const MAX_RING_KEYS = 100_000;
+
 export interface Routes {
   put(key: string, value: string): Promise<Reply>;
   get(key: string): Promise<Reply>;
   status(): unknown;
+  /** The ring this node routes by, and each key's replica set on it (owner first) when keys are given. */
+  ring(keys: string[] | undefined): unknown;
+  /** Dial `addr` to reach member `id` from now on; a thrown BadRequest becomes a 400. */
+  dial(id: unknown, addr: unknown): unknown;
+  /** Leave the cluster for good: announce it, answer, then stop. */
+  leave(): Promise<ReplyThen>;
   /** Handlers for POST /internal/<name>; a thrown BadRequest becomes a 400. */
   internal: Record<string, (body: unknown) => unknown>;
 }
@@ -76,6 +92,37 @@ export function createServer(routes: Routes, log: EventLog): http.Server {
       case '/cluster/status':
         if (method !== 'GET' && method !== 'HEAD') return notAllowed(req, res, path, 'GET');
         return send(res, 200, routes.status());
+      case '/cluster/ring': {
+        if (method === 'GET' || method === 'HEAD') return send(res, 200, routes.ring(undefined));
+        if (method !== 'POST') return notAllowed(req, res, path, 'GET, POST');
+        const body = await readJson(req, res);
+        if (body === undefined) return;
+        try {
+          return send(res, 200, routes.ring(parseRingKeys(body)));
+        } catch (e) {
+          if (e instanceof BadRequest) return send(res, 400, { error: e.message });
+          throw e;
+        }
+      }
+      case '/cluster/dial': {
+        if (method !== 'POST') return notAllowed(req, res, path, 'POST');
+        const body = await readJson(req, res);
+        if (body === undefined) return;
+        const { id, addr } = (typeof body === 'object' && body !== null ? body : {}) as { id?: unknown; addr?: unknown };
+        try {
+          return send(res, 200, routes.dial(id, addr));
+        } catch (e) {
+          if (e instanceof BadRequest) return send(res, 400, { error: e.message });
+          throw e;
+        }
+      }
+      case '/cluster/leave': {
+        if (method !== 'POST') return notAllowed(req, res, path, 'POST');
+        drain(req);
+        const r = await routes.leave();
+        if (r.after) res.once('close', r.after);
+        return send(res, r.status, r.body);
+      }
       case '/kv/put': {
         if (method !== 'POST') return notAllowed(req, res, path, 'POST');
         const body = await readJson(req, res);
@@ -124,6 +171,15 @@ function parsePut(body: unknown): { key: string; value: string } {
   if (value === undefined) throw new BadRequest('missing "value" (a string)');
   if (typeof value !== 'string') throw new BadRequest(`"value" must be a string, got ${describeType(value)} (send numbers as strings, e.g. "17")`);
   return { key, value };
+}
+
+function parseRingKeys(body: unknown): string[] {
+  const keys = (typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as { keys?: unknown }).keys : undefined);
+  if (!Array.isArray(keys) || !keys.every((k) => typeof k === 'string' && k !== '')) {
+    throw new BadRequest('the body must be {"keys": [...]}, a list of non-empty key strings');
+  }
+  if (keys.length > MAX_RING_KEYS) throw new BadRequest(`at most ${MAX_RING_KEYS} keys at once, got ${keys.length}`);
+  return keys as string[];
 }
 
 function describeType(x: unknown): string {
