@@ -15,7 +15,8 @@ export function withRunOptions<T>(y: Argv<T>) {
     .option('system', { type: 'string', default: 'godist', describe: `the system under test: ${systemNames.join(', ')}` })
     .option('workload', { type: 'string', default: D.workload, describe: 'what the clients do (register, unique-writes)' })
     .option('nodes', { type: 'number', default: D.nodes, describe: 'node processes to start' })
-    .option('nemesis', { type: 'string', default: D.nemesis.join(','), describe: 'faults: any of kill,pause,partition,delay, or none' })
+    .option('max-nodes', { type: 'number', describe: 'the most nodes the membership nemesis grows the cluster to (default: --nodes + 2)' })
+    .option('nemesis', { type: 'string', default: D.nemesis.join(','), describe: 'faults: any of kill,pause,partition,delay,membership, or none' })
     .option('targets', { type: 'string', describe: 'which nodes kills and pauses hit: any of one,minority,majority,all (default: a mix)' })
     .option('nemesis-interval', { type: 'number', default: D.nemesisInterval, describe: 'seconds from one fault to the next' })
     .option('time-limit', { type: 'number', default: D.timeLimit, describe: 'seconds of workload before healing and the final reads' })
@@ -63,6 +64,7 @@ export function settingsFromArgs(argv: RunArgs): RunSettings {
   return resolveSettings({
     workload: argv['workload'],
     nodes: argv['nodes'],
+    maxNodes: argv['maxNodes'],
     nemesis: parseFaultList(String(argv['nemesis'] ?? '')),
     targets: list(argv['targets']),
     nemesisInterval: argv['nemesisInterval'],

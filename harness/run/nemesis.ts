@@ -24,7 +24,8 @@ export interface NemesisOptions {
 /**
  * Plays the fault schedule against the cluster and proxies. Each fault's start and end is a nemesis
  * record in the history (f = kill/start, pause/resume, partition/heal, delay/heal) whose value
- * names the targets, written once the fault has taken effect.
+ * names the targets, written once the fault has taken effect. A membership change is one record,
+ * `join` or `leave`, naming the node and the members after it; it is never undone.
  */
 export function startNemesis(o: NemesisOptions): Nemesis {
   let stopped = false;
@@ -96,6 +97,14 @@ async function begin(o: NemesisOptions, fault: Fault, record: Record_): Promise<
       links(o).delay(fault.links, { ms: fault.ms, jitterMs: fault.jitterMs });
       record('delay', { links: fault.links, ms: fault.ms, jitterMs: fault.jitterMs, description: fault.description });
       return;
+    case 'join':
+      await changes(o).join(fault.node);
+      record('join', { node: fault.node, nodes: [fault.node], members: [...o.cluster.ids], description: fault.description });
+      return;
+    case 'leave':
+      await changes(o).leave(fault.node);
+      record('leave', { node: fault.node, nodes: [fault.node], members: [...o.cluster.ids], description: fault.description });
+      return;
   }
 }
 
@@ -117,6 +126,10 @@ async function end(o: NemesisOptions, fault: Fault, record: Record_): Promise<vo
       links(o).undelay(fault.links);
       record('heal', { description: 'removed the delay' });
       return;
+    case 'join':
+    case 'leave':
+      // For good: the rest of the window let the ring settle.
+      return;
   }
 }
 
@@ -129,6 +142,13 @@ async function restoreAll(o: NemesisOptions, record: Record_): Promise<void> {
   const down = o.cluster.ids.filter((id) => o.cluster.state(id) === 'killed');
   await Promise.all(down.map((id) => o.cluster.start(id)));
   if (down.length > 0) record('start', { nodes: down, description: `restarted ${set(down)}` });
+}
+
+/** The cluster's joins and leaves; a system without them is never given membership changes (its settings say so first). */
+function changes(o: NemesisOptions): Required<Pick<Cluster, 'join' | 'leave'>> {
+  const c = o.cluster;
+  if (!c.join || !c.leave) throw new Error('a membership change on a system whose cluster cannot grow or shrink');
+  return c as Required<Pick<Cluster, 'join' | 'leave'>>;
 }
 
 /** The cluster's links; a system without them is never given link faults (its settings say so first). */

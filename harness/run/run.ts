@@ -100,7 +100,7 @@ export async function runTest(settings: RunSettings, options: RunOptions): Promi
     await cluster.startAll();
     const view = system.view;
     const sampled = view
-      ? { ids, running: (id: string) => cluster!.state(id) === 'running', addr: (id: string) => cluster!.addresses[id]!, view }
+      ? { ids: () => cluster!.ids, running: (id: string) => cluster!.state(id) === 'running', addr: (id: string) => cluster!.addresses[id]!, view }
       : undefined;
     if (sampled && options.clusterSampling !== false) {
       // Begin from a settled election, so that what the election check finds is the faults' doing.
@@ -120,6 +120,7 @@ export async function runTest(settings: RunSettings, options: RunOptions): Promi
       interval: settings.nemesisInterval,
       timeLimit: settings.timeLimit,
       nodes: ids,
+      maxNodes: settings.maxNodes,
       random: random.fork('nemesis'),
       ...(settings.targets.length > 0 ? { targets: settings.targets } : {}),
     });
@@ -147,6 +148,11 @@ export async function runTest(settings: RunSettings, options: RunOptions): Promi
     forgetNotice();
   }
 
+  if (cluster && Object.keys(cluster.addresses).length !== ids.length) {
+    // Nodes that joined during the run: every node's address stays on record.
+    runJson.nodes = { ...cluster.addresses };
+    writeJson(path.join(dir, 'run.json'), runJson);
+  }
   if (sampling) {
     const { start, end, intervalMs, timeoutMs, asked, samples, missed, rttMs } = sampling;
     runJson.clusterSampling = { intervalMs, timeoutMs, start, end, asked, samples, missed, rttMs } as RunInfo['clusterSampling'];

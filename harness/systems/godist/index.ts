@@ -32,7 +32,7 @@ export const godist: SystemUnderTest<GodistSettings> = {
   parseSetting: parseGodistSetting,
   settingSyntax: GODIST_SETTING_SYNTAX,
   ops: ['read', 'write'],
-  faults: ['kill', 'pause', 'partition', 'delay'],
+  faults: ['kill', 'pause', 'partition', 'delay', 'membership'],
   promises: godistPromises,
   quorums: ({ N, R, W }) => ({ N, R, W }),
   // Loaded when a run starts: the process machinery is most of the CLI's load time.

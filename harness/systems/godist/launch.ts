@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { nodeMain } from '../../shared/paths.js';
 import type { Cluster, LaunchContext } from '../types.js';
 import { launchSeedApiCluster } from './cluster.js';
+import { askToLeave, dialVia } from './membership.js';
 import type { GodistSettings } from './settings.js';
 
 export function launchGodist(ctx: LaunchContext, s: GodistSettings): Promise<Cluster> {
@@ -27,5 +28,5 @@ export function launchGodist(ctx: LaunchContext, s: GodistSettings): Promise<Clu
     if (s.chaos) args.push('--chaos');
     args.push(...s.nodeArgs);
     return { file: process.execPath, args };
-  });
+  }, { dial: dialVia, leave: askToLeave });
 }

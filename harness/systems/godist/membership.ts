@@ -1,0 +1,49 @@
+/**
+ * GoDist's membership routes, as the harness calls them: tell a member where to dial a node that
+ * joins later (`POST /cluster/dial`, the run-time `--peer`), and ask a member to leave for good
+ * (`POST /cluster/leave`: it tells the others, answers, then exits).
+ */
+import http from 'node:http';
+
+const agent = new http.Agent({ keepAlive: false });
+
+/** Tell the node at `addr` to reach member `peer` at `via` (the proxy link from it to the peer). */
+export async function dialVia(addr: string, peer: string, via: string, timeoutMs = 2000): Promise<void> {
+  const answer = await postJson(addr, '/cluster/dial', { id: peer, addr: via }, timeoutMs);
+  if (answer.status !== 200) throw new Error(`${addr} refused the dial address of ${peer}: ${answer.status} ${answer.text}`);
+}
+
+/** Ask the node at `addr` to leave the cluster; resolves once it has told the others (it exits next). */
+export async function askToLeave(addr: string, timeoutMs = 5000): Promise<{ told: string[]; missed: string[] }> {
+  const answer = await postJson(addr, '/cluster/leave', {}, timeoutMs);
+  if (answer.status !== 200) throw new Error(`${addr} did not leave: ${answer.status} ${answer.text}`);
+  const body = JSON.parse(answer.text) as { told?: string[]; missed?: string[] };
+  return { told: body.told ?? [], missed: body.missed ?? [] };
+}
+
+export function postJson(addr: string, path: string, body: unknown, timeoutMs: number): Promise<{ status: number; text: string }> {
+  const at = addr.lastIndexOf(':');
+  const payload = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: addr.slice(0, at),
+        port: Number(addr.slice(at + 1)),
+        method: 'POST',
+        path,
+        agent,
+        timeout: timeoutMs,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`no answer from ${addr}${path} within ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
