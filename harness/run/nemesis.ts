@@ -1,8 +1,10 @@
+import type { HistoryOp } from '../history/op.js';
 import type { HistoryWriter } from '../history/writer.js';
 import type { Proxies } from '../proxy/mesh.js';
 import { set } from '../shared/format.js';
 import type { Cluster } from '../systems/types.js';
 import type { Fault, FaultWindow } from './nemesis-plan.js';
+import type { OwnershipProbe } from './ownership-probe.js';
 
 export interface Nemesis {
   /** What is broken right now, for the progress line. */
@@ -19,6 +21,8 @@ export interface NemesisOptions {
   history: HistoryWriter;
   /** history.now() at which the workload began: the plan's offsets count from there. */
   origin: number;
+  /** Measures each membership change on the members' rings, within the change's window; none: not measured. */
+  ownership?: OwnershipProbe;
 }
 
 /**
@@ -52,8 +56,9 @@ export function startNemesis(o: NemesisOptions): Nemesis {
       await sleepUntil(window.start);
       if (stopped) break;
       active = window.fault;
-      await begin(o, window.fault, record);
+      const { measuring } = await begin(o, window, record, () => stopped);
       await sleepUntil(window.end);
+      await measuring;
       await end(o, window.fault, record);
       active = undefined;
       if (stopped) break;
@@ -72,18 +77,20 @@ export function startNemesis(o: NemesisOptions): Nemesis {
   };
 }
 
-type Record_ = (f: string, value: Record<string, unknown>) => void;
+type Record_ = (f: string, value: Record<string, unknown>) => HistoryOp;
 
-async function begin(o: NemesisOptions, fault: Fault, record: Record_): Promise<void> {
+/** Starts the window's fault; for a membership change, hands back the measurement of it, under way. */
+async function begin(o: NemesisOptions, window: FaultWindow, record: Record_, stopped: () => boolean): Promise<{ measuring?: Promise<unknown> }> {
+  const fault = window.fault;
   switch (fault.kind) {
     case 'kill':
       await Promise.all(fault.nodes.map((id) => o.cluster.kill(id)));
       record('kill', { nodes: fault.nodes, description: fault.description });
-      return;
+      return {};
     case 'pause':
       for (const id of fault.nodes) o.cluster.pause(id);
       record('pause', { nodes: fault.nodes, description: fault.description });
-      return;
+      return {};
     case 'partition':
       links(o).apply({ cut: fault.topology.cut });
       record('partition', {
@@ -92,19 +99,22 @@ async function begin(o: NemesisOptions, fault: Fault, record: Record_): Promise<
         cut: fault.topology.cut,
         description: fault.description,
       });
-      return;
+      return {};
     case 'delay':
       links(o).delay(fault.links, { ms: fault.ms, jitterMs: fault.jitterMs });
       record('delay', { links: fault.links, ms: fault.ms, jitterMs: fault.jitterMs, description: fault.description });
-      return;
+      return {};
     case 'join':
-      await changes(o).join(fault.node);
-      record('join', { node: fault.node, nodes: [fault.node], members: [...o.cluster.ids], description: fault.description });
-      return;
-    case 'leave':
-      await changes(o).leave(fault.node);
-      record('leave', { node: fault.node, nodes: [fault.node], members: [...o.cluster.ids], description: fault.description });
-      return;
+    case 'leave': {
+      const before = await o.ownership?.snapshot();
+      if (fault.kind === 'join') await changes(o).join(fault.node);
+      else await changes(o).leave(fault.node);
+      const op = record(fault.kind, { node: fault.node, nodes: [fault.node], members: [...o.cluster.ids], description: fault.description });
+      if (!o.ownership || !before) return {};
+      // The ring gets the rest of the window to settle, and at least a second.
+      const deadline = Math.max(o.origin + window.end * 1e9, op.time + 1e9);
+      return { measuring: o.ownership.settle({ f: fault.kind, node: fault.node, time: op.time }, before, deadline, stopped) };
+    }
   }
 }
 

@@ -14,6 +14,7 @@ import { startClusterSampler, waitForOneLeader, type ClusterSampler, type Sampli
 import { createRunFolder, observationsOf, pointLatestAt, readNodeEvents, toolVersion, writeJson, type RunInfo } from './folder.js';
 import { planFaults } from './nemesis-plan.js';
 import { startNemesis } from './nemesis.js';
+import { ownershipProbe, type OwnershipProbe } from './ownership-probe.js';
 import { showProgress } from './progress.js';
 import { createRandom } from '../shared/random.js';
 import { launchCluster } from './launch.js';
@@ -82,6 +83,7 @@ export async function runTest(settings: RunSettings, options: RunOptions): Promi
   let cluster: Cluster | undefined;
   let sampler: ClusterSampler | undefined;
   let sampling: SamplingSummary | undefined;
+  let ownership: OwnershipProbe | undefined;
   const stopProgress = options.progress
     ? showProgress(options.progress, () => ({
         elapsedS: (history.now() - origin) / 1e9,
@@ -124,7 +126,10 @@ export async function runTest(settings: RunSettings, options: RunOptions): Promi
       random: random.fork('nemesis'),
       ...(settings.targets.length > 0 ? { targets: settings.targets } : {}),
     });
-    const nemesis = startNemesis({ plan, cluster, history, origin });
+    if (system.ownership && settings.nemesis.includes('membership')) {
+      ownership = ownershipProbe({ cluster, ownership: system.ownership, now: () => history.now(), file: path.join(dir, 'ownership.jsonl') });
+    }
+    const nemesis = startNemesis({ plan, cluster, history, origin, ...(ownership ? { ownership } : {}) });
     currentFault = nemesis.current;
     const ctx = { settings, cluster, client, history, workload, random, tally };
     const nextProcess = await runWorkload(ctx, () => history.now() - origin >= settings.timeLimit * 1e9);
@@ -141,6 +146,7 @@ export async function runTest(settings: RunSettings, options: RunOptions): Promi
     sampling = await sampler?.stop();
   } finally {
     if (sampler && !sampling) await sampler.stop();
+    ownership?.close();
     stopProgress();
     client.close();
     await cluster?.stop();
@@ -161,7 +167,12 @@ export async function runTest(settings: RunSettings, options: RunOptions): Promi
   // The nodes have exited, so their logs are complete; the samples are in hand already.
   const observations: ClusterObservations | undefined =
     sampling && sampler ? observationsOf([...sampler.samples], readNodeEvents(dir, history.epochMs, system.logEvents), sampling) : undefined;
-  const results = runChecks(history.ops, settings, { system, model: workload.model, ...(observations ? { observations } : {}) });
+  const results = runChecks(history.ops, settings, {
+    system,
+    model: workload.model,
+    ...(observations ? { observations } : {}),
+    ...(ownership ? { ownership: ownership.observations } : {}),
+  });
   writeJson(path.join(dir, 'results.json'), results);
   pointLatestAt(options.resultsRoot, dir);
   // The verdict is on disk already: a fault in drawing the pages must not turn it into a crash.

@@ -133,6 +133,13 @@ export interface ClusterView {
   term?: number;
 }
 
+/** The ring one member routes by: its members, and for each key asked about its replica set there, owner first. */
+export interface Ownership {
+  members: string[];
+  /** In the order of the keys asked; absent when none were. */
+  placements?: string[][];
+}
+
 /** The timings of a system's failure detector, for judging its suspect/dead marks. */
 export interface DetectorTimings {
   heartbeatMs: number;
@@ -197,6 +204,11 @@ export interface SystemUnderTest<S extends SystemSettings = SystemSettings> {
   client(s: S, harness: HarnessSettings): Client;
   /** One node's own view of the cluster; undefined when it did not answer in time. */
   view?(addr: string, timeoutMs: number): Promise<ClusterView | undefined>;
+  /**
+   * The ring one member routes by, with the replica sets of `keys` on it (none: the members only);
+   * undefined when it did not answer in time. What membership changes are measured by.
+   */
+  ownership?(addr: string, keys: readonly string[], timeoutMs: number): Promise<Ownership | undefined>;
   /** The events of one node's log that bear on its view, on the history's time base. */
   logEvents?(text: string, epochMs: number): NodeEvent[];
   /**

@@ -20,6 +20,7 @@ import {
 import { nodeTimings } from './timings.js';
 import { replicaTimings, traceLines, type ReplicaTrace } from './trace.js';
 import { fetchClusterView } from './view.js';
+import { fetchOwnership } from './membership.js';
 
 export const godist: SystemUnderTest<GodistSettings> = {
   name: 'godist',
@@ -39,6 +40,7 @@ export const godist: SystemUnderTest<GodistSettings> = {
   launch: async (ctx, s) => (await import('./launch.js')).launchGodist(ctx, s),
   client: (s, h) => createSeedApiClient({ timeoutMs: clientTimeoutMs(s), maxSocketsPerNode: h.concurrency }),
   view: fetchClusterView,
+  ownership: fetchOwnership,
   logEvents: parseNodeLog,
   detector: (s) => ({ timings: nodeTimings(s.nodeArgs), chaos: s.chaos }),
   explain: explainGodist,

@@ -1,9 +1,11 @@
 /**
  * GoDist's membership routes, as the harness calls them: tell a member where to dial a node that
- * joins later (`POST /cluster/dial`, the run-time `--peer`), and ask a member to leave for good
- * (`POST /cluster/leave`: it tells the others, answers, then exits).
+ * joins later (`POST /cluster/dial`, the run-time `--peer`), ask a member to leave for good
+ * (`POST /cluster/leave`: it tells the others, answers, then exits), and ask a member for the ring it
+ * routes by (`POST /cluster/ring`, with the keys whose replica sets the harness wants).
  */
 import http from 'node:http';
+import type { Ownership } from '../types.js';
 
 const agent = new http.Agent({ keepAlive: false });
 
@@ -19,6 +21,20 @@ export async function askToLeave(addr: string, timeoutMs = 5000): Promise<{ told
   if (answer.status !== 200) throw new Error(`${addr} did not leave: ${answer.status} ${answer.text}`);
   const body = JSON.parse(answer.text) as { told?: string[]; missed?: string[] };
   return { told: body.told ?? [], missed: body.missed ?? [] };
+}
+
+/** The ring the node at `addr` routes by, and the replica sets of `keys` on it; undefined when it did not answer in time. */
+export async function fetchOwnership(addr: string, keys: readonly string[], timeoutMs: number): Promise<Ownership | undefined> {
+  try {
+    const answer = await postJson(addr, '/cluster/ring', { keys }, timeoutMs);
+    if (answer.status !== 200) return undefined;
+    const body = JSON.parse(answer.text) as { members?: unknown; placements?: unknown };
+    if (!Array.isArray(body.members) || !body.members.every((m) => typeof m === 'string')) return undefined;
+    const placements = Array.isArray(body.placements) && keys.length > 0 ? (body.placements as string[][]) : undefined;
+    return { members: body.members as string[], ...(placements ? { placements } : {}) };
+  } catch {
+    return undefined;
+  }
 }
 
 export function postJson(addr: string, path: string, body: unknown, timeoutMs: number): Promise<{ status: number; text: string }> {
