@@ -87,4 +87,12 @@ describe('what the settings promise', () => {
     expect(p.linearizable.promised).toBe(false);
     expect(p.linearizable.reason).toContain('new-old inversion');
   });
+
+  it('membership changes promise no fresh reads and no linearizability on any settings: nothing is handed over', () => {
+    const p = promisesOf({ quorum: 'strict', readRepair: 'sync', durable: true, nemesis: ['membership'] });
+    expect([p.linearizable, p['stale-reads'], p['lost-writes']].map((x) => x.promised)).toEqual([false, false, false]);
+    expect(p['stale-reads'].reason).toContain('no hand-off');
+    expect(p.election.reason).toContain('a node that joins ranking above the leader takes over');
+    expect(promisesOf({ quorum: 'strict', readRepair: 'sync', durable: true, nemesis: ['kill'] }).linearizable.promised).toBe(true);
+  });
 });
