@@ -37,10 +37,10 @@ export interface OwnershipObservation {
   pollMs: number;
 }
 
-/** Shares (0–1) of the probe keys. */
+/** Shares (0–1) of the probe keys: whose owner moved, and whose replica set (as a set) changed. */
 export interface Movement {
   owner: number;
-  replicaSet: number;
+  replicas: number;
 }
 
 /** One change, in figures: what moved, what consistent hashing would move at best, what mod-n would move. */
@@ -72,16 +72,16 @@ export function probeKeys(count: number): string[] {
 /** The share of keys whose owner changed, and whose replica set (as a set) changed. */
 export function moved(before: Placement, after: Placement): Movement {
   const n = Math.min(before.length, after.length);
-  if (n === 0) return { owner: 0, replicaSet: 0 };
+  if (n === 0) return { owner: 0, replicas: 0 };
   let owner = 0;
-  let replicaSet = 0;
+  let replicasMoved = 0;
   for (let i = 0; i < n; i++) {
     const b = before[i]!;
     const a = after[i]!;
     if (b[0] !== a[0]) owner++;
-    if (b.length !== a.length || b.some((m) => !a.includes(m))) replicaSet++;
+    if (b.length !== a.length || b.some((m) => !a.includes(m))) replicasMoved++;
   }
-  return { owner: owner / n, replicaSet: replicaSet / n };
+  return { owner: owner / n, replicas: replicasMoved / n };
 }
 
 /**
@@ -91,9 +91,9 @@ export function moved(before: Placement, after: Placement): Movement {
  */
 export function idealMoved(before: number, after: number, replicas: number): Movement {
   const n = Math.max(before, after);
-  if (n === 0) return { owner: 0, replicaSet: 0 };
+  if (n === 0) return { owner: 0, replicas: 0 };
   const changed = Math.abs(after - before);
-  return { owner: Math.min(1, changed / n), replicaSet: Math.min(1, (changed * replicas) / n) };
+  return { owner: Math.min(1, changed / n), replicas: Math.min(1, (changed * replicas) / n) };
 }
 
 /** The naive placement: key k on member hash(k) mod n of the sorted members, and its replicas on the next ones. */
@@ -144,14 +144,14 @@ export function ownershipSummary(changes: readonly OwnershipChange[]): string {
   return (
     `${changes.length} membership change${changes.length === 1 ? '' : 's'}: owners of ${pct(mean((c) => c.measured.owner))} of the keys moved per change ` +
     `(consistent hashing at best ${pct(mean((c) => c.ideal.owner))}, hash mod n ${pct(mean((c) => c.modN.owner))}); ` +
-    `replica sets of ${pct(mean((c) => c.measured.replicaSet))} (at best ${pct(mean((c) => c.ideal.replicaSet))}, mod n ${pct(mean((c) => c.modN.replicaSet))}); ` +
+    `replica sets of ${pct(mean((c) => c.measured.replicas))} (at best ${pct(mean((c) => c.ideal.replicas))}, mod n ${pct(mean((c) => c.modN.replicas))}); ` +
     (agreed.length > 0 ? `the members agreed on the new ring within ${Math.max(...agreed)} ms` : 'the members never agreed on a new ring') +
     (unagreed > 0 && agreed.length > 0 ? ` (${unagreed} change${unagreed === 1 ? '' : 's'}: not within the time allowed)` : '')
   );
 }
 
 function rounded(m: Movement): Movement {
-  return { owner: round(m.owner, 4), replicaSet: round(m.replicaSet, 4) };
+  return { owner: round(m.owner, 4), replicas: round(m.replicas, 4) };
 }
 
 function round(x: number, digits: number): number {

@@ -5,7 +5,7 @@
  * Plain ES2020, no template literals (this file is itself one).
  */
 export const CHART_HELPERS_JS = String.raw`
-var FAULT_COLOURS = { kill: 'rgba(217,83,79,0.13)', pause: 'rgba(124,58,237,0.12)', partition: 'rgba(37,99,235,0.11)', delay: 'rgba(234,179,8,0.16)' };
+var FAULT_COLOURS = { kill: 'rgba(217,83,79,0.13)', pause: 'rgba(124,58,237,0.12)', partition: 'rgba(37,99,235,0.11)', delay: 'rgba(234,179,8,0.16)', join: 'rgba(8,145,178,0.9)', leave: 'rgba(234,88,12,0.9)' };
 function faultColour(kind) { return FAULT_COLOURS[kind] || 'rgba(107,114,128,0.12)'; }
 function shadeFaults(faults, endS) {
   return function (u) {

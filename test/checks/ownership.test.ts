@@ -18,15 +18,15 @@ describe('the movement measure', () => {
     const before = [['a', 'b', 'c'], ['a', 'b', 'c'], ['b', 'c', 'a'], ['c', 'a', 'b']];
     const after = [['a', 'c', 'b'], ['d', 'a', 'b'], ['b', 'c', 'd'], ['c', 'a', 'b']];
     // key 0: same owner, same set reordered; key 1: owner moved, set gained d; key 2: set changed; key 3: nothing.
-    expect(moved(before, after)).toEqual({ owner: 0.25, replicaSet: 0.5 });
-    expect(moved([], [])).toEqual({ owner: 0, replicaSet: 0 });
+    expect(moved(before, after)).toEqual({ owner: 0.25, replicas: 0.5 });
+    expect(moved([], [])).toEqual({ owner: 0, replicas: 0 });
   });
 
   it('the ideal: a member more or less moves 1/n of the owners and a place in N/n of the replica sets, n the larger count', () => {
-    expect(idealMoved(4, 5, 3)).toEqual({ owner: 0.2, replicaSet: 0.6 });
-    expect(idealMoved(5, 4, 3)).toEqual({ owner: 0.2, replicaSet: 0.6 });
+    expect(idealMoved(4, 5, 3)).toEqual({ owner: 0.2, replicas: 0.6 });
+    expect(idealMoved(5, 4, 3)).toEqual({ owner: 0.2, replicas: 0.6 });
     // No more members than replicas: every replica set changes.
-    expect(idealMoved(2, 3, 3)).toEqual({ owner: 1 / 3, replicaSet: 1 });
+    expect(idealMoved(2, 3, 3)).toEqual({ owner: 1 / 3, replicas: 1 });
   });
 
   it.each([3, 4, 5, 7])('one member joining %i equal members moves close to 1/(n+1) of the owners over many virtual nodes, all to itself', (n) => {
@@ -35,7 +35,7 @@ describe('the movement measure', () => {
     const after = placement(members(n + 1), keys, 1024);
     const m = moved(before, after);
     expect(Math.abs(m.owner - 1 / (n + 1))).toBeLessThan(0.02);
-    expect(Math.abs(m.replicaSet - Math.min(1, 3 / (n + 1)))).toBeLessThan(0.03);
+    expect(Math.abs(m.replicas - Math.min(1, 3 / (n + 1)))).toBeLessThan(0.03);
     const newOwners = before.flatMap((b, i) => (b[0] !== after[i]![0] ? [after[i]![0]] : []));
     expect(new Set(newOwners)).toEqual(new Set([`node-${n + 1}`]));
   });
@@ -87,7 +87,7 @@ describe('the figures of each change', () => {
       pollMs: 25,
     };
     const [c] = ownershipChanges([obs]);
-    expect(c).toMatchObject({ f: 'join', node: 'node-4', atS: 2.5, keys: 1000, ideal: { owner: 0.25, replicaSet: 0.75 }, ownerMovesOfNode: 1, agreedMs: 33.4, ringsAfter: 1 });
+    expect(c).toMatchObject({ f: 'join', node: 'node-4', atS: 2.5, keys: 1000, ideal: { owner: 0.25, replicas: 0.75 }, ownerMovesOfNode: 1, agreedMs: 33.4, ringsAfter: 1 });
     expect(c!.measured).toEqual(moved(obs.before.placements, obs.after!.placements));
     expect(c!.modN.owner).toBeGreaterThan(0.6);
     expect(ownershipSummary([c!])).toMatch(/^1 membership change: owners of \d+\.\d % of the keys moved per change \(consistent hashing at best 25\.0 %, hash mod n \d+\.\d %\); .* agreed on the new ring within 33\.4 ms$/);
@@ -97,7 +97,7 @@ describe('the figures of each change', () => {
     const keys = probeKeys(100);
     const before = snapshot(members(3), keys, 0);
     const [c] = ownershipChanges([{ change: { f: 'leave', node: 'node-3', time: 1e9 }, keys: 100, before, after: null, agreedNs: null, pollMs: 25 }]);
-    expect(c).toMatchObject({ agreedMs: null, ringsAfter: 0, measured: { owner: 0, replicaSet: 0 } });
+    expect(c).toMatchObject({ agreedMs: null, ringsAfter: 0, measured: { owner: 0, replicas: 0 } });
     expect(ownershipSummary([c!])).toContain('the members never agreed on a new ring');
   });
 });
