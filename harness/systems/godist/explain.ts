@@ -145,8 +145,10 @@ function membershipMove(ctx: ExplainContext<GodistSettings>, key: string, wSet: 
   if (sameSet(wSet, rSet)) return undefined;
   const gained = rSet.filter((n) => !wSet.includes(n));
   const lost = wSet.filter((n) => !rSet.includes(n));
-  const joiners = gained.filter((n) => changeOf(ctx.faults, 'join', n, r.end));
-  const leavers = lost.filter((n) => changeOf(ctx.faults, 'leave', n, r.end));
+  // In the order they came and went.
+  const when = (kind: 'join' | 'leave') => (n: string) => changeOf(ctx.faults, kind, n, r.end)?.start ?? Number.POSITIVE_INFINITY;
+  const joiners = gained.filter((n) => changeOf(ctx.faults, 'join', n, r.end)).sort((a, b) => when('join')(a) - when('join')(b));
+  const leavers = lost.filter((n) => changeOf(ctx.faults, 'leave', n, r.end)).sort((a, b) => when('leave')(a) - when('leave')(b));
   if (joiners.length === 0 && leavers.length === 0) return undefined;
   const parts: string[] = [];
   if (joiners.length > 0) parts.push(`it gained ${list(joiners.map((n) => joinedPhrase(ctx, n, key, answered.find((a) => a.node === n))))}`);
