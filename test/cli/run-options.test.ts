@@ -47,7 +47,7 @@ describe('the command that repeats a run', () => {
     ['no faults', { nemesis: [] }],
     [
       'a node of your own',
-      { system: 'command', nodeCommand: "my-node --id {id} --addr {addr} [--seed {seed}] --say 'it''s'", cwd: '/tmp', N: 3, R: 1, W: 1 },
+      { system: 'command', nodeCommand: "my-node --id {id} --addr {addr} [--seed {seed}] --say 'it''s'", cwd: '/tmp', N: 3, R: 1, W: 1, nemesis: ['kill', 'pause'] },
     ],
   ])('runs the same settings again: %s', (_, flat) => {
     const settings = resolveSettings(flat);
