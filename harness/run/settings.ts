@@ -82,6 +82,9 @@ export function harnessProblems(s: HarnessSettings, workloads: readonly string[]
   for (const target of s.targets) {
     if (!TARGET_SIZES.includes(target)) problems.push(`unknown target "${target}" for --targets (known: ${TARGET_SIZES.join(', ')})`);
   }
+  if (s.targets.length > 0 && !s.nemesis.some((f) => f === 'kill' || f === 'pause')) {
+    problems.push(`--targets ${s.targets.join(',')} says which nodes kills and pauses hit, and --nemesis ${s.nemesis.length > 0 ? s.nemesis.join(',') : 'none'} has neither: add kill or pause, or leave out --targets`);
+  }
   for (const check of s.expect) {
     if (!EXPECTABLE.includes(check)) problems.push(`unknown check "${check}" for --expect (known: ${EXPECTABLE.join(', ')})`);
   }
