@@ -6,6 +6,8 @@
 import { parseArgs } from 'node:util';
 import { ID_PATTERN } from './ids.js';
 import { quorumProblems, type QuorumMode, type ReadRepairMode } from './quorum.js';
+import { MAX_MEMBERS } from './membership.js';
+import { SECRET_ENV, secretProblem } from './peer-auth.js';
 
 export interface NodeConfig {
   id: string;
@@ -40,6 +42,11 @@ export interface NodeConfig {
    * log, as if the replay had been forgotten. `godist regress` must catch it.
    */
   unsafeSkipReplay: boolean;
+  /**
+   * The cluster secret every /internal/ request must carry (`--cluster-secret`, else the environment
+   * variable GODIST_CLUSTER_SECRET); null: internal routes are open, as in the seed. Never logged.
+   */
+  clusterSecret: string | null;
 }
 
 export const DEFAULTS = {
@@ -80,6 +87,7 @@ const OPTIONS = {
   'compact-after-bytes': { type: 'string' },
   'exit-with-parent': { type: 'boolean' },
   'unsafe-skip-replay': { type: 'boolean' },
+  'cluster-secret': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -106,6 +114,8 @@ export const USAGE = `usage: godist node --id node-1 --addr 127.0.0.1:8081 [--se
   --request-timeout-ms MS   node-to-node request timeout (default ${DEFAULTS.requestTimeoutMs})
   --vnodes K                virtual nodes per member on the ring (default ${DEFAULTS.vnodes})
   --compact-after-bytes B   compact the durable log past this size (default ${DEFAULTS.compactAfterBytes})
+  --cluster-secret S        answer /internal/ requests only when they carry S (default: the environment
+                            variable ${SECRET_ENV}; neither: internal routes are open, as in the seed)
   --exit-with-parent        stop when the process that started this node exits
   --unsafe-skip-replay      a deliberate bug for testing the harness: ignore the durable log at start`;
 
@@ -134,7 +144,8 @@ export function parseAddr(s: string): { host: string; port: number } | undefined
   return { host: m[1]!, port };
 }
 
-export function parseFlags(argv: readonly string[]): FlagsResult {
+/** `env` is the process environment (only GODIST_CLUSTER_SECRET is read from it). */
+export function parseFlags(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): FlagsResult {
   let values: Record<string, string | boolean | string[] | undefined>;
   try {
     values = parseArgs({ args: normalize(argv), options: OPTIONS, strict: true, allowPositionals: false }).values;
@@ -175,6 +186,7 @@ export function parseFlags(argv: readonly string[]): FlagsResult {
   const N = int('replicas', DEFAULTS.N, 1, 1000, 'a replica count');
   const R = int('read-quorum', DEFAULTS.R, 1, 1000, 'a read quorum');
   const W = int('write-quorum', DEFAULTS.W, 1, 1000, 'a write quorum');
+  if (N > MAX_MEMBERS) problems.push(`N=${N} exceeds the ${MAX_MEMBERS} members a node keeps track of (use N <= ${MAX_MEMBERS})`);
   problems.push(...quorumProblems({ N, R, W }));
 
   const heartbeatMs = int('heartbeat-ms', DEFAULTS.heartbeatMs, 1, 3_600_000, 'milliseconds');
@@ -230,6 +242,14 @@ export function parseFlags(argv: readonly string[]): FlagsResult {
     } else peers.set(pid, paddr);
   }
 
+  const flagSecret = str('cluster-secret');
+  const clusterSecret = flagSecret ?? env[SECRET_ENV] ?? null;
+  if (clusterSecret !== null) {
+    const problem = secretProblem(clusterSecret, flagSecret !== undefined ? '--cluster-secret' : `the environment variable ${SECRET_ENV}`);
+    if (problem) problems.push(problem);
+  }
+  if (peers.size + 1 > MAX_MEMBERS) problems.push(`${peers.size} --peer flags name more members than a node keeps (${MAX_MEMBERS}, itself included)`);
+
   if (problems.length > 0 || id === undefined || addr === undefined || !hostPort) return { kind: 'invalid', problems };
   return {
     kind: 'config',
@@ -258,6 +278,7 @@ export function parseFlags(argv: readonly string[]): FlagsResult {
       compactAfterBytes,
       exitWithParent: values['exit-with-parent'] === true,
       unsafeSkipReplay: values['unsafe-skip-replay'] === true,
+      clusterSecret,
     },
   };
 }

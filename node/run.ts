@@ -9,10 +9,14 @@ import { createEventLog, type EventLog } from './log.js';
 import { Replica } from './replica.js';
 import { Cluster } from './cluster.js';
 import { ElectionLoop } from './election-loop.js';
-import { Coordinator, serveRead, serveWrite } from './coordinator.js';
+import { Coordinator } from './coordinator.js';
 import { createServer } from './server.js';
-import { Batcher, serveBatch } from './batching.js';
+import { Batcher } from './batching.js';
 import { guaranteeOf } from './quorum.js';
+import { secretChecker } from './peer-auth.js';
+import { replicaRoutes } from './replica-routes.js';
+import { BadRequest } from './bad-request.js';
+import type { KeyRules } from './peer-messages.js';
 
 /** The node cannot start with these settings (port taken, data directory unusable): exit 2. */
 export class StartError extends Error {
@@ -62,8 +66,15 @@ export async function startNode(config: NodeConfig, log: EventLog = createEventL
     replicaSet: (key) => cluster.replicaSet(key),
   });
 
+  const keyRules: KeyRules = {
+    checkKey(key, what) {
+      if (key === '') throw new BadRequest(`${what}: "key" must not be empty`);
+    },
+    checkValue() {},
+  };
   const server = createServer(
     {
+      ...(config.clusterSecret ? { checkSecret: secretChecker(config.clusterSecret) } : {}),
       put: (key, value) => coordinator.put(key, value),
       get: (key) => coordinator.get(key),
       status: () => ({
@@ -85,6 +96,7 @@ export async function startNode(config: NodeConfig, log: EventLog = createEventL
           suspectAfterMs: config.suspectAfterMs,
           deadAfterMs: config.deadAfterMs,
           requestTimeoutMs: config.requestTimeoutMs,
+          internalAuth: config.clusterSecret ? 'cluster-secret' : 'open',
         },
         guarantee: guaranteeOf({ ...config, durable: replica.durable }),
         keys: replica.store.size,
@@ -99,9 +111,7 @@ export async function startNode(config: NodeConfig, log: EventLog = createEventL
         join: (body) => cluster.receiveHeartbeat(body, 'join'),
         election: (body) => election.receiveElection(body),
         leader: (body) => election.receiveLeader(body),
-        read: (body) => serveRead(replica, body),
-        write: (body) => serveWrite(replica, body),
-        batch: (body) => serveBatch(body, { read: (b) => serveRead(replica, b), write: (b) => serveWrite(replica, b) }),
+        ...replicaRoutes(replica, keyRules),
       },
     },
     log,
@@ -135,10 +145,16 @@ export async function startNode(config: NodeConfig, log: EventLog = createEventL
     readRepair: config.readRepair,
     durable: replica.durable,
     chaos: config.chaos,
+    internalAuth: config.clusterSecret ? 'cluster-secret' : 'open',
     members: cluster.membership.ids().length,
     startupMs: Math.round(performance.now() - t0),
     sinceProcessStartMs: Math.round(process.uptime() * 1000),
   });
+  if (!config.clusterSecret) {
+    log('internal-routes-open', {
+      note: 'no --cluster-secret or GODIST_CLUSTER_SECRET: anyone who can reach this address can act as a member (write any key at any version, add members, take part in elections); see docs/node.md',
+    });
+  }
 
   let stopping: Promise<void> | undefined;
   return {
@@ -162,7 +178,7 @@ export async function startNode(config: NodeConfig, log: EventLog = createEventL
 
 /** The `godist node` command: resolves once the node serves (or exitCode is set on bad flags). */
 export async function runNode(argv: readonly string[]): Promise<void> {
-  const parsed = parseFlags(argv);
+  const parsed = parseFlags(argv, process.env);
   if (parsed.kind === 'help') {
     process.stdout.write(USAGE + '\n');
     return;

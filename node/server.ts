@@ -5,10 +5,15 @@
  *
  * Bad input never crashes the node: malformed JSON, a missing, non-string or empty key, a missing or
  * non-string value → 400; unknown route → 404; wrong method → 405; a body over 1 MiB → 413. Each with
- * a JSON {"error": "..."} a person can read.
+ * a JSON {"error": "..."} a person can read. With a cluster secret, an /internal/ request without it
+ * gets 401 before its body is read.
  */
 import http from 'node:http';
 import type { EventLog } from './log.js';
+import { BadRequest } from './bad-request.js';
+import { SECRET_HEADER, type SecretVerdict } from './peer-auth.js';
+
+export { BadRequest };
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 /** Node-to-node bodies carry client values plus framing (and batches several), so they may be larger. */
@@ -19,20 +24,18 @@ export interface Reply {
   body: unknown;
 }
 
-/** A request the node cannot serve as sent; becomes a 400 with this message. */
-export class BadRequest extends Error {
-  override name = 'BadRequest';
-}
-
 export interface Routes {
   put(key: string, value: string): Promise<Reply>;
   get(key: string): Promise<Reply>;
   status(): unknown;
-  /** Handlers for POST /internal/<name>; a thrown BadRequest becomes a 400. */
+  /** Handlers for POST /internal/<name>; a thrown BadRequest becomes its status (400 unless said). */
   internal: Record<string, (body: unknown) => unknown>;
+  /** Judges the cluster-secret header of an /internal/ request; absent: internal routes are open. */
+  checkSecret?: (presented: string | string[] | undefined) => SecretVerdict;
 }
 
 export function createServer(routes: Routes, log: EventLog): http.Server {
+  let refused = 0;
   const server = http.createServer((req, res) => {
     handle(req, res).catch((e: unknown) => {
       log('failed', { what: 'request handler', method: req.method, url: req.url, error: String((e as Error)?.stack ?? e) });
@@ -84,7 +87,7 @@ export function createServer(routes: Routes, log: EventLog): http.Server {
         try {
           kv = parsePut(body);
         } catch (e) {
-          if (e instanceof BadRequest) return send(res, 400, { error: e.message });
+          if (e instanceof BadRequest) return send(res, e.status, { error: e.message });
           throw e;
         }
         const r = await routes.put(kv.key, kv.value);
@@ -93,6 +96,16 @@ export function createServer(routes: Routes, log: EventLog): http.Server {
     }
 
     if (path.startsWith('/internal/')) {
+      const verdict = routes.checkSecret?.(req.headers[SECRET_HEADER]) ?? 'ok';
+      if (verdict !== 'ok') {
+        // Said once, then every 1,000th time: a misconfigured peer shows up in the log without
+        // flooding it.
+        if (refused++ % 1000 === 0) log('internal-request-refused', { reason: `${verdict} cluster secret`, from: req.socket.remoteAddress, path: path.slice(0, 100), refused });
+        res.setHeader('www-authenticate', 'X-Godist-Cluster-Secret');
+        return closeWith(req, res, 401, {
+          error: `${verdict === 'missing' ? 'no' : 'a wrong'} cluster secret: this node takes /internal/ requests only from members of its cluster (header X-Godist-Cluster-Secret)`,
+        });
+      }
       const handler = Object.hasOwn(routes.internal, path.slice('/internal/'.length)) ? routes.internal[path.slice('/internal/'.length)] : undefined;
       if (!handler) return send(res, 404, { error: `no internal route ${path}` });
       if (method !== 'POST') return notAllowed(req, res, path, 'POST');
@@ -101,7 +114,7 @@ export function createServer(routes: Routes, log: EventLog): http.Server {
       try {
         return send(res, 200, await handler(body));
       } catch (e) {
-        if (e instanceof BadRequest) return send(res, 400, { error: e.message });
+        if (e instanceof BadRequest) return send(res, e.status, { error: e.message });
         throw e;
       }
     }
@@ -177,8 +190,13 @@ async function readJson(req: http.IncomingMessage, res: http.ServerResponse, lim
 }
 
 function tooLarge(req: http.IncomingMessage, res: http.ServerResponse, size: number, limit: number): void {
+  closeWith(req, res, 413, { error: `the body is over the ${limit / 1024 / 1024} MiB limit (${size} bytes or more; limit ${limit})` });
+}
+
+/** Answer without reading the body, and close the connection. */
+function closeWith(req: http.IncomingMessage, res: http.ServerResponse, status: number, body: unknown): void {
   res.setHeader('connection', 'close');
-  send(res, 413, { error: `the body is over the ${limit / 1024 / 1024} MiB limit (${size} bytes or more; limit ${limit})` });
+  send(res, status, body);
   // Discard the rest of the body so the client gets to read the answer rather than a reset, but do not
   // wait for it forever.
   drain(req);
