@@ -8,6 +8,7 @@ import { ID_PATTERN } from './ids.js';
 import { quorumProblems, type QuorumMode, type ReadRepairMode } from './quorum.js';
 import { MAX_MEMBERS } from './membership.js';
 import { SECRET_ENV, secretProblem } from './peer-auth.js';
+import { DEFAULT_LIMITS, MOST_KEY_BYTES, MOST_VALUE_BYTES } from './keys.js';
 
 export interface NodeConfig {
   id: string;
@@ -47,6 +48,9 @@ export interface NodeConfig {
    * variable GODIST_CLUSTER_SECRET); null: internal routes are open, as in the seed. Never logged.
    */
   clusterSecret: string | null;
+  /** The largest key and value (UTF-8 bytes) a put, or a peer's write, may carry. */
+  maxKeyBytes: number;
+  maxValueBytes: number;
 }
 
 export const DEFAULTS = {
@@ -88,6 +92,8 @@ const OPTIONS = {
   'exit-with-parent': { type: 'boolean' },
   'unsafe-skip-replay': { type: 'boolean' },
   'cluster-secret': { type: 'string' },
+  'max-key-bytes': { type: 'string' },
+  'max-value-bytes': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -113,6 +119,8 @@ export const USAGE = `usage: godist node --id node-1 --addr 127.0.0.1:8081 [--se
   --dead-after-ms MS        silence before a member is dead (default ${DEFAULTS.deadAfterMs})
   --request-timeout-ms MS   node-to-node request timeout (default ${DEFAULTS.requestTimeoutMs})
   --vnodes K                virtual nodes per member on the ring (default ${DEFAULTS.vnodes})
+  --max-key-bytes B         the largest key, in UTF-8 bytes (default ${DEFAULT_LIMITS.maxKeyBytes}, at most ${MOST_KEY_BYTES})
+  --max-value-bytes B       the largest value, in UTF-8 bytes (default and at most ${MOST_VALUE_BYTES})
   --compact-after-bytes B   compact the durable log past this size (default ${DEFAULTS.compactAfterBytes})
   --cluster-secret S        answer /internal/ requests only when they carry S (default: the environment
                             variable ${SECRET_ENV}; neither: internal routes are open, as in the seed)
@@ -194,6 +202,8 @@ export function parseFlags(argv: readonly string[], env: Readonly<Record<string,
   const deadAfterMs = int('dead-after-ms', DEFAULTS.deadAfterMs, 1, 3_600_000, 'milliseconds');
   const requestTimeoutMs = int('request-timeout-ms', DEFAULTS.requestTimeoutMs, 1, 3_600_000, 'milliseconds');
   const vnodes = int('vnodes', DEFAULTS.vnodes, 1, 4096, 'a count of virtual nodes');
+  const maxKeyBytes = int('max-key-bytes', DEFAULT_LIMITS.maxKeyBytes, 1, MOST_KEY_BYTES, 'bytes');
+  const maxValueBytes = int('max-value-bytes', DEFAULT_LIMITS.maxValueBytes, 1, MOST_VALUE_BYTES, 'bytes');
   const compactAfterBytes = int('compact-after-bytes', DEFAULTS.compactAfterBytes, 1024, Number.MAX_SAFE_INTEGER, 'bytes');
   if (suspectAfterMs <= heartbeatMs) {
     problems.push(`--suspect-after-ms ${suspectAfterMs} must exceed --heartbeat-ms ${heartbeatMs} (otherwise members are suspected between two heartbeats; e.g. --suspect-after-ms ${heartbeatMs * 5})`);
@@ -279,6 +289,8 @@ export function parseFlags(argv: readonly string[], env: Readonly<Record<string,
       exitWithParent: values['exit-with-parent'] === true,
       unsafeSkipReplay: values['unsafe-skip-replay'] === true,
       clusterSecret,
+      maxKeyBytes,
+      maxValueBytes,
     },
   };
 }

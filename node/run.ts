@@ -15,8 +15,7 @@ import { Batcher } from './batching.js';
 import { guaranteeOf } from './quorum.js';
 import { secretChecker } from './peer-auth.js';
 import { replicaRoutes } from './replica-routes.js';
-import { BadRequest } from './bad-request.js';
-import type { KeyRules } from './peer-messages.js';
+import { keyRules } from './keys.js';
 
 /** The node cannot start with these settings (port taken, data directory unusable): exit 2. */
 export class StartError extends Error {
@@ -66,14 +65,10 @@ export async function startNode(config: NodeConfig, log: EventLog = createEventL
     replicaSet: (key) => cluster.replicaSet(key),
   });
 
-  const keyRules: KeyRules = {
-    checkKey(key, what) {
-      if (key === '') throw new BadRequest(`${what}: "key" must not be empty`);
-    },
-    checkValue() {},
-  };
+  const limits = { maxKeyBytes: config.maxKeyBytes, maxValueBytes: config.maxValueBytes };
   const server = createServer(
     {
+      limits,
       ...(config.clusterSecret ? { checkSecret: secretChecker(config.clusterSecret) } : {}),
       put: (key, value) => coordinator.put(key, value),
       get: (key) => coordinator.get(key),
@@ -97,6 +92,8 @@ export async function startNode(config: NodeConfig, log: EventLog = createEventL
           deadAfterMs: config.deadAfterMs,
           requestTimeoutMs: config.requestTimeoutMs,
           internalAuth: config.clusterSecret ? 'cluster-secret' : 'open',
+          maxKeyBytes: config.maxKeyBytes,
+          maxValueBytes: config.maxValueBytes,
         },
         guarantee: guaranteeOf({ ...config, durable: replica.durable }),
         keys: replica.store.size,
@@ -111,7 +108,7 @@ export async function startNode(config: NodeConfig, log: EventLog = createEventL
         join: (body) => cluster.receiveHeartbeat(body, 'join'),
         election: (body) => election.receiveElection(body),
         leader: (body) => election.receiveLeader(body),
-        ...replicaRoutes(replica, keyRules),
+        ...replicaRoutes(replica, keyRules(limits)),
       },
     },
     log,

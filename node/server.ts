@@ -3,15 +3,17 @@
  *   POST /kv/put {"key","value"}   GET /kv/get/:key   GET /cluster/status   GET /health
  * and the node-to-node API, every route POST under /internal/.
  *
- * Bad input never crashes the node: malformed JSON, a missing, non-string or empty key, a missing or
- * non-string value → 400; unknown route → 404; wrong method → 405; a body over 1 MiB → 413. Each with
- * a JSON {"error": "..."} a person can read. With a cluster secret, an /internal/ request without it
+ * Bad input never crashes the node: malformed JSON, a missing, non-string or empty key, a key no URL
+ * can name, a missing or non-string value → 400; a key or value over its limit, or a body over 1 MiB
+ * → 413 (a get's key over the limit: 414); unknown route → 404; wrong method → 405. Each with a JSON
+ * {"error": "..."} a person can read. With a cluster secret, an /internal/ request without it
  * gets 401 before its body is read.
  */
 import http from 'node:http';
 import type { EventLog } from './log.js';
 import { BadRequest } from './bad-request.js';
 import { SECRET_HEADER, type SecretVerdict } from './peer-auth.js';
+import { keyProblem, valueProblem, type PayloadLimits } from './keys.js';
 
 export { BadRequest };
 
@@ -25,6 +27,8 @@ export interface Reply {
 }
 
 export interface Routes {
+  /** The largest key and value a client may send (keys.ts). */
+  limits: PayloadLimits;
   put(key: string, value: string): Promise<Reply>;
   get(key: string): Promise<Reply>;
   status(): unknown;
@@ -68,6 +72,9 @@ export function createServer(routes: Routes, log: EventLog): http.Server {
         return send(res, 400, { error: `the key in ${JSON.stringify(path)} is not valid URL encoding (encode it with encodeURIComponent)` });
       }
       if (key === '') return send(res, 400, { error: 'missing key: use GET /kv/get/<key>' });
+      const problem = keyProblem(key, routes.limits);
+      // No such key can have been written; 414 when it is too long to be one.
+      if (problem) return send(res, problem.status === 413 ? 414 : problem.status, { error: problem.message });
       const r = await routes.get(key);
       return send(res, r.status, r.body);
     }
@@ -85,7 +92,7 @@ export function createServer(routes: Routes, log: EventLog): http.Server {
         if (body === undefined) return;
         let kv: { key: string; value: string };
         try {
-          kv = parsePut(body);
+          kv = parsePut(body, routes.limits);
         } catch (e) {
           if (e instanceof BadRequest) return send(res, e.status, { error: e.message });
           throw e;
@@ -126,16 +133,17 @@ export function createServer(routes: Routes, log: EventLog): http.Server {
   return server;
 }
 
-function parsePut(body: unknown): { key: string; value: string } {
+function parsePut(body: unknown, limits: PayloadLimits): { key: string; value: string } {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new BadRequest(`the body must be a JSON object like {"key":"alpha","value":"first"}, got ${Array.isArray(body) ? 'an array' : body === null ? 'null' : typeof body}`);
   }
   const { key, value } = body as { key?: unknown; value?: unknown };
   if (key === undefined) throw new BadRequest('missing "key" (a non-empty string)');
   if (typeof key !== 'string') throw new BadRequest(`"key" must be a string, got ${describeType(key)}`);
-  if (key === '') throw new BadRequest('"key" must not be empty');
   if (value === undefined) throw new BadRequest('missing "value" (a string)');
   if (typeof value !== 'string') throw new BadRequest(`"value" must be a string, got ${describeType(value)} (send numbers as strings, e.g. "17")`);
+  const problem = keyProblem(key, limits) ?? valueProblem(value, limits);
+  if (problem) throw new BadRequest(problem.message, problem.status);
   return { key, value };
 }
 
