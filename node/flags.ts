@@ -51,6 +51,11 @@ export interface NodeConfig {
   /** The largest key and value (UTF-8 bytes) a put, or a peer's write, may carry. */
   maxKeyBytes: number;
   maxValueBytes: number;
+  /**
+   * With --data-dir, a log of which no record can be read is moved aside and the node starts empty;
+   * without this the node refuses to start (it would forget every write it acknowledged).
+   */
+  startEmptyIfLogUnreadable: boolean;
 }
 
 export const DEFAULTS = {
@@ -94,6 +99,7 @@ const OPTIONS = {
   'cluster-secret': { type: 'string' },
   'max-key-bytes': { type: 'string' },
   'max-value-bytes': { type: 'string' },
+  'start-empty-if-log-unreadable': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -121,6 +127,8 @@ export const USAGE = `usage: godist node --id node-1 --addr 127.0.0.1:8081 [--se
   --vnodes K                virtual nodes per member on the ring (default ${DEFAULTS.vnodes})
   --max-key-bytes B         the largest key, in UTF-8 bytes (default ${DEFAULT_LIMITS.maxKeyBytes}, at most ${MOST_KEY_BYTES})
   --max-value-bytes B       the largest value, in UTF-8 bytes (default and at most ${MOST_VALUE_BYTES})
+  --start-empty-if-log-unreadable   with --data-dir: if no record of the log can be read, move it aside
+                            and start empty (without this the node refuses to start)
   --compact-after-bytes B   compact the durable log past this size (default ${DEFAULTS.compactAfterBytes})
   --cluster-secret S        answer /internal/ requests only when they carry S (default: the environment
                             variable ${SECRET_ENV}; neither: internal routes are open, as in the seed)
@@ -291,6 +299,7 @@ export function parseFlags(argv: readonly string[], env: Readonly<Record<string,
       clusterSecret,
       maxKeyBytes,
       maxValueBytes,
+      startEmptyIfLogUnreadable: values['start-empty-if-log-unreadable'] === true,
     },
   };
 }

@@ -2,9 +2,11 @@
  * The replica side of the node-to-node API: POST /internal/read, /internal/write and /internal/batch.
  * Each body is read strictly (peer-messages.ts) and every write is checked against what this replica
  * holds before anything is applied, so a refused request (400, or 413 for a key or value over its
- * limit) changes nothing; a batch is refused whole.
+ * limit) changes nothing; a batch is refused whole. A write this replica's log cannot take (a full
+ * disk) gets 503 alone, or `ok: false` for that op in a batch.
  */
-import { BadRequest } from './bad-request.js';
+import { BadRequest, RequestRefused } from './bad-request.js';
+import { AppendFailed } from './durable-log.js';
 import { serveBatch } from './batching.js';
 import { serveRead, serveWrite } from './coordinator.js';
 import { parseBatch, parseReplicaRead, parseReplicaWrite, versionLeapProblem, type KeyRules, type ReplicaWriteMessage } from './peer-messages.js';
@@ -17,10 +19,15 @@ export function replicaRoutes(replica: Replica, rules: KeyRules): Record<'read' 
   };
   return {
     read: (body) => serveRead(replica, parseReplicaRead(body, rules)),
-    write: (body) => {
+    write: async (body) => {
       const w = parseReplicaWrite(body, rules);
       checkLeap(w);
-      return serveWrite(replica, w);
+      try {
+        return await serveWrite(replica, w);
+      } catch (e) {
+        if (e instanceof AppendFailed) throw new RequestRefused(e.message, 503);
+        throw e;
+      }
     },
     batch: (body) => {
       const items = parseBatch(body, rules);

@@ -11,7 +11,7 @@
  */
 import http from 'node:http';
 import type { EventLog } from './log.js';
-import { BadRequest } from './bad-request.js';
+import { BadRequest, RequestRefused } from './bad-request.js';
 import { SECRET_HEADER, type SecretVerdict } from './peer-auth.js';
 import { keyProblem, valueProblem, type PayloadLimits } from './keys.js';
 
@@ -32,7 +32,9 @@ export interface Routes {
   put(key: string, value: string): Promise<Reply>;
   get(key: string): Promise<Reply>;
   status(): unknown;
-  /** Handlers for POST /internal/<name>; a thrown BadRequest becomes its status (400 unless said). */
+  /** 200 while the node can serve; 503 with the reason while it cannot (its durable log failing). */
+  health(): Reply;
+  /** Handlers for POST /internal/<name>; a thrown RequestRefused (BadRequest: 400) becomes its status. */
   internal: Record<string, (body: unknown) => unknown>;
   /** Judges the cluster-secret header of an /internal/ request; absent: internal routes are open. */
   checkSecret?: (presented: string | string[] | undefined) => SecretVerdict;
@@ -80,9 +82,11 @@ export function createServer(routes: Routes, log: EventLog): http.Server {
     }
 
     switch (path) {
-      case '/health':
+      case '/health': {
         if (method !== 'GET' && method !== 'HEAD') return notAllowed(req, res, path, 'GET');
-        return send(res, 200, { ok: true });
+        const h = routes.health();
+        return send(res, h.status, h.body);
+      }
       case '/cluster/status':
         if (method !== 'GET' && method !== 'HEAD') return notAllowed(req, res, path, 'GET');
         return send(res, 200, routes.status());
@@ -121,7 +125,7 @@ export function createServer(routes: Routes, log: EventLog): http.Server {
       try {
         return send(res, 200, await handler(body));
       } catch (e) {
-        if (e instanceof BadRequest) return send(res, e.status, { error: e.message });
+        if (e instanceof RequestRefused) return send(res, e.status, { error: e.message });
         throw e;
       }
     }
