@@ -10,6 +10,7 @@
  * gets 401 before its body is read.
  */
 import http from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { EventLog } from './log.js';
 import { BadRequest, RequestRefused } from './bad-request.js';
 import { SECRET_HEADER, type SecretVerdict } from './peer-auth.js';
@@ -42,7 +43,9 @@ export interface Routes {
 
 export function createServer(routes: Routes, log: EventLog): http.Server {
   let refused = 0;
-  const server = http.createServer((req, res) => {
+  // Every answer is ours, as JSON: Node's own (400 for a missing Host header, 417 for an Expect it does
+  // not know, a dropped connection for CONNECT) are replaced below.
+  const server = http.createServer({ requireHostHeader: false }, (req, res) => {
     handle(req, res).catch((e: unknown) => {
       log('failed', { what: 'request handler', method: req.method, url: req.url, error: String((e as Error)?.stack ?? e) });
       if (!res.headersSent) send(res, 500, { error: `internal error: ${(e as Error)?.message ?? String(e)}` });
@@ -55,9 +58,19 @@ export function createServer(routes: Routes, log: EventLog): http.Server {
       socket.destroy();
       return;
     }
-    const body = JSON.stringify({ error: `malformed HTTP request: ${err.code ?? err.message}` });
-    socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    const [status, reason, what] =
+      err.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'Request Header Fields Too Large', 'the request line and headers are over 16 KiB']
+        : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? [408, 'Request Timeout', 'the request did not arrive in time']
+          : [400, 'Bad Request', 'malformed HTTP request'];
+    rawAnswer(socket, status, reason, `${what}: ${err.code ?? err.message}`);
   });
+  server.on('checkExpectation', (req, res) => {
+    drain(req);
+    closeWith(req, res, 417, { error: `cannot meet "Expect: ${String(req.headers.expect).slice(0, 60)}" (only 100-continue)` });
+  });
+  server.on('connect', (_req, socket) => rawAnswer(socket, 405, 'Method Not Allowed', 'CONNECT is not allowed here (this is not a proxy)'));
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = req.url ?? '/';
@@ -215,6 +228,12 @@ function closeWith(req: http.IncomingMessage, res: http.ServerResponse, status: 
   const timer = setTimeout(() => req.socket.destroy(), 2000);
   timer.unref();
   req.socket.once('close', () => clearTimeout(timer));
+}
+
+/** An answer written straight to a socket no request object stands for (a parse error, CONNECT). */
+function rawAnswer(socket: Duplex, status: number, reason: string, error: string): void {
+  const body = JSON.stringify({ error });
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }
 
 function notAllowed(req: http.IncomingMessage, res: http.ServerResponse, path: string, allowed: string): void {
