@@ -10,9 +10,7 @@
 import { BadRequest } from './bad-request.js';
 import { parseAddr } from './flags.js';
 import { ID_PATTERN } from './ids.js';
-
-/** The most members one message may list, and the most a node keeps in its table (itself included). */
-export const MAX_MEMBERS = 256;
+import { MAX_MEMBERS } from './membership.js';
 /**
  * Versions are integers from 1 to MAX_VERSION (2^52, far below the last safe integer, so that
  * `version + 1` is always exact). At a million puts a second to one key that is 142 years.
