@@ -3,13 +3,14 @@
  * history.jsonl), a history.jsonl, a Jepsen EDN history or an old Jepsen log. Exit 0 linearizable,
  * 1 not, 2 bad input (UsageError, printed by cli.ts), 3 undecided.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { checkOperations, modelNames, toOperations, type CheckResult, type ModelName, type Operation, type TimeUnit } from '../checker/index.js';
 import { readEdn } from '../history/read-edn.js';
 import { readJepsenLog } from '../history/read-jepsen-log.js';
 import { readJsonl } from '../history/read-jsonl.js';
+import { readHistoryText } from '../history/read-file.js';
 import { UsageError } from '../shared/usage-error.js';
 
 export const formats = ['jsonl', 'edn', 'jepsen-log'] as const;
@@ -80,7 +81,7 @@ export interface LoadedHistory {
 }
 
 export function loadHistory(file: string, format?: HistoryFormat): LoadedHistory {
-  const text = readFileSync(file, 'utf8');
+  const text = readHistoryText(file);
   const fmt = format ?? guessFormat(file, text);
   return inFile(file, () => parseHistory(text, fmt));
 }
