@@ -350,6 +350,8 @@ export class DurableLog {
       try {
         if (this.mustTruncate) await this.cutTo(this.size);
         await this.io.writeFile(probeFile, Buffer.alloc(this.opts.probeBytes ?? 64 * 1024, 0x0a));
+        // Healthy only once the probe is gone again: its room belongs to the log.
+        await unlink(probeFile).catch(() => {});
         this.recovered('probe');
       } catch (e) {
         if (this.failing) this.failing.error = describeError(e);

@@ -58,9 +58,6 @@ export async function runTest(settings: RunSettings, options: RunOptions): Promi
   const dir = createRunFolder(options.resultsRoot, runLabel(settings, options.label));
   options.onFolder?.(dir);
   const history = createHistoryWriter(path.join(dir, 'history.jsonl'));
-  const forgetNotice = onCleanup(() => {
-    process.stderr.write(`\ngodist: interrupted; the history so far is in ${path.join(dir, 'history.jsonl')} (check it: godist check ${dir})\n`);
-  });
   const random = createRandom(settings.seed);
   const ids = nodeIds(settings.nodes);
   const runJson: RunInfo = {
@@ -73,6 +70,7 @@ export async function runTest(settings: RunSettings, options: RunOptions): Promi
     settings,
     // Wall-clock ms of the history's time 0: lines the nodes' logs (epoch ms) up with the history.
     historyEpochMs: history.epochMs,
+    status: 'running',
   };
   const client = system.client(settings.system, settings);
   const tally: Tally = { ok: 0, fail: 0, info: 0 };
@@ -93,6 +91,14 @@ export async function runTest(settings: RunSettings, options: RunOptions): Promi
     : () => {};
 
   writeJson(path.join(dir, 'run.json'), runJson);
+  // latest and the index follow a run from its start, so that an interrupted one is found again.
+  pointLatestAt(options.resultsRoot, dir);
+  writeIndex(options.resultsRoot);
+  const forgetNotice = onCleanup(() => {
+    writeJson(path.join(dir, 'run.json'), { ...runJson, status: 'interrupted' });
+    writeIndex(options.resultsRoot);
+    process.stderr.write(`\ngodist: interrupted; the history so far is in ${path.join(dir, 'history.jsonl')}; check it with the run's own checks and build its report: godist report ${dir}\n`);
+  });
   try {
     cluster = await launchCluster(settings, { dir, random: random.fork('proxy-jitter').next });
     runJson.nodes = cluster.addresses;
@@ -144,23 +150,23 @@ export async function runTest(settings: RunSettings, options: RunOptions): Promi
     client.close();
     await cluster?.stop();
     history.close();
-    forgetNotice();
   }
 
   if (sampling) {
     const { start, end, intervalMs, timeoutMs, asked, samples, missed, rttMs } = sampling;
     runJson.clusterSampling = { intervalMs, timeoutMs, start, end, asked, samples, missed, rttMs } as RunInfo['clusterSampling'];
-    writeJson(path.join(dir, 'run.json'), runJson);
   }
+  runJson.status = 'done';
   // The nodes have exited, so their logs are complete; the samples are in hand already.
   const observations: ClusterObservations | undefined =
     sampling && sampler ? observationsOf([...sampler.samples], readNodeEvents(dir, history.epochMs, system.logEvents), sampling) : undefined;
   const results = runChecks(history.ops, settings, { system, model: workload.model, ...(observations ? { observations } : {}) });
   writeJson(path.join(dir, 'results.json'), results);
-  pointLatestAt(options.resultsRoot, dir);
+  writeJson(path.join(dir, 'run.json'), runJson);
+  forgetNotice();
   // The verdict is on disk already: a fault in drawing the pages must not turn it into a crash.
   try {
-    writeReport(dir, { run: runJson, system: describeRun(settings), history: history.ops, results, observations: observations ?? null });
+    writeReport(dir, { run: runJson, settings, system: describeRun(settings), history: history.ops, results, observations: observations ?? null });
     writeIndex(options.resultsRoot);
   } catch (error) {
     process.stderr.write(`godist: could not build the report (${error instanceof Error ? (error.stack ?? error.message) : String(error)}); rebuild it with: godist report ${dir}\n`);
