@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
+import { emphasize, wantsColour } from './emphasis.js';
 import { formatCompareTable } from '../report/compare-page.js';
 import { defaultResultsRoot } from '../run/folder.js';
 import { compareSettings } from '../run/compare-settings.js';
@@ -35,7 +36,7 @@ export const compareCommand: CommandModule<object, RunArgs> = {
       resultsRoot: typeof argv['resultsDir'] === 'string' ? argv['resultsDir'] : defaultResultsRoot(),
       progress: process.stderr,
     });
-    process.stdout.write(`\n${formatCompareTable(rows)}\ncomparison: ${path.join(dir, 'compare.html')}\n`);
+    process.stdout.write(emphasize(`\n${formatCompareTable(rows)}\ncomparison: ${path.join(dir, 'compare.html')}\n`, wantsColour(process.stdout)));
     process.exitCode = exitCode;
   },
 };

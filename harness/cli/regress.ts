@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
+import { emphasize, wantsColour } from './emphasis.js';
 import { DEFAULT_EXPECTATIONS, loadExpectations } from '../regress/expectations.js';
 import { formatRegressTable } from '../regress/judge.js';
 import { defaultResultsRoot } from '../run/folder.js';
@@ -62,7 +63,7 @@ export const regressCommand: CommandModule<object, RegressArgs> = {
       command: ['godist regress', ...process.argv.slice(3)].join(' '),
       log: (line) => process.stderr.write(`${line}\n`),
     });
-    process.stdout.write(`\n${formatRegressTable(rows)}\nresults: ${dir}\nreport:  ${path.join(dir, 'regress.html')}\n`);
+    process.stdout.write(emphasize(`\n${formatRegressTable(rows)}\nresults: ${dir}\nreport:  ${path.join(dir, 'regress.html')}\n`, wantsColour(process.stdout)));
     process.exitCode = exitCode;
   },
 };

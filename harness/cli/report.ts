@@ -1,6 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
+import { emphasize, wantsColour } from './emphasis.js';
 import { writeReport } from '../report/build-report.js';
 import { readJsonIfThere, readRunFolder } from '../run/folder.js';
 import { buildCompare, type CompareInput } from '../report/compare-page.js';
@@ -50,7 +51,7 @@ export const reportCommand: CommandModule<object, { path: string; check?: boolea
     const runFolder = existsSync(path.join(argv.path, 'history.jsonl'));
     if (runFolder && (argv.check === true || !existsSync(path.join(argv.path, 'results.json')))) {
       const { dir, results } = recheckRunFolder(argv.path);
-      process.stdout.write(formatSummary(results, dir));
+      process.stdout.write(emphasize(formatSummary(results, dir), wantsColour(process.stdout)));
       process.exitCode = exitCodeOf(results.valid);
       return;
     }

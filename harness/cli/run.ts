@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { emphasize, wantsColour } from './emphasis.js';
 import { defaultResultsRoot } from '../run/folder.js';
 import { reproduceCommand } from '../run/run-settings.js';
 import { exitCodeOf, formatSummary } from '../report/summary.js';
@@ -24,7 +25,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       progress: process.stderr,
       command: reproduceCommand(settings),
     });
-    process.stdout.write(formatSummary(results, dir));
+    process.stdout.write(emphasize(formatSummary(results, dir), wantsColour(process.stdout)));
     process.exitCode = exitCodeOf(results.valid);
   },
 };

@@ -74,21 +74,22 @@ export async function runTest(settings: RunSettings, options: RunOptions): Promi
   };
   const client = system.client(settings.system, settings);
   const tally: Tally = { ok: 0, fail: 0, info: 0 };
-  let phase = 'starting';
-  let origin = history.now();
+  let origin: number | undefined;
   let currentFault: () => string | undefined = () => undefined;
   let cluster: Cluster | undefined;
   let sampler: ClusterSampler | undefined;
   let sampling: SamplingSummary | undefined;
-  const stopProgress = options.progress
+  const progress = options.progress
     ? showProgress(options.progress, () => ({
-        elapsedS: (history.now() - origin) / 1e9,
+        elapsedS: history.now() / 1e9,
+        ...(origin !== undefined && workloadRunning ? { workloadS: (history.now() - origin) / 1e9 } : {}),
         timeLimitS: settings.timeLimit,
         tally,
         fault: currentFault(),
-        phase,
       }))
-    : () => {};
+    : { phase: () => {}, stop: () => {} };
+  let workloadRunning = false;
+  progress.phase('starting');
 
   writeJson(path.join(dir, 'run.json'), runJson);
   // latest and the index follow a run from its start, so that an interrupted one is found again.
@@ -119,8 +120,9 @@ export async function runTest(settings: RunSettings, options: RunOptions): Promi
       });
     }
 
-    phase = 'running';
     origin = history.now();
+    workloadRunning = true;
+    progress.phase('running');
     const plan = planFaults({
       kinds: settings.nemesis,
       interval: settings.nemesisInterval,
@@ -129,24 +131,26 @@ export async function runTest(settings: RunSettings, options: RunOptions): Promi
       random: random.fork('nemesis'),
       ...(settings.targets.length > 0 ? { targets: settings.targets } : {}),
     });
-    const nemesis = startNemesis({ plan, cluster, history, origin });
+    const started = origin;
+    const nemesis = startNemesis({ plan, cluster, history, origin: started });
     currentFault = nemesis.current;
     const ctx = { settings, cluster, client, history, workload, random, tally };
-    const nextProcess = await runWorkload(ctx, () => history.now() - origin >= settings.timeLimit * 1e9);
+    const nextProcess = await runWorkload(ctx, () => history.now() - started >= settings.timeLimit * 1e9);
 
-    phase = 'healing';
+    workloadRunning = false;
+    progress.phase('healing');
     await nemesis.stop();
     await cluster.waitUntilReady(20_000).catch((error: Error) => {
       process.stderr.write(`godist: ${error.message}; reading anyway\n`);
     });
     // Let in-flight replication and asynchronous read repair land before the final reads.
     await sleep(1000);
-    phase = 'final reads';
+    progress.phase('final reads');
     await finalReads(ctx, nextProcess);
     sampling = await sampler?.stop();
   } finally {
     if (sampler && !sampling) await sampler.stop();
-    stopProgress();
+    progress.stop();
     client.close();
     await cluster?.stop();
     history.close();
@@ -157,10 +161,13 @@ export async function runTest(settings: RunSettings, options: RunOptions): Promi
     runJson.clusterSampling = { intervalMs, timeoutMs, start, end, asked, samples, missed, rttMs } as RunInfo['clusterSampling'];
   }
   runJson.status = 'done';
+  // The checks take the CPU: the clock cannot tick through them, so the phase is shown as they begin.
+  progress.phase('checking');
   // The nodes have exited, so their logs are complete; the samples are in hand already.
   const observations: ClusterObservations | undefined =
     sampling && sampler ? observationsOf([...sampler.samples], readNodeEvents(dir, history.epochMs, system.logEvents), sampling) : undefined;
   const results = runChecks(history.ops, settings, { system, model: workload.model, ...(observations ? { observations } : {}) });
+  progress.stop();
   writeJson(path.join(dir, 'results.json'), results);
   writeJson(path.join(dir, 'run.json'), runJson);
   forgetNotice();
