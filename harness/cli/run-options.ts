@@ -22,7 +22,13 @@ export function withRunOptions<T>(y: Argv<T>) {
     .option('concurrency', { type: 'number', requiresArg: true, default: D.concurrency, describe: 'client workers' })
     .option('rate', { type: 'number', requiresArg: true, default: D.rate, describe: 'total ops per second' })
     .option('seed', { type: 'number', requiresArg: true, default: D.seed, describe: 'seed of the op and fault schedule' })
-    .option('keys', { type: 'number', requiresArg: true, default: D.keys, describe: 'keys the register workload spreads over' })
+    .option('keys', { type: 'number', requiresArg: true, default: D.keys, describe: 'keys the register workload spreads over at a time' })
+    .option('key-ops', {
+      type: 'number',
+      requiresArg: true,
+      default: D.keyOps,
+      describe: 'ops a key takes before the clients move to a fresh one in its place (keeps every key decidable); 0: never',
+    })
     .option('expect', { type: 'string', requiresArg: true, describe: 'hold the run to more than its settings promise: linearizable,stale-reads,lost-writes' })
     .option('check-time-limit', { type: 'number', requiresArg: true, default: D.checkTimeLimit, describe: 'seconds the linearizability search may take (then: undecided)' })
     .option('results-dir', { type: 'string', requiresArg: true, describe: 'where run folders go (default ./results)' });
@@ -72,6 +78,7 @@ export function settingsFromArgs(argv: RunArgs): RunSettings {
     rate: argv['rate'],
     seed: argv['seed'],
     keys: argv['keys'],
+    keyOps: argv['keyOps'],
     expect: list(argv['expect']),
     checkTimeLimit: argv['checkTimeLimit'],
     system: systemRaw,

@@ -39,6 +39,7 @@ describe('the command that repeats a run', () => {
         rate: 50,
         seed: 11,
         keys: 40,
+        keyOps: 250,
         expect: ['linearizable', 'lost-writes'],
         checkTimeLimit: 5,
         nodeArgs: ['--dead-after-ms', '2000', '--unsafe-skip-replay'],
