@@ -78,7 +78,7 @@ export function runChecks(history: readonly HistoryOp[], settings: RunSettings, 
   const lin = checkLinearizability(history, { model: o.model ?? 'register', timeLimitMs: settings.checkTimeLimit * 1000, ...(o.now ? { now: o.now } : {}) });
 
   const checks: Record<string, CheckResult> = {
-    linearizable: judge(promiseOf('linearizable'), lin.anomalies, lin.decided, { keys: lin.keys }),
+    linearizable: judge(promiseOf('linearizable'), lin.anomalies, lin.decided, { keys: lin.keys, decidedBy: lin.decidedBy }),
     'stale-reads': judge(promiseOf('stale-reads'), stale, true, {
       readsChecked: pairs.filter((p) => p.f === 'read' && p.type === 'ok').length,
       finalReads: stale.filter((s) => s['final'] === true).length,
