@@ -80,8 +80,9 @@ export function runWorkload(ctx: RunnerContext, shouldStop: () => boolean): Prom
   const { settings, workload, random } = ctx;
   let counter = 0;
   const nextValue = () => ++counter;
+  const shared = new Map<string, unknown>();
   const generators = Array.from({ length: settings.concurrency }, (_, worker) =>
-    workload.generator({ random: random.fork(`ops-${worker}`), worker, keys: settings.keys, nextValue }),
+    workload.generator({ random: random.fork(`ops-${worker}`), worker, keys: settings.keys, nextValue, shared }),
   );
   const staggers = Array.from({ length: settings.concurrency }, (_, worker) => random.fork(`stagger-${worker}`));
   // Jepsen's stagger: a uniform pause in [0, 2·gap) keeps the mean rate without lock-step workers.
