@@ -23,7 +23,11 @@ export async function runCompare(base: RunSettings, settingsText: string, option
   const plan = compareSettings(base, settingsText);
   preflight(plan.map((p) => p.settings));
   const faults = base.nemesis.length > 0 ? base.nemesis.join('+') : 'none';
-  const labels = plan.map((p) => `${p.settings.system.name === 'godist' ? '' : `${p.settings.system.name}-`}${systemOf(p.settings).label(p.settings.system)}`);
+  const labels = plan.map((p) => {
+    const label = systemOf(p.settings).label(p.settings.system);
+    const name = p.settings.system.name;
+    return name === 'godist' || label.startsWith(`${name}-`) ? label : `${name}-${label}`;
+  });
   const dir = createRunFolder(options.resultsRoot, `compare-${base.workload}-${labels.join('_')}-${faults}`);
   const runsRoot = path.join(dir, 'runs');
   const command = `${reproduceCommand(base, 'compare')} --settings ${settingsText}`;
