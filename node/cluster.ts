@@ -15,19 +15,7 @@ import { Membership, type Member, type MembershipChange } from './membership.js'
 import { buildRing, type Ring } from './ring.js';
 import { chooseReplicaSet } from './quorum.js';
 import { Transport, PeerError } from './transport.js';
-import { ID_PATTERN } from './ids.js';
-
-export interface MemberRef {
-  id: string;
-  addr: string;
-}
-
-/** Body of /internal/heartbeat and /internal/join, and of their answers. */
-export interface HeartbeatMessage {
-  from: MemberRef;
-  members: MemberRef[];
-  leader: string | null;
-}
+import { parseHeartbeat, type HeartbeatMessage, type MemberRef } from './peer-messages.js';
 
 export class Cluster {
   readonly membership: Membership;
@@ -38,6 +26,7 @@ export class Cluster {
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private joinTimer: NodeJS.Timeout | undefined;
   private joinFailures = 0;
+  private refusedMembers = 0;
   private ringCache: { all: Ring; routable: Ring; allKey: string; routableKey: string; generation: number } | undefined;
   /** Who this node believes leads; set by the election loop, carried in heartbeats. */
   leader: string | null = null;
@@ -52,6 +41,7 @@ export class Cluster {
       requestTimeoutMs: config.requestTimeoutMs,
       chaos: { enabled: config.chaos, drop: config.chaosDrop, delayMs: config.chaosDelayMs },
       resolve: (peer) => config.peers.get(peer) ?? this.membership.get(peer)?.addr,
+      secret: config.clusterSecret,
     });
     for (const [id, addr] of config.peers) this.record([this.membership.learn(id, addr, clock(), '--peer')]);
   }
@@ -108,28 +98,24 @@ export class Cluster {
   }
 
   /** A member spoke to us (heartbeat, join, election message) or answered us. */
-  heardFrom(from: unknown, how: string): string | undefined {
-    const ref = asMemberRef(from);
-    if (!ref) return undefined;
+  heardFrom(ref: MemberRef, how: string): void {
     this.record(this.membership.heard(ref.id, ref.addr, this.clock(), how));
-    return ref.id;
   }
 
   /** Learn the members named in a member list. */
-  learnMembers(members: unknown, via: string): void {
-    if (!Array.isArray(members)) return;
+  learnMembers(members: readonly MemberRef[], via: string): void {
     const now = this.clock();
-    for (const m of members) {
-      const ref = asMemberRef(m);
-      if (ref && ref.id !== this.config.id) this.record([this.membership.learn(ref.id, ref.addr, now, via)]);
-    }
+    for (const ref of members) if (ref.id !== this.config.id) this.record([this.membership.learn(ref.id, ref.addr, now, via)]);
   }
 
-  /** Handle /internal/heartbeat and /internal/join: note the sender, learn its members, answer with ours. */
+  /**
+   * Handle /internal/heartbeat and /internal/join: note the sender, learn its members, answer with
+   * ours. A body that is not a heartbeat throws BadRequest before anything is noted.
+   */
   receiveHeartbeat(body: unknown, kind: 'heartbeat' | 'join'): HeartbeatMessage {
-    const msg = body as Partial<HeartbeatMessage> | null;
-    const id = this.heardFrom(msg?.from, `${kind} from it`);
-    if (id) this.learnMembers(msg?.members, `member list of ${id}`);
+    const msg = parseHeartbeat(body, kind);
+    this.heardFrom(msg.from, `${kind} from it`);
+    this.learnMembers(msg.members, `member list of ${msg.from.id}`);
     return this.message();
   }
 
@@ -143,11 +129,11 @@ export class Cluster {
       if (waiting >= 3) continue; // a dead or cut-off peer: do not pile up
       this.inFlight.set(peer.id, waiting + 1);
       this.transport
-        .post<HeartbeatMessage>({ peer: peer.id }, '/internal/heartbeat', msg)
-        .then((answer) => {
-          const ref = asMemberRef(answer?.from);
-          if (ref?.id !== peer.id) return; // someone else lives at that address now
-          this.heardFrom(ref, 'answered a heartbeat');
+        .post<unknown>({ peer: peer.id }, '/internal/heartbeat', msg)
+        .then((body) => {
+          const answer = parseHeartbeat(body, 'heartbeat answer');
+          if (answer.from.id !== peer.id) return; // someone else lives at that address now
+          this.heardFrom(answer.from, 'answered a heartbeat');
           this.learnMembers(answer.members, `member list of ${peer.id}`);
         })
         .catch(() => {})
@@ -162,10 +148,15 @@ export class Cluster {
   private tryJoin(): void {
     const seed = this.config.seed!;
     this.transport
-      .post<HeartbeatMessage>({ addr: seed }, '/internal/join', this.message())
-      .then((answer) => {
-        const ref = asMemberRef(answer?.from);
-        if (!ref) throw new PeerError(seed, 'answered without a member id');
+      .post<unknown>({ addr: seed }, '/internal/join', this.message())
+      .then((body) => {
+        let answer: HeartbeatMessage;
+        try {
+          answer = parseHeartbeat(body, 'join answer');
+        } catch (e) {
+          throw new PeerError(seed, `answered with a malformed member list (${(e as Error).message})`);
+        }
+        const ref = answer.from;
         if (ref.id !== this.config.id) {
           this.heardFrom(ref, 'answered our join');
           this.learnMembers(answer.members, `member list of ${ref.id}`);
@@ -186,7 +177,11 @@ export class Cluster {
   private record(changes: readonly (MembershipChange | undefined)[]): void {
     for (const c of changes) {
       if (!c) continue;
-      if (c.kind === 'joined') {
+      if (c.kind === 'refused') {
+        if (this.refusedMembers++ % 100 === 0) {
+          this.log('member-refused', { peer: c.peer, via: c.via, members: this.membership.ids().length, refused: this.refusedMembers, reason: `the member table is full (${this.membership.maxMembers})` });
+        }
+      } else if (c.kind === 'joined') {
         this.log('member-joined', { peer: c.peer, addr: c.addr, via: c.via, dial: this.config.peers.get(c.peer) ?? c.addr });
         this.emitUp(c.peer);
       } else {
@@ -212,11 +207,4 @@ export class Cluster {
       };
     });
   }
-}
-
-function asMemberRef(x: unknown): MemberRef | undefined {
-  if (typeof x !== 'object' || x === null) return undefined;
-  const { id, addr } = x as { id?: unknown; addr?: unknown };
-  if (typeof id !== 'string' || typeof addr !== 'string' || !ID_PATTERN.test(id) || addr.length > 300) return undefined;
-  return { id, addr };
 }

@@ -4,11 +4,16 @@
  * A member is `alive` while heard from recently, `suspect` after `suspectAfterMs` of silence, `dead`
  * after `deadAfterMs`. Hearing from a suspect or dead member makes it alive again. Members are never
  * forgotten: dead ones keep being heartbeated so they can come back. Transitions are returned as data,
- * each with a reason, for the caller to log.
+ * each with a reason, for the caller to log. The table holds at most `maxMembers` (self included):
+ * every member costs a heartbeat per interval and points on the ring, so a peer naming thousands of
+ * made-up members must not be able to make this node heartbeat them all.
  */
 import { compareIds } from './ids.js';
 
 export type PeerState = 'alive' | 'suspect' | 'dead';
+
+/** The most members a node keeps in its table, itself included (and the most one message may list). */
+export const MAX_MEMBERS = 256;
 
 export interface Timings {
   suspectAfterMs: number;
@@ -50,7 +55,14 @@ export interface Transition {
   silenceMs: number;
 }
 
-export type MembershipChange = Joined | Transition;
+/** A member was not added: the table is full. */
+export interface Refused {
+  kind: 'refused';
+  peer: string;
+  via: string;
+}
+
+export type MembershipChange = Joined | Transition | Refused;
 
 export class Membership {
   private readonly table = new Map<string, Member>();
@@ -63,6 +75,7 @@ export class Membership {
     selfAddr: string,
     readonly timings: Timings,
     nowMs: number,
+    readonly maxMembers = MAX_MEMBERS,
   ) {
     this.table.set(selfId, { id: selfId, addr: selfAddr, state: 'alive', lastHeardMs: nowMs, self: true });
   }
@@ -72,8 +85,9 @@ export class Membership {
    * added as alive with a fresh grace period; known ones are left alone: only the member itself is
    * believed about its own address and liveness.
    */
-  learn(id: string, addr: string, nowMs: number, via: string): Joined | undefined {
+  learn(id: string, addr: string, nowMs: number, via: string): Joined | Refused | undefined {
     if (this.table.has(id)) return undefined;
+    if (this.table.size >= this.maxMembers) return { kind: 'refused', peer: id, via };
     this.table.set(id, { id, addr, state: 'alive', lastHeardMs: nowMs, self: false });
     this.generation++;
     return { kind: 'joined', peer: id, addr, via };
@@ -84,6 +98,7 @@ export class Membership {
     if (id === this.selfId) return [];
     const m = this.table.get(id);
     if (!m) {
+      if (this.table.size >= this.maxMembers) return [{ kind: 'refused', peer: id, via: how }];
       this.table.set(id, { id, addr, state: 'alive', lastHeardMs: nowMs, self: false });
       this.generation++;
       return [{ kind: 'joined', peer: id, addr, via: how }];

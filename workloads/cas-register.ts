@@ -9,12 +9,12 @@ import { keysTouched, type Workload } from './workload.js';
  */
 export const casRegister: Workload = {
   name: 'cas-register',
-  description: 'reads, writes and compare-and-sets [expected, new] of unique values over --keys registers (a third each)',
+  description: 'reads, writes and compare-and-sets [expected, new] of unique values over --keys registers (a third each), each key retired after --key-ops ops',
   ops: ['read', 'write', 'cas'],
   model: 'cas-register',
-  generator({ random, keys, nextValue, shared }) {
+  generator({ random, key: nextKey, nextValue, shared }) {
     return () => {
-      const key = `k${random.int(keys)}`;
+      const key = nextKey();
       const dice = random.next();
       if (dice < 1 / 3) return { f: 'read', key, value: null };
       const value = nextValue();

@@ -117,12 +117,22 @@ function statsCheck(stats: Stats): CheckResult {
   return { ...judge(NOTHING, [], true), reason: 'measurements only', measurement: true, ...stats };
 }
 
+/** Where report.html lists each check's findings. */
+const REPORT_SECTION: Record<string, string> = {
+  linearizable: 'Linearizability',
+  'stale-reads': 'Stale reads & lost writes',
+  'lost-writes': 'Stale reads & lost writes',
+  election: 'Cluster',
+  'failure-detector': 'Cluster',
+};
+
 function highlights(checks: Record<string, CheckResult>): string[] {
   return Object.entries(checks).flatMap(([name, c]) => {
     if (isUndecided(c)) return [`${name} (undecided${c.promised ? ', a promise depends on it' : ', nothing promised depends on it'}): ${undecidedSentence(c)}`];
     const first = c.anomalies[0];
     if (!first) return [];
-    return [`${name} (${c.count}, ${outcomeWords(c)}): ${first.explanation}`];
+    const more = c.count > 1 ? ` [1 of ${c.count}: report.html lists them all under "${REPORT_SECTION[name] ?? name}"]` : '';
+    return [`${name} (${c.count}, ${outcomeWords(c)}): ${first.explanation}${more}`];
   });
 }
 

@@ -93,7 +93,9 @@ function summarySection(input: ReportInput): string {
     out.push('</table>');
     if (results.highlights.length > 0) out.push(`<ul class="highlights">${results.highlights.map((h) => `<li>${esc(h)}</li>`).join('')}</ul>`);
   } else {
-    out.push('<p class="muted">No results.json: the run ended before its checks. Check the history with <code>godist check</code>, then rebuild this page with <code>godist report</code>.</p>');
+    out.push(
+      `<p class="muted">No verdict yet: the run ended before its checks${input.run.status === 'interrupted' ? ' (it was interrupted)' : ''}. <code>godist report FOLDER</code> checks its history with the run's own checks and rebuilds this page.</p>`,
+    );
   }
   const stats = results?.checks['stats'] as (CheckResult & { byF?: Record<string, OpStatsLike>; total?: OpStatsLike; final?: OpStatsLike }) | undefined;
   if (stats?.byF) {

@@ -19,6 +19,8 @@ export interface RunInfo {
   /** Wall-clock ms of the history's time 0: lines the nodes' logs (epoch ms) up with the history. */
   historyEpochMs?: number;
   clusterSampling?: { intervalMs?: number; start?: number; end?: number } | null;
+  /** running from its start; interrupted (Ctrl-C, a crash) before its checks; done once results.json is written. */
+  status?: 'running' | 'interrupted' | 'done';
   [field: string]: unknown;
 }
 

@@ -63,6 +63,7 @@ function entryOf(dir: string, name: string): IndexEntry | null {
     system: `${settings.system.name} ${systemOf(settings).label(settings.system)}`,
     faults: faultsOf(settings.nemesis),
     valid: results ? results.valid : null,
+    ...(!results && (run.status === 'running' || run.status === 'interrupted') ? { status: run.status } : {}),
     found,
     page: existsSync(path.join(dir, 'report.html')) ? `${name}/report.html` : null,
   };

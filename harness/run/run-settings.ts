@@ -78,6 +78,7 @@ export function reproduceCommand(s: RunSettings, verb = 'run'): string {
     `--concurrency ${s.concurrency}`,
     `--rate ${s.rate}`,
     s.keys !== d.keys ? `--keys ${s.keys}` : '',
+    s.keyOps !== d.keyOps ? `--key-ops ${s.keyOps}` : '',
     `--seed ${s.seed}`,
     s.expect.length > 0 ? `--expect ${s.expect.join(',')}` : '',
     s.checkTimeLimit !== d.checkTimeLimit ? `--check-time-limit ${s.checkTimeLimit}` : '',
@@ -93,7 +94,7 @@ export function describeRun(s: RunSettings): SystemDescription {
     ['nemesis', s.nemesis.length > 0 ? `${s.nemesis.join(', ')} every ${s.nemesisInterval} s${s.targets.length > 0 ? ` (targets: ${s.targets.join(', ')})` : ''}` : 'none'],
     ['time limit', `${s.timeLimit} s`],
     ['concurrency / rate', `${s.concurrency} workers, ${s.rate} ops/s`],
-    ['keys', String(s.keys)],
+    ['keys', `${s.keys}${s.keyOps > 0 ? `, each retired after ${s.keyOps} ops` : ''}`],
     ['seed', String(s.seed)],
     ['held to (--expect)', s.expect.length > 0 ? s.expect.join(', ') : '—'],
   ];

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import path from 'node:path';
 import { onCleanup } from '../../process/cleanup.js';
 import { freePorts } from '../../process/ports.js';
@@ -207,6 +208,10 @@ export async function startEtcdCluster(o: EtcdClusterOptions): Promise<EtcdClust
       states.set(name, 'killed');
       child.signal('SIGKILL');
       await child.exited;
+      // The guard's exit can be seen before the member's sockets are closed: a restart then finds
+      // its port still bound, and a client is reset rather than refused. Wait for both to close.
+      const member = planOf(name);
+      await Promise.all([member.client, member.peer].map((addr) => waitUntilRefused(addr, 2000)));
     },
     async restart(name) {
       launch(name, 'existing');
@@ -243,6 +248,24 @@ export async function startEtcdCluster(o: EtcdClusterOptions): Promise<EtcdClust
       return stopping;
     },
   };
+}
+
+/** Resolves once nothing listens at `addr` (a connect is refused), or after `timeoutMs`. */
+async function waitUntilRefused(addr: string, timeoutMs: number): Promise<void> {
+  const at = addr.lastIndexOf(':');
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const refused = await new Promise<boolean>((resolve) => {
+      const socket = net.connect({ host: addr.slice(0, at), port: Number(addr.slice(at + 1)) });
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(false);
+      });
+      socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'));
+    });
+    if (refused) return;
+    await sleep(10);
+  }
 }
 
 function answersPeerRequests(addr: string): Promise<boolean> {

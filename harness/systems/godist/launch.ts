@@ -1,4 +1,5 @@
 /** GoDist nodes started from this package's own build, one process each, behind the harness's proxies. */
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { nodeMain } from '../../shared/paths.js';
 import type { Cluster, LaunchContext } from '../types.js';
@@ -6,6 +7,9 @@ import { launchSeedApiCluster } from './cluster.js';
 import type { GodistSettings } from './settings.js';
 
 export function launchGodist(ctx: LaunchContext, s: GodistSettings): Promise<Cluster> {
+  // One secret per run, handed over in the environment (a flag would show in ps): only the run's
+  // own nodes may use each other's internal routes. Never written to the run folder.
+  const secret = randomBytes(16).toString('hex');
   return launchSeedApiCluster(ctx, (launch) => {
     const args = [
       nodeMain,
@@ -26,6 +30,6 @@ export function launchGodist(ctx: LaunchContext, s: GodistSettings): Promise<Clu
     }
     if (s.chaos) args.push('--chaos');
     args.push(...s.nodeArgs);
-    return { file: process.execPath, args };
+    return { file: process.execPath, args, env: { GODIST_CLUSTER_SECRET: secret } };
   });
 }
