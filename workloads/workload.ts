@@ -14,6 +14,8 @@ export interface WorkerContext {
   key(): string;
   /** A run-wide counter, so every written value is unique and values grow with time. */
   nextValue(): number;
+  /** One map every worker of the run shares: what one worker's generator issued, another's may use. */
+  shared: Map<string, unknown>;
 }
 
 /**

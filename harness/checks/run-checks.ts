@@ -106,6 +106,7 @@ export function clusterFactsOf(settings: RunSettings, system: SystemUnderTest): 
     promises: system.promises(settings.system, settings),
     detector: system.detector?.(settings.system) ?? { timings: DEFAULT_ELECTION_TIMINGS, chaos: false },
     system: system.name,
+    ...(system.notApplicable ? { notApplicable: system.notApplicable } : {}),
   };
 }
 

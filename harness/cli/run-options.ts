@@ -13,7 +13,7 @@ import type { SystemOption } from '../systems/types.js';
 export function withRunOptions<T>(y: Argv<T>) {
   let out = y
     .option('system', { type: 'string', requiresArg: true, default: 'godist', describe: `the system under test: ${systemNames.join(', ')}` })
-    .option('workload', { type: 'string', requiresArg: true, default: D.workload, describe: 'what the clients do (register, unique-writes)' })
+    .option('workload', { type: 'string', requiresArg: true, default: D.workload, describe: 'what the clients do (register, unique-writes, cas-register)' })
     .option('nodes', { type: 'number', requiresArg: true, default: D.nodes, describe: 'node processes to start' })
     .option('nemesis', { type: 'string', requiresArg: true, default: D.nemesis.join(','), describe: 'faults: any of kill,pause,partition,delay, or none' })
     .option('targets', { type: 'string', requiresArg: true, describe: 'which nodes kills and pauses hit: any of one,minority,majority,all (default: a mix)' })

@@ -50,6 +50,11 @@ export function systemOf(s: RunSettings): SystemUnderTest {
   return systemNamed(s.system.name);
 }
 
+/** Throws a UsageError when a system of these runs cannot run on this machine, before any of them starts. */
+export function preflight(runs: readonly RunSettings[]): void {
+  for (const s of runs) systemOf(s).preflight?.(s.system);
+}
+
 /** `register-n3r2w2-strict-kill+pause`: a run folder's name after its time stamp. */
 export function runLabel(s: RunSettings, prefix: string = s.workload): string {
   const faults = s.nemesis.length > 0 ? s.nemesis.join('+') : 'none';

@@ -18,7 +18,7 @@ import { showProgress } from './progress.js';
 import { createRandom } from '../shared/random.js';
 import { launchCluster } from './launch.js';
 import { finalReads, runWorkload, type Tally } from './runner.js';
-import { describeRun, runLabel, systemOf } from './run-settings.js';
+import { describeRun, preflight, runLabel, systemOf } from './run-settings.js';
 import { nodeIds, type RunSettings } from './settings.js';
 
 export interface RunOptions {
@@ -55,6 +55,7 @@ export async function runTest(settings: RunSettings, options: RunOptions): Promi
   const system = systemOf(settings);
   const workload = workloads[settings.workload];
   if (!workload) throw new Error(`unknown workload ${settings.workload}`);
+  preflight([settings]);
   const dir = createRunFolder(options.resultsRoot, runLabel(settings, options.label));
   options.onFolder?.(dir);
   const history = createHistoryWriter(path.join(dir, 'history.jsonl'));

@@ -82,9 +82,10 @@ export function runWorkload(ctx: RunnerContext, shouldStop: () => boolean): Prom
   let counter = 0;
   const nextValue = () => ++counter;
   const ring = createKeyRing(settings.keys, settings.keyOps);
+  const shared = new Map<string, unknown>();
   const generators = Array.from({ length: settings.concurrency }, (_, worker) => {
     const ops = random.fork(`ops-${worker}`);
-    return workload.generator({ random: ops, worker, keys: settings.keys, key: () => ring.next(ops), nextValue });
+    return workload.generator({ random: ops, worker, keys: settings.keys, key: () => ring.next(ops), nextValue, shared });
   });
   const staggers = Array.from({ length: settings.concurrency }, (_, worker) => random.fork(`stagger-${worker}`));
   // Jepsen's stagger: a uniform pause in [0, 2·gap) keeps the mean rate without lock-step workers.

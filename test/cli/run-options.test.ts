@@ -50,6 +50,8 @@ describe('the command that repeats a run', () => {
       'a node of your own',
       { system: 'command', nodeCommand: "my-node --id {id} --addr {addr} [--seed {seed}] --say 'it''s'", cwd: '/tmp', N: 3, R: 1, W: 1, nemesis: ['kill', 'pause'] },
     ],
+    ['etcd, its defaults', { system: 'etcd', workload: 'cas-register', nodes: 3 }],
+    ['etcd, every setting of its own changed', { system: 'etcd', reads: 'serializable', heartbeatMs: 20, electionMs: 200, snapshotCount: 500, preVote: true, nemesis: ['partition', 'delay'] }],
   ])('runs the same settings again: %s', (_, flat) => {
     const settings = resolveSettings(flat);
     expect(parse(reproduceCommand(settings))).toEqual(settings);
