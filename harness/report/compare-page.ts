@@ -66,7 +66,7 @@ export function compareRow(input: { text: string; folder: string; settings: RunS
   const minority = (fs: string[]) => share(availabilityBySide(pairs.filter((p) => fs.includes(p.f)), faults, nodeIds(s.nodes)).minority);
   return {
     text: input.text,
-    label: system.label.startsWith(`${system.name}-`) ? system.label : `${system.name} ${system.label}`,
+    label: system.title,
     folder: input.folder,
     settings: s,
     valid: results.valid,

@@ -86,6 +86,13 @@ export function reproduceCommand(s: RunSettings, verb = 'run'): string {
   return parts.filter(Boolean).join(' ');
 }
 
+/** The system and its settings in a few words: `godist n3r2w2-strict`, `etcd-serializable` (a label that names its system is not prefixed again). */
+export function systemTitle(s: RunSettings): string {
+  const system = systemOf(s);
+  const label = system.label(s.system);
+  return label === system.name || label.startsWith(`${system.name}-`) ? label : `${system.name} ${label}`;
+}
+
 export function describeRun(s: RunSettings): SystemDescription {
   const system = systemOf(s);
   const harnessRows: [string, string][] = [
@@ -101,6 +108,7 @@ export function describeRun(s: RunSettings): SystemDescription {
   return {
     name: system.name,
     label: system.label(s.system),
+    title: systemTitle(s),
     rows: [...system.describe(s.system), ...harnessRows],
     quorums: system.quorums?.(s.system) ?? null,
     ...(system.traceLines ? { traceLines: system.traceLines } : {}),
