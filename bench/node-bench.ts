@@ -1,15 +1,18 @@
 /**
- * npm run bench:node [-- --data-dir] [--seconds 10] [--clients 16] [--keys 1000] [--quorum strict --read-repair sync]
+ * npm run bench:node [-- --data-dir] [--seconds 10] [--clients 16] [--keys 1000] [--quorum strict --read-repair sync] [--cluster-secret]
  *
  * Starts a 3-node cluster (N=3, R=2, W=2) of the reference node on free loopback ports, fills 1,000
  * keys, then runs 16 concurrent clients for 10 s, each sending half puts and half gets on random keys
  * to random nodes. Prints ops/s and latency percentiles, and ends with one JSON line of the figures.
- * Also measures node start-up time: process spawn → first 200 from /health.
+ * Also measures node start-up time: process spawn → first 200 from /health. With --cluster-secret the
+ * nodes get a fresh secret (GODIST_CLUSTER_SECRET), so every node-to-node request carries and checks
+ * it: run with and without, alternately, to see what it costs.
  *
  * Self-contained (standard library only) so it measures the node, not the harness. Every process it
  * starts runs in its own process group and is killed on the way out, whatever happens.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +29,7 @@ const { values: opts } = parseArgs({
     'data-dir': { type: 'boolean', default: false },
     quorum: { type: 'string', default: 'sloppy' },
     'read-repair': { type: 'string', default: 'async' },
+    'cluster-secret': { type: 'boolean', default: false },
   },
   strict: true,
 });
@@ -33,6 +37,7 @@ const SECONDS = Number(opts.seconds);
 const CLIENTS = Number(opts.clients);
 const KEYS = Number(opts.keys);
 const DURABLE = opts['data-dir'] === true;
+const SECRET = opts['cluster-secret'] === true ? randomBytes(16).toString('hex') : undefined;
 
 // `npm run bench:node` compiles this file with the rest of the project into dist/, so the node it
 // measures is built from the current sources.
@@ -99,7 +104,8 @@ async function startNode(id: string, port: number, seedPort: number | undefined)
   if (seedPort !== undefined) args.push('--seed', `127.0.0.1:${seedPort}`);
   if (DURABLE) args.push('--data-dir', path.join(dataRoot!, id));
   const t0 = performance.now();
-  const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', 'ignore', 'inherit'] });
+  const env = { ...process.env, GODIST_CLUSTER_SECRET: SECRET };
+  const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', 'ignore', 'inherit'], env });
   children.push(child);
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${id} exited with code ${child.exitCode} before serving`);
@@ -149,7 +155,7 @@ async function main(): Promise<void> {
   startupMs.push(await startNode('node-3', ports[2]!, ports[0]));
   await waitConverged(ports);
   const mode = DURABLE ? 'durable (--data-dir, fsync per group commit)' : 'in memory';
-  console.log(`3 nodes up (${mode}, quorum ${opts.quorum}, read repair ${opts['read-repair']}); start-up ms: ${startupMs.map((m) => m.toFixed(0)).join(', ')}`);
+  console.log(`3 nodes up (${mode}, quorum ${opts.quorum}, read repair ${opts['read-repair']}, internal routes ${SECRET ? 'behind a cluster secret' : 'open'}); start-up ms: ${startupMs.map((m) => m.toFixed(0)).join(', ')}`);
 
   const keyName = (i: number) => `k${i}`;
   // Fill every key once so gets find values (not timed).
@@ -206,6 +212,7 @@ async function main(): Promise<void> {
     mode: DURABLE ? 'durable' : 'memory',
     quorum: opts.quorum,
     readRepair: opts['read-repair'],
+    internalAuth: SECRET ? 'cluster-secret' : 'open',
     N: 3,
     R: 2,
     W: 2,

@@ -7,9 +7,9 @@
  * Wire: {"ops":[{"op":"read","body":{...}}, ...]} → {"results":[{"ok":true,"value":...} | {"ok":false,"error":"..."}, ...]}
  */
 import { PeerError, type Transport } from './transport.js';
-import { BadRequest } from './server.js';
+import { parseReadAnswer, parseWriteAnswer, type BatchItem, type BatchOp, type ReplicaReadMessage, type ReplicaWriteMessage } from './peer-messages.js';
 
-export type BatchOp = 'read' | 'write';
+export type { BatchOp };
 
 export interface PeerCaller {
   /** `onLeft` is called when the request leaves this node (it may first wait in the peer's queue). */
@@ -109,8 +109,8 @@ export class Batcher implements PeerCaller {
             batch.forEach((it, i) => {
               const r = results[i];
               if (!r) settle(it, new PeerError(peer, 'answered a batch without this operation'));
-              else if (r.ok) settle(it, undefined, r.value);
-              else settle(it, new PeerError(peer, `refused: ${r.error ?? 'no reason given'}`));
+              else if (r.ok) settleAnswer(peer, it, r.value);
+              else settle(it, new PeerError(peer, `refused: ${typeof r.error === 'string' ? r.error : 'no reason given'}`));
             });
           },
           (e: unknown) => {
@@ -126,6 +126,18 @@ export class Batcher implements PeerCaller {
   }
 }
 
+/** A replica's answer is believed only in the shape and within the bounds of the protocol. */
+function settleAnswer(peer: string, it: Item, value: unknown): void {
+  let answer: unknown;
+  try {
+    answer = it.op === 'read' ? parseReadAnswer(value) : parseWriteAnswer(value);
+  } catch (e) {
+    settle(it, new PeerError(peer, `answered a ${it.op} with a malformed record: ${(e as Error).message}`));
+    return;
+  }
+  settle(it, undefined, answer);
+}
+
 function settle(it: Item, err: Error | undefined, value?: unknown): void {
   if (it.done) return;
   it.done = true;
@@ -134,17 +146,19 @@ function settle(it: Item, err: Error | undefined, value?: unknown): void {
   else it.resolve(value);
 }
 
-/** Serve POST /internal/batch with the node's handlers for each op; every op answers on its own. */
-export async function serveBatch(body: unknown, handlers: Record<BatchOp, (body: unknown) => unknown>): Promise<{ results: BatchResult[] }> {
-  const ops = (body as { ops?: unknown } | null)?.ops;
-  if (!Array.isArray(ops)) throw new BadRequest('internal batch needs {"ops": [{"op": "read"|"write", "body": {...}}, ...]}');
-  if (ops.length > 1024) throw new BadRequest(`internal batch of ${ops.length} ops is over the limit of 1024`);
+/**
+ * Serve POST /internal/batch (already read by peer-messages.ts's parseBatch) with the node's handlers
+ * for each op; every op answers on its own (a replica whose log cannot take a write says so for that
+ * op alone).
+ */
+export async function serveBatch(
+  items: readonly BatchItem[],
+  handlers: { read(body: ReplicaReadMessage): unknown; write(body: ReplicaWriteMessage): unknown },
+): Promise<{ results: BatchResult[] }> {
   const results = await Promise.all(
-    ops.map(async (o: unknown): Promise<BatchResult> => {
-      const { op, body: b } = (o ?? {}) as { op?: unknown; body?: unknown };
-      if (op !== 'read' && op !== 'write') return { ok: false, error: `unknown op ${JSON.stringify(op)}` };
+    items.map(async (item): Promise<BatchResult> => {
       try {
-        return { ok: true, value: await handlers[op](b) };
+        return { ok: true, value: await (item.op === 'read' ? handlers.read(item.body) : handlers.write(item.body)) };
       } catch (e) {
         return { ok: false, error: (e as Error)?.message ?? String(e) };
       }

@@ -18,22 +18,8 @@ import { Membership, type Member, type MembershipChange } from './membership.js'
 import { buildRing, type Ring } from './ring.js';
 import { chooseReplicaSet } from './quorum.js';
 import { Transport, PeerError } from './transport.js';
-import { ID_PATTERN } from './ids.js';
-import { BadRequest } from './server.js';
-
-export interface MemberRef {
-  id: string;
-  addr: string;
-}
-
-/** Body of /internal/heartbeat and /internal/join, and of their answers. */
-export interface HeartbeatMessage {
-  from: MemberRef;
-  members: MemberRef[];
-  leader: string | null;
-  /** Members that left for good (absent while none has). */
-  left?: string[];
-}
+import { BadRequest } from './bad-request.js';
+import { parseHeartbeat, parseLeave, type HeartbeatMessage, type MemberRef } from './peer-messages.js';
 
 /** What a leaving node's announcement came to: the members that heard it, and those that did not answer. */
 export interface LeaveOutcome {
@@ -50,6 +36,7 @@ export class Cluster {
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private joinTimer: NodeJS.Timeout | undefined;
   private joinFailures = 0;
+  private refusedMembers = 0;
   private ringCache: { all: Ring; routable: Ring; allKey: string; routableKey: string; generation: number } | undefined;
   /** Where to dial each member that has an override: `--peer` at start, `/cluster/dial` later. */
   private readonly dials: Map<string, string>;
@@ -67,6 +54,7 @@ export class Cluster {
       requestTimeoutMs: config.requestTimeoutMs,
       chaos: { enabled: config.chaos, drop: config.chaosDrop, delayMs: config.chaosDelayMs },
       resolve: (peer) => this.dials.get(peer) ?? this.membership.get(peer)?.addr,
+      secret: config.clusterSecret,
     });
     for (const [id, addr] of config.peers) this.record([this.membership.learn(id, addr, clock(), '--peer')]);
   }
@@ -96,6 +84,10 @@ export class Cluster {
    * joins after this node started (the harness routes its links through its proxies this way).
    */
   dialVia(id: string, addr: string): void {
+    if (id === this.config.id) throw new BadRequest(`dial request: "id" ${id} is this node itself; give the dial address of another member`);
+    if (!this.dials.has(id) && this.dials.size >= this.membership.maxMembers) {
+      throw new BadRequest(`dial request: this node already holds dial addresses for ${this.dials.size} members, the most it keeps (${this.membership.maxMembers})`, 409);
+    }
     this.dials.set(id, addr);
   }
 
@@ -147,49 +139,41 @@ export class Cluster {
   }
 
   /** A member spoke to us (heartbeat, join, election message) or answered us. */
-  heardFrom(from: unknown, how: string): string | undefined {
-    const ref = asMemberRef(from);
-    if (!ref) return undefined;
+  heardFrom(ref: MemberRef, how: string): void {
     this.record(this.membership.heard(ref.id, ref.addr, this.clock(), how));
-    return ref.id;
   }
 
   /** Learn the members named in a member list. */
-  learnMembers(members: unknown, via: string): void {
-    if (!Array.isArray(members)) return;
+  learnMembers(members: readonly MemberRef[], via: string): void {
     const now = this.clock();
-    for (const m of members) {
-      const ref = asMemberRef(m);
-      if (ref && ref.id !== this.config.id) this.record([this.membership.learn(ref.id, ref.addr, now, via)]);
-    }
+    for (const ref of members) if (ref.id !== this.config.id) this.record([this.membership.learn(ref.id, ref.addr, now, via)]);
   }
 
-  /** Drop the members a heartbeat or a join answer says have left. */
-  learnLeft(left: unknown, via: string): void {
-    if (!Array.isArray(left)) return;
-    for (const id of left) if (typeof id === 'string' && ID_PATTERN.test(id)) this.record([this.membership.retire(id, via)]);
+  /** Drop the members a heartbeat or a join answer says have left (ids already read by parseHeartbeat). */
+  learnLeft(left: readonly string[] | undefined, via: string): void {
+    for (const id of left ?? []) this.record([this.membership.retire(id, via)]);
   }
 
-  /** Handle /internal/heartbeat and /internal/join: note the sender, learn its members, answer with ours. */
+  /**
+   * Handle /internal/heartbeat and /internal/join: note the sender, drop the members it says left,
+   * learn its members, answer with ours. A body that is not a heartbeat, or a join under a retired
+   * id, throws BadRequest before anything is noted.
+   */
   receiveHeartbeat(body: unknown, kind: 'heartbeat' | 'join'): HeartbeatMessage {
-    const msg = body as Partial<HeartbeatMessage> | null;
-    const ref = asMemberRef(msg?.from);
-    if (kind === 'join' && ref && this.membership.isRetired(ref.id)) {
-      throw new BadRequest(`${ref.id} left this cluster, and a member that left cannot join again under the same id (start it with a new --id)`);
+    const msg = parseHeartbeat(body, kind);
+    if (kind === 'join' && this.membership.isRetired(msg.from.id)) {
+      throw new BadRequest(`${msg.from.id} left this cluster, and a member that left cannot join again under the same id (start it with a new --id)`);
     }
-    const id = this.heardFrom(msg?.from, `${kind} from it`);
-    if (id) {
-      this.learnLeft(msg?.left, `left list of ${id}`);
-      this.learnMembers(msg?.members, `member list of ${id}`);
-    }
+    this.heardFrom(msg.from, `${kind} from it`);
+    this.learnLeft(msg.left, `left list of ${msg.from.id}`);
+    this.learnMembers(msg.members, `member list of ${msg.from.id}`);
     return this.message();
   }
 
   /** Handle /internal/leave: the sender leaves the cluster for good. */
   receiveLeave(body: unknown): { ok: true; id: string } {
-    const ref = asMemberRef((body as { from?: unknown } | null)?.from);
-    if (!ref) throw new BadRequest('a leave names the member that leaves: {"from": {"id", "addr"}}');
-    this.record([this.membership.retire(ref.id, 'its announcement')]);
+    const { from } = parseLeave(body);
+    this.record([this.membership.retire(from.id, 'its announcement')]);
     return { ok: true, id: this.config.id };
   }
 
@@ -203,11 +187,11 @@ export class Cluster {
       if (waiting >= 3) continue; // a dead or cut-off peer: do not pile up
       this.inFlight.set(peer.id, waiting + 1);
       this.transport
-        .post<HeartbeatMessage>({ peer: peer.id }, '/internal/heartbeat', msg)
-        .then((answer) => {
-          const ref = asMemberRef(answer?.from);
-          if (ref?.id !== peer.id) return; // someone else lives at that address now
-          this.heardFrom(ref, 'answered a heartbeat');
+        .post<unknown>({ peer: peer.id }, '/internal/heartbeat', msg)
+        .then((body) => {
+          const answer = parseHeartbeat(body, 'heartbeat answer');
+          if (answer.from.id !== peer.id) return; // someone else lives at that address now
+          this.heardFrom(answer.from, 'answered a heartbeat');
           this.learnLeft(answer.left, `left list of ${peer.id}`);
           this.learnMembers(answer.members, `member list of ${peer.id}`);
         })
@@ -223,10 +207,15 @@ export class Cluster {
   private tryJoin(): void {
     const seed = this.config.seed!;
     this.transport
-      .post<HeartbeatMessage>({ addr: seed }, '/internal/join', this.message())
-      .then((answer) => {
-        const ref = asMemberRef(answer?.from);
-        if (!ref) throw new PeerError(seed, 'answered without a member id');
+      .post<unknown>({ addr: seed }, '/internal/join', this.message())
+      .then((body) => {
+        let answer: HeartbeatMessage;
+        try {
+          answer = parseHeartbeat(body, 'join answer');
+        } catch (e) {
+          throw new PeerError(seed, `answered with a malformed member list (${(e as Error).message})`);
+        }
+        const ref = answer.from;
         if (ref.id !== this.config.id) {
           this.heardFrom(ref, 'answered our join');
           this.learnLeft(answer.left, `left list of ${ref.id}`);
@@ -248,10 +237,15 @@ export class Cluster {
   private record(changes: readonly (MembershipChange | undefined)[]): void {
     for (const c of changes) {
       if (!c) continue;
-      if (c.kind === 'joined') {
+      if (c.kind === 'refused') {
+        if (this.refusedMembers++ % 100 === 0) {
+          this.log('member-refused', { peer: c.peer, via: c.via, members: this.membership.ids().length, refused: this.refusedMembers, reason: `the member table is full (${this.membership.maxMembers})` });
+        }
+      } else if (c.kind === 'joined') {
         this.log('member-joined', { peer: c.peer, addr: c.addr, via: c.via, dial: this.dials.get(c.peer) ?? c.addr });
         this.emitUp(c.peer);
       } else if (c.kind === 'left') {
+        this.dials.delete(c.peer);
         this.log('member-left', { peer: c.peer, via: c.via });
       } else {
         this.log(c.to, { peer: c.peer, from: c.from, silenceMs: c.silenceMs, reason: c.reason });
@@ -276,11 +270,4 @@ export class Cluster {
       };
     });
   }
-}
-
-function asMemberRef(x: unknown): MemberRef | undefined {
-  if (typeof x !== 'object' || x === null) return undefined;
-  const { id, addr } = x as { id?: unknown; addr?: unknown };
-  if (typeof id !== 'string' || typeof addr !== 'string' || !ID_PATTERN.test(id) || addr.length > 300) return undefined;
-  return { id, addr };
 }

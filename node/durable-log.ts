@@ -4,25 +4,29 @@
  * - A write is appended and fsynced (fdatasync) before `append` resolves, so a node acknowledges only
  *   what survives SIGKILL. Writes that arrive while an fsync is in flight wait and share the next one
  *   (group commit).
- * - Each line is `<crc32 hex> <json>\n`. At start the log is replayed; a torn last record (a crash in
- *   the middle of a write) or a record whose checksum does not match is dropped and counted, and the
- *   file is rewritten without it so later appends start on a clean line.
+ * - Each line is `<crc32 hex> <json>\n` (log-record.ts). At start the log is replayed (log-replay.ts).
+ *   Whatever cannot be read (a torn last record, lines whose checksum does not match) is first copied,
+ *   byte for byte, to `<log>.discarded-<time>` and only then cut from the log: a torn tail by
+ *   truncating the file, corrupt lines by rewriting it as a snapshot. A log of which nothing can be
+ *   read is refused (UnreadableLog) unless the caller says to start empty: then it is moved aside
+ *   whole, to `<log>.unreadable-<time>`.
  * - Once the file passes `compactAfterBytes` (and twice its last compacted size), it is rewritten as a
- *   snapshot, one record per key, into a temporary file that is fsynced and renamed over the log.
+ *   snapshot, one record per key, into a temporary file that is fsynced and renamed over the log. A
+ *   compaction that finds no room is skipped (the log stays whole and keeps growing).
+ * - A failed append (a full disk, an I/O error) rejects that batch and leaves the log as it was before
+ *   it (the partial batch is truncated away before anything else is written). The log reports itself
+ *   failing (`health`), retries with every new batch and, while idle, every `retryMs` by writing a
+ *   probe file; it recovers by itself once writes succeed again.
  *
  * Records become visible (`apply`) only once durable, in log order, so a compaction snapshot always
  * holds every record already acknowledged.
  */
-import { open, rename, rm, mkdir, readFile, type FileHandle } from 'node:fs/promises';
-import { crc32 } from 'node:zlib';
+import { open, rename, rm, mkdir, readFile, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import { encodeRecord, type LogRecord } from './log-record.js';
+import { damagedBytes, isUnreadable, scanLog, type DamagedRange } from './log-replay.js';
 
-export interface LogRecord {
-  key: string;
-  value: string;
-  version: number;
-  writer: string;
-}
+export { decodeRecord, encodeRecord, type LogRecord } from './log-record.js';
 
 export interface ReplayResult {
   /** Complete, valid records read back. */
@@ -33,8 +37,18 @@ export interface ReplayResult {
   corruptRecords: number;
   /** Size of the log as found. */
   bytes: number;
-  /** Was the file rewritten at start (to drop bad bytes, or because it was due for compaction)? */
+  /** Was the file changed at start (damage cut out, or compacted)? */
   rewritten: boolean;
+  /** Where the damaged bytes were kept, with their ranges in the log as found. */
+  discarded?: { file: string; bytes: number; ranges: DamagedRange[] };
+  /** Keys whose newest record was among the dropped ones (as far as the damaged bytes say). */
+  newestDroppedKeys: string[];
+  /** Dropped lines whose key could not be read. */
+  droppedWithoutKey: number;
+  /** Why the start-up rewrite was skipped or cut short (no room), when it was. */
+  rewriteSkipped?: string;
+  /** Where an unreadable log was moved, when the node started empty instead. */
+  movedAside?: string;
 }
 
 export interface CompactionResult {
@@ -42,6 +56,20 @@ export interface CompactionResult {
   bytesAfter: number;
   records: number;
   ms: number;
+}
+
+/** The log's state for /health. */
+export type LogHealth =
+  | { state: 'ok' }
+  | { state: 'failing'; since: number; error: string; failedBatches: number; retryMs: number };
+
+/** The file operations the log's appends go through; tests give failing ones. */
+export interface LogIo {
+  /** Write all of `buf` at the end of the log. */
+  append(fh: FileHandle, buf: Buffer): Promise<void>;
+  sync(fh: FileHandle): Promise<void>;
+  /** Create `file` holding `buf`, fsynced (snapshots, kept-aside bytes, probes). */
+  writeFile(file: string, buf: Buffer): Promise<void>;
 }
 
 export interface DurableLogOptions {
@@ -54,6 +82,32 @@ export interface DurableLogOptions {
   onCompacted?(result: CompactionResult): void;
   /** Told when a compaction failed (the log stays whole and keeps growing; the next one retries later). */
   onCompactionFailed?(error: Error): void;
+  /** Told when appends start failing, and when they work again. */
+  onAppendsFailing?(e: { error: string }): void;
+  onAppendsRecovered?(e: { failedForMs: number; failedBatches: number; by: 'append' | 'probe' }): void;
+  /** A log of which nothing can be read: move it aside and start empty, instead of refusing to open. */
+  startEmptyIfUnreadable?: boolean;
+  /** How often a failing log tries again while no append comes (default 1000 ms). */
+  retryMs?: number;
+  /** Bytes a probe writes before the log calls itself healthy again (default 64 KiB). */
+  probeBytes?: number;
+  io?: Partial<LogIo>;
+  clock?: () => number;
+}
+
+/** The log holds no record that can be read: starting from it would be starting empty. */
+export class UnreadableLog extends Error {
+  override name = 'UnreadableLog';
+}
+
+/** The log cannot be opened as it is (e.g. no room to keep its damaged bytes aside). */
+export class LogOpenFailed extends Error {
+  override name = 'LogOpenFailed';
+}
+
+/** An append that did not reach the disk; nothing of it was acknowledged. */
+export class AppendFailed extends Error {
+  override name = 'AppendFailed';
 }
 
 interface Pending {
@@ -63,31 +117,37 @@ interface Pending {
   reject(e: Error): void;
 }
 
-export function encodeRecord(r: LogRecord): string {
-  const json = JSON.stringify({ k: r.key, v: r.value, n: r.version, w: r.writer });
-  const crc = crc32(Buffer.from(json, 'utf8')).toString(16).padStart(8, '0');
-  return `${crc} ${json}\n`;
-}
-
-/** Parse one line (without its newline); undefined when it is not a valid record. */
-export function decodeRecord(line: string): LogRecord | undefined {
-  if (line.length < 10 || line[8] !== ' ') return undefined;
-  const json = line.slice(9);
-  if (crc32(Buffer.from(json, 'utf8')).toString(16).padStart(8, '0') !== line.slice(0, 8)) return undefined;
-  try {
-    const o = JSON.parse(json) as { k?: unknown; v?: unknown; n?: unknown; w?: unknown };
-    if (typeof o.k !== 'string' || typeof o.v !== 'string' || typeof o.w !== 'string' || typeof o.n !== 'number' || !Number.isInteger(o.n)) return undefined;
-    return { key: o.k, value: o.v, version: o.n, writer: o.w };
-  } catch {
-    return undefined;
-  }
-}
+const defaultIo: LogIo = {
+  async append(fh, buf) {
+    let off = 0;
+    while (off < buf.length) {
+      const { bytesWritten } = await fh.write(buf, off, buf.length - off);
+      off += bytesWritten;
+    }
+  },
+  sync: (fh) => fh.datasync(),
+  async writeFile(file, buf) {
+    const h = await open(file, 'w');
+    try {
+      await defaultIo.append(h, buf);
+      await h.datasync();
+    } finally {
+      await h.close();
+    }
+  },
+};
 
 export class DurableLog {
   private pending: Pending[] = [];
   private flushing: Promise<void> | undefined;
-  private failure: Error | undefined;
   private closed = false;
+  /** Set while appends fail; cleared by the first that succeeds. */
+  private failing: { since: number; error: string; failedBatches: number } | undefined;
+  /** The file may end in a partial batch: cut it back to `size` before writing anything. */
+  private mustTruncate = false;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private readonly io: LogIo;
+  private readonly clock: () => number;
   /** Counters, for tests and benchmarks: fsyncs of appended batches, and records appended. */
   readonly stats = { batches: 0, records: 0, compactions: 0 };
 
@@ -97,12 +157,19 @@ export class DurableLog {
     private size: number,
     private lastSnapshotBytes: number,
     private readonly opts: DurableLogOptions,
-  ) {}
+  ) {
+    this.io = { ...defaultIo, ...opts.io };
+    this.clock = opts.clock ?? Date.now;
+  }
 
   /** Open (creating if needed) the log at `file`, replaying it into `opts.apply`. */
   static async open(file: string, opts: DurableLogOptions): Promise<{ log: DurableLog; replay: ReplayResult }> {
+    const io = { ...defaultIo, ...opts.io };
+    const stamp = new Date((opts.clock ?? Date.now)()).toISOString().replace(/[:.]/g, '-');
     await mkdir(path.dirname(file), { recursive: true });
-    await rm(`${file}.compact`, { force: true }); // a compaction that never finished: the log is intact
+    // What a compaction or a probe that never finished left behind: the log itself is intact.
+    await rm(`${file}.compact`, { force: true });
+    await rm(`${file}.probe`, { force: true });
     let buf: Buffer;
     let existed = true;
     try {
@@ -112,35 +179,96 @@ export class DurableLog {
       buf = Buffer.alloc(0);
       existed = false;
     }
-    const replay: ReplayResult = { records: 0, tornBytes: 0, corruptRecords: 0, bytes: buf.length, rewritten: false };
-    let start = 0;
-    while (start < buf.length) {
-      const nl = buf.indexOf(0x0a, start);
-      if (nl === -1) {
-        replay.tornBytes = buf.length - start;
-        break;
+
+    // An unreadable log yields no record, so nothing reaches `apply` before it is refused.
+    const scan = scanLog(buf, opts.apply);
+    const replay: ReplayResult = {
+      records: scan.records,
+      tornBytes: scan.tornBytes,
+      corruptRecords: scan.corruptRecords,
+      bytes: scan.bytes,
+      rewritten: false,
+      newestDroppedKeys: scan.newestDroppedKeys,
+      droppedWithoutKey: scan.droppedWithoutKey,
+    };
+
+    if (isUnreadable(scan)) {
+      const aside = `${file}.unreadable-${stamp}`;
+      if (!opts.startEmptyIfUnreadable) {
+        throw new UnreadableLog(
+          `the log ${file} holds no record that can be read (${buf.length} bytes: ${scan.corruptRecords} damaged lines, ${scan.tornBytes} bytes after the last one); starting from it would forget every write it acknowledged`,
+        );
       }
-      const rec = decodeRecord(buf.toString('utf8', start, nl));
-      if (rec) {
-        opts.apply(rec);
-        replay.records++;
-      } else replay.corruptRecords++;
-      start = nl + 1;
+      await rename(file, aside); // no room needed: the whole file is kept as it was
+      await syncDir(path.dirname(file));
+      replay.movedAside = aside;
+      replay.rewritten = true;
+      buf = Buffer.alloc(0);
+      existed = false;
     }
+
     const fh = await open(file, 'a');
     if (!existed) await syncDir(path.dirname(file));
     const log = new DurableLog(file, fh, buf.length, 0, opts);
-    if (replay.tornBytes > 0 || replay.corruptRecords > 0 || buf.length > opts.compactAfterBytes) {
-      await log.compact();
-      replay.rewritten = true;
+    try {
+      if (!replay.movedAside && scan.damage.length > 0) {
+        // Keep what is about to be cut out before touching the log.
+        const aside = `${file}.discarded-${stamp}`;
+        const kept = damagedBytes(buf, scan.damage);
+        try {
+          await io.writeFile(aside, kept);
+          await syncDir(path.dirname(file));
+        } catch (e) {
+          await rm(aside, { force: true }).catch(() => {});
+          throw new LogOpenFailed(
+            `cannot keep the ${kept.length} damaged bytes of ${file} aside before repairing it (${describeError(e)}); free some space on its disk and start again`,
+          );
+        }
+        replay.discarded = { file: aside, bytes: kept.length, ranges: scan.damage };
+        replay.rewritten = true;
+        if (scan.corruptRecords > 0) {
+          try {
+            await log.compact();
+          } catch (e) {
+            // No room for a clean copy: cut the torn tail (needs no room) and leave the corrupt lines,
+            // which every replay skips, in place.
+            await rm(`${file}.compact`, { force: true }).catch(() => {});
+            replay.rewriteSkipped = `the corrupt lines stay in the log (no room to rewrite it: ${describeError(e)})`;
+            if (scan.tornBytes > 0) await log.cutTo(buf.length - scan.tornBytes);
+          }
+        } else {
+          await log.cutTo(buf.length - scan.tornBytes);
+        }
+      } else if (buf.length > opts.compactAfterBytes) {
+        try {
+          await log.compact();
+          replay.rewritten = true;
+        } catch (e) {
+          await rm(`${file}.compact`, { force: true }).catch(() => {});
+          log.lastSnapshotBytes = log.size;
+          replay.rewriteSkipped = `compaction skipped (no room for a second copy: ${describeError(e)}); the log stays whole`;
+        }
+      }
+    } catch (e) {
+      await fh.close().catch(() => {});
+      throw e;
     }
     return { log, replay };
   }
 
+  /** Is the log taking appends? */
+  get health(): LogHealth {
+    const f = this.failing;
+    return f ? { state: 'failing', since: f.since, error: f.error, failedBatches: f.failedBatches, retryMs: this.retryMs } : { state: 'ok' };
+  }
+
+  private get retryMs(): number {
+    return this.opts.retryMs ?? 1000;
+  }
+
   /** Resolves once the record is on disk (fsynced) and applied. */
   append(record: LogRecord): Promise<void> {
-    if (this.failure) return Promise.reject(this.failure);
-    if (this.closed) return Promise.reject(new Error('durable log is closed'));
+    if (this.closed) return Promise.reject(new AppendFailed('durable log is closed'));
     return new Promise<void>((resolve, reject) => {
       this.pending.push({ line: encodeRecord(record), record, resolve, reject });
       // Start flushing at the end of this turn of the event loop, so that writes arriving together
@@ -154,20 +282,24 @@ export class DurableLog {
       while (this.pending.length > 0) {
         const batch = this.pending;
         this.pending = [];
+        const buf = Buffer.from(batch.map((p) => p.line).join(''), 'utf8');
         try {
-          const buf = Buffer.from(batch.map((p) => p.line).join(''), 'utf8');
-          await writeAll(this.fh, buf);
-          await this.fh.datasync();
-          this.size += buf.length;
-          this.stats.batches++;
-          this.stats.records += batch.length;
+          if (this.mustTruncate) await this.cutTo(this.size);
+          await this.io.append(this.fh, buf);
+          await this.io.sync(this.fh);
         } catch (e) {
-          // The file may now end in a partial batch; refuse further writes rather than ack on top of it.
-          this.failure = new Error(`durable log ${this.file} failed: ${(e as Error).message}`);
-          for (const p of [...batch, ...this.pending]) p.reject(this.failure);
-          this.pending = [];
-          return;
+          // Nothing of this batch is acknowledged, and nothing is written after it until the file is
+          // cut back to where it ended before: now if that works, else by the next batch or retry.
+          this.mustTruncate = true;
+          const err = this.fail(e);
+          for (const p of batch) p.reject(err);
+          await this.cutTo(this.size).catch(() => {});
+          continue;
         }
+        this.size += buf.length;
+        this.stats.batches++;
+        this.stats.records += batch.length;
+        this.recovered('append');
         for (const p of batch) this.opts.apply(p.record);
         for (const p of batch) p.resolve();
         if (this.size > this.opts.compactAfterBytes && this.size > 2 * this.lastSnapshotBytes) {
@@ -175,6 +307,7 @@ export class DurableLog {
             await this.compact();
           } catch (e) {
             // The old log is still whole (the snapshot is renamed over it only once complete): go on appending.
+            await rm(`${this.file}.compact`, { force: true }).catch(() => {});
             this.lastSnapshotBytes = this.size;
             this.opts.onCompactionFailed?.(e as Error);
           }
@@ -185,6 +318,60 @@ export class DurableLog {
     }
   }
 
+  private fail(e: unknown): AppendFailed {
+    const error = describeError(e);
+    if (!this.failing) {
+      this.failing = { since: this.clock(), error, failedBatches: 0 };
+      this.opts.onAppendsFailing?.({ error });
+      this.retryTimer = setInterval(() => this.probe(), this.retryMs);
+      this.retryTimer.unref();
+    }
+    this.failing.failedBatches++;
+    this.failing.error = error;
+    return new AppendFailed(`durable log ${this.file} cannot take writes: ${error}`);
+  }
+
+  private recovered(by: 'append' | 'probe'): void {
+    const f = this.failing;
+    if (!f) return;
+    this.failing = undefined;
+    clearInterval(this.retryTimer);
+    this.opts.onAppendsRecovered?.({ failedForMs: this.clock() - f.since, failedBatches: f.failedBatches, by });
+  }
+
+  /**
+   * While idle and failing: is there room again? Cut the log back to its last good end and write a
+   * probe file of `probeBytes`; if both work, appends are expected to work too.
+   */
+  private probe(): void {
+    if (this.flushing || !this.failing || this.closed) return;
+    const probeFile = `${this.file}.probe`;
+    this.flushing = (async () => {
+      try {
+        if (this.mustTruncate) await this.cutTo(this.size);
+        await this.io.writeFile(probeFile, Buffer.alloc(this.opts.probeBytes ?? 64 * 1024, 0x0a));
+        // Healthy only once the probe is gone again: its room belongs to the log.
+        await unlink(probeFile).catch(() => {});
+        this.recovered('probe');
+      } catch (e) {
+        if (this.failing) this.failing.error = describeError(e);
+      } finally {
+        await unlink(probeFile).catch(() => {});
+      }
+    })().finally(() => {
+      this.flushing = undefined;
+      if (this.pending.length > 0) this.flushing = this.flushLoop();
+    });
+  }
+
+  /** Cut the file back to `bytes` (needs no room on the disk). */
+  private async cutTo(bytes: number): Promise<void> {
+    await this.fh.truncate(bytes);
+    await this.io.sync(this.fh);
+    this.size = bytes;
+    this.mustTruncate = false;
+  }
+
   /** Rewrite the log as one record per key. Called only when no batch is being written. */
   private async compact(): Promise<void> {
     const t0 = Date.now();
@@ -192,13 +379,7 @@ export class DurableLog {
     for (const r of this.opts.snapshot()) lines.push(encodeRecord(r));
     const buf = Buffer.from(lines.join(''), 'utf8');
     const tmp = `${this.file}.compact`;
-    const h = await open(tmp, 'w');
-    try {
-      await writeAll(h, buf);
-      await h.datasync();
-    } finally {
-      await h.close();
-    }
+    await this.io.writeFile(tmp, buf);
     await rename(tmp, this.file);
     await syncDir(path.dirname(this.file));
     const old = this.fh;
@@ -207,6 +388,7 @@ export class DurableLog {
     const bytesBefore = this.size;
     this.size = buf.length;
     this.lastSnapshotBytes = buf.length;
+    this.mustTruncate = false;
     this.stats.compactions++;
     this.opts.onCompacted?.({ bytesBefore, bytesAfter: buf.length, records: lines.length, ms: Date.now() - t0 });
   }
@@ -214,17 +396,15 @@ export class DurableLog {
   /** Finish every pending write, then close the file. */
   async close(): Promise<void> {
     this.closed = true;
+    clearInterval(this.retryTimer);
     while (this.flushing) await this.flushing;
     await this.fh.close();
   }
 }
 
-async function writeAll(fh: FileHandle, buf: Buffer): Promise<void> {
-  let off = 0;
-  while (off < buf.length) {
-    const { bytesWritten } = await fh.write(buf, off, buf.length - off);
-    off += bytesWritten;
-  }
+function describeError(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  return err?.code ? `${err.code}: ${err.message.replace(`${err.code}: `, '')}` : String(err?.message ?? e);
 }
 
 async function syncDir(dir: string): Promise<void> {

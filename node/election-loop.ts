@@ -7,6 +7,7 @@
  */
 import type { Cluster } from './cluster.js';
 import type { EventLog } from './log.js';
+import { parseElection, parseLeader } from './peer-messages.js';
 import { initialElection, stepElection, type ElectionContext, type ElectionEffect, type ElectionInput, type ElectionState } from './election.js';
 
 export class ElectionLoop {
@@ -41,18 +42,19 @@ export class ElectionLoop {
     clearInterval(this.timer);
   }
 
-  /** POST /internal/election */
+  /** POST /internal/election (a body that is not one throws BadRequest before anything changes) */
   receiveElection(body: unknown): { ok: true; id: string } {
-    const from = this.cluster.heardFrom((body as { from?: unknown } | null)?.from, 'election message from it');
-    if (from) this.feed({ kind: 'election-received', from, nowMs: this.clock() });
+    const { from } = parseElection(body);
+    this.cluster.heardFrom(from, 'election message from it');
+    this.feed({ kind: 'election-received', from: from.id, nowMs: this.clock() });
     return { ok: true, id: this.cluster.config.id };
   }
 
-  /** POST /internal/leader */
+  /** POST /internal/leader (a body that is not one throws BadRequest before anything changes) */
   receiveLeader(body: unknown): { ok: true } {
-    const b = body as { from?: unknown; leader?: unknown } | null;
-    const from = this.cluster.heardFrom(b?.from, 'leader announcement from it');
-    if (from && typeof b?.leader === 'string') this.feed({ kind: 'leader-announced', leader: b.leader, nowMs: this.clock() });
+    const { from, leader } = parseLeader(body);
+    this.cluster.heardFrom(from, 'leader announcement from it');
+    this.feed({ kind: 'leader-announced', leader, nowMs: this.clock() });
     return { ok: true };
   }
 

@@ -6,6 +6,9 @@
 import { parseArgs } from 'node:util';
 import { ID_PATTERN } from './ids.js';
 import { quorumProblems, type QuorumMode, type ReadRepairMode } from './quorum.js';
+import { MAX_MEMBERS } from './membership.js';
+import { SECRET_ENV, secretProblem } from './peer-auth.js';
+import { DEFAULT_LIMITS, MOST_KEY_BYTES, MOST_VALUE_BYTES } from './keys.js';
 
 export interface NodeConfig {
   id: string;
@@ -40,6 +43,19 @@ export interface NodeConfig {
    * log, as if the replay had been forgotten. `godist regress` must catch it.
    */
   unsafeSkipReplay: boolean;
+  /**
+   * The cluster secret every /internal/ request must carry (`--cluster-secret`, else the environment
+   * variable GODIST_CLUSTER_SECRET); null: internal routes are open, as in the seed. Never logged.
+   */
+  clusterSecret: string | null;
+  /** The largest key and value (UTF-8 bytes) a put, or a peer's write, may carry. */
+  maxKeyBytes: number;
+  maxValueBytes: number;
+  /**
+   * With --data-dir, a log of which no record can be read is moved aside and the node starts empty;
+   * without this the node refuses to start (it would forget every write it acknowledged).
+   */
+  startEmptyIfLogUnreadable: boolean;
 }
 
 export const DEFAULTS = {
@@ -80,6 +96,10 @@ const OPTIONS = {
   'compact-after-bytes': { type: 'string' },
   'exit-with-parent': { type: 'boolean' },
   'unsafe-skip-replay': { type: 'boolean' },
+  'cluster-secret': { type: 'string' },
+  'max-key-bytes': { type: 'string' },
+  'max-value-bytes': { type: 'string' },
+  'start-empty-if-log-unreadable': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -105,7 +125,14 @@ export const USAGE = `usage: godist node --id node-1 --addr 127.0.0.1:8081 [--se
   --dead-after-ms MS        silence before a member is dead (default ${DEFAULTS.deadAfterMs})
   --request-timeout-ms MS   node-to-node request timeout (default ${DEFAULTS.requestTimeoutMs})
   --vnodes K                virtual nodes per member on the ring (default ${DEFAULTS.vnodes})
+  --max-key-bytes B         the largest key, in UTF-8 bytes (default ${DEFAULT_LIMITS.maxKeyBytes}, at most ${MOST_KEY_BYTES})
+  --max-value-bytes B       the largest value, in UTF-8 bytes (default and at most ${MOST_VALUE_BYTES})
+  --start-empty-if-log-unreadable   with --data-dir: if no record of the log can be read, move it aside
+                            and start empty (without this the node refuses to start)
   --compact-after-bytes B   compact the durable log past this size (default ${DEFAULTS.compactAfterBytes})
+  --cluster-secret S        answer /internal/ requests, POST /cluster/dial and POST /cluster/leave only
+                            when they carry S (default: the environment variable ${SECRET_ENV};
+                            neither: those routes are open, as in the seed)
   --exit-with-parent        stop when the process that started this node exits
   --unsafe-skip-replay      a deliberate bug for testing the harness: ignore the durable log at start`;
 
@@ -134,7 +161,8 @@ export function parseAddr(s: string): { host: string; port: number } | undefined
   return { host: m[1]!, port };
 }
 
-export function parseFlags(argv: readonly string[]): FlagsResult {
+/** `env` is the process environment (only GODIST_CLUSTER_SECRET is read from it). */
+export function parseFlags(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): FlagsResult {
   let values: Record<string, string | boolean | string[] | undefined>;
   try {
     values = parseArgs({ args: normalize(argv), options: OPTIONS, strict: true, allowPositionals: false }).values;
@@ -175,6 +203,7 @@ export function parseFlags(argv: readonly string[]): FlagsResult {
   const N = int('replicas', DEFAULTS.N, 1, 1000, 'a replica count');
   const R = int('read-quorum', DEFAULTS.R, 1, 1000, 'a read quorum');
   const W = int('write-quorum', DEFAULTS.W, 1, 1000, 'a write quorum');
+  if (N > MAX_MEMBERS) problems.push(`N=${N} exceeds the ${MAX_MEMBERS} members a node keeps track of (use N <= ${MAX_MEMBERS})`);
   problems.push(...quorumProblems({ N, R, W }));
 
   const heartbeatMs = int('heartbeat-ms', DEFAULTS.heartbeatMs, 1, 3_600_000, 'milliseconds');
@@ -182,6 +211,8 @@ export function parseFlags(argv: readonly string[]): FlagsResult {
   const deadAfterMs = int('dead-after-ms', DEFAULTS.deadAfterMs, 1, 3_600_000, 'milliseconds');
   const requestTimeoutMs = int('request-timeout-ms', DEFAULTS.requestTimeoutMs, 1, 3_600_000, 'milliseconds');
   const vnodes = int('vnodes', DEFAULTS.vnodes, 1, 4096, 'a count of virtual nodes');
+  const maxKeyBytes = int('max-key-bytes', DEFAULT_LIMITS.maxKeyBytes, 1, MOST_KEY_BYTES, 'bytes');
+  const maxValueBytes = int('max-value-bytes', DEFAULT_LIMITS.maxValueBytes, 1, MOST_VALUE_BYTES, 'bytes');
   const compactAfterBytes = int('compact-after-bytes', DEFAULTS.compactAfterBytes, 1024, Number.MAX_SAFE_INTEGER, 'bytes');
   if (suspectAfterMs <= heartbeatMs) {
     problems.push(`--suspect-after-ms ${suspectAfterMs} must exceed --heartbeat-ms ${heartbeatMs} (otherwise members are suspected between two heartbeats; e.g. --suspect-after-ms ${heartbeatMs * 5})`);
@@ -230,6 +261,14 @@ export function parseFlags(argv: readonly string[]): FlagsResult {
     } else peers.set(pid, paddr);
   }
 
+  const flagSecret = str('cluster-secret');
+  const clusterSecret = flagSecret ?? env[SECRET_ENV] ?? null;
+  if (clusterSecret !== null) {
+    const problem = secretProblem(clusterSecret, flagSecret !== undefined ? '--cluster-secret' : `the environment variable ${SECRET_ENV}`);
+    if (problem) problems.push(problem);
+  }
+  if (peers.size + 1 > MAX_MEMBERS) problems.push(`${peers.size} --peer flags name more members than a node keeps (${MAX_MEMBERS}, itself included)`);
+
   if (problems.length > 0 || id === undefined || addr === undefined || !hostPort) return { kind: 'invalid', problems };
   return {
     kind: 'config',
@@ -258,6 +297,10 @@ export function parseFlags(argv: readonly string[]): FlagsResult {
       compactAfterBytes,
       exitWithParent: values['exit-with-parent'] === true,
       unsafeSkipReplay: values['unsafe-skip-replay'] === true,
+      clusterSecret,
+      maxKeyBytes,
+      maxValueBytes,
+      startEmptyIfLogUnreadable: values['start-empty-if-log-unreadable'] === true,
     },
   };
 }

@@ -1,8 +1,10 @@
 /**
  * The node's event log: one JSON object per line on stdout, `{"t": ms, "node": id, "event": ...}`.
  * Events are past-tense facts, named once and reused (the harness and its reports parse them):
- * started, member-joined, joined, join-failed, alive, suspect, dead, stalled, election-started,
- * leader-elected, log-replayed, log-compacted, stopped, failed. Nothing is logged per request.
+ * started, internal-routes-open, internal-request-refused, member-joined, member-refused, joined,
+ * join-failed, alive, suspect, dead, stalled, election-started, leader-elected, log-replayed,
+ * log-compacted, log-append-failed, log-append-recovered, stopped, failed. Nothing is logged per request (a refused one is logged the first
+ * time and then every 1,000th).
  */
 export type LogFields = Record<string, unknown>;
 

@@ -5,11 +5,24 @@
  * after `deadAfterMs`. Hearing from a suspect or dead member makes it alive again. A member is never
  * forgotten for its silence: dead ones keep being heartbeated so they can come back. Only a member
  * that leaves (it says so) is dropped, and its id retired. Changes are returned as data, each with a
- * reason, for the caller to log.
+ * reason, for the caller to log. The table holds at most `maxMembers` (self included): every member
+ * costs a heartbeat per interval and points on the ring, so a peer naming thousands of made-up
+ * members must not be able to make this node heartbeat them all. The retired ids are bounded the
+ * same way (`MAX_RETIRED`, the oldest forgotten first).
  */
 import { compareIds } from './ids.js';
 
 export type PeerState = 'alive' | 'suspect' | 'dead';
+
+/** The most members a node keeps in its table, itself included (and the most one message may list). */
+export const MAX_MEMBERS = 256;
+
+/**
+ * The most retired ids a node remembers (and the most one heartbeat may carry). Past it the oldest is
+ * forgotten: a member that left that long ago is in no member list still in flight, and a peer passing
+ * on made-up departures must not be able to grow this table without end.
+ */
+export const MAX_RETIRED = 256;
 
 export interface Timings {
   suspectAfterMs: number;
@@ -51,6 +64,13 @@ export interface Transition {
   silenceMs: number;
 }
 
+/** A member was not added: the table is full. */
+export interface Refused {
+  kind: 'refused';
+  peer: string;
+  via: string;
+}
+
 /** A member left the cluster for good and was dropped from the table. */
 export interface Left {
   kind: 'left';
@@ -59,7 +79,7 @@ export interface Left {
   via: string;
 }
 
-export type MembershipChange = Joined | Transition | Left;
+export type MembershipChange = Joined | Transition | Refused | Left;
 
 export class Membership {
   private readonly table = new Map<string, Member>();
@@ -77,6 +97,8 @@ export class Membership {
     selfAddr: string,
     readonly timings: Timings,
     nowMs: number,
+    readonly maxMembers = MAX_MEMBERS,
+    readonly maxRetired = MAX_RETIRED,
   ) {
     this.table.set(selfId, { id: selfId, addr: selfAddr, state: 'alive', lastHeardMs: nowMs, self: true });
   }
@@ -86,8 +108,9 @@ export class Membership {
    * added as alive with a fresh grace period; known ones are left alone: only the member itself is
    * believed about its own address and liveness.
    */
-  learn(id: string, addr: string, nowMs: number, via: string): Joined | undefined {
+  learn(id: string, addr: string, nowMs: number, via: string): Joined | Refused | undefined {
     if (this.table.has(id) || this.retired.has(id)) return undefined;
+    if (this.table.size >= this.maxMembers) return { kind: 'refused', peer: id, via };
     this.table.set(id, { id, addr, state: 'alive', lastHeardMs: nowMs, self: false });
     this.generation++;
     return { kind: 'joined', peer: id, addr, via };
@@ -98,6 +121,7 @@ export class Membership {
     if (id === this.selfId || this.retired.has(id)) return [];
     const m = this.table.get(id);
     if (!m) {
+      if (this.table.size >= this.maxMembers) return [{ kind: 'refused', peer: id, via: how }];
       this.table.set(id, { id, addr, state: 'alive', lastHeardMs: nowMs, self: false });
       this.generation++;
       return [{ kind: 'joined', peer: id, addr, via: how }];
@@ -158,6 +182,7 @@ export class Membership {
   retire(id: string, via: string): Left | undefined {
     if (id === this.selfId || this.retired.has(id)) return undefined;
     this.retired.add(id);
+    if (this.retired.size > this.maxRetired) this.retired.delete(this.retired.values().next().value!);
     if (!this.table.delete(id)) return undefined;
     this.generation++;
     return { kind: 'left', peer: id, via };

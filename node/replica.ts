@@ -5,7 +5,10 @@
  */
 import path from 'node:path';
 import { Store, supersedes, type VersionedValue } from './store.js';
-import { DurableLog, type CompactionResult, type ReplayResult } from './durable-log.js';
+import { DurableLog, type DurableLogOptions, type LogHealth, type ReplayResult } from './durable-log.js';
+
+/** What the node tells the durable log beyond where it lives: thresholds and whom to tell what. */
+export type DurableOptions = Omit<DurableLogOptions, 'apply' | 'snapshot'> & { skipReplay?: boolean };
 
 export class Replica {
   private constructor(
@@ -20,23 +23,22 @@ export class Replica {
   static async durable(
     dataDir: string,
     id: string,
-    opts: { compactAfterBytes: number; skipReplay?: boolean; onCompacted?(r: CompactionResult): void; onCompactionFailed?(e: Error): void },
+    opts: DurableOptions,
   ): Promise<{ replica: Replica; replay: ReplayResult; file: string }> {
     const store = new Store();
     const file = path.join(dataDir, `${id}.wal`);
     // Records fsynced while running are applied through this too, so the deliberate replay bug only
     // drops what was on disk before the log was open.
-    let replaying = opts.skipReplay === true;
+    const { skipReplay, ...logOptions } = opts;
+    let replaying = skipReplay === true;
     const { log, replay } = await DurableLog.open(file, {
+      ...logOptions,
       apply: (r) => {
         if (!replaying) store.apply(r.key, r);
       },
       snapshot: function* () {
         for (const [key, v] of store.entries()) yield { key, value: v.value, version: v.version, writer: v.writer };
       },
-      compactAfterBytes: opts.compactAfterBytes,
-      ...(opts.onCompacted ? { onCompacted: opts.onCompacted } : {}),
-      ...(opts.onCompactionFailed ? { onCompactionFailed: opts.onCompactionFailed } : {}),
     });
     replaying = false;
     return { replica: new Replica(store, log), replay, file };
@@ -45,6 +47,11 @@ export class Replica {
   /** Durable log counters (fsynced batches, records, compactions), or undefined in memory. */
   get logStats(): { batches: number; records: number; compactions: number } | undefined {
     return this.log ? { ...this.log.stats } : undefined;
+  }
+
+  /** The durable log's state (undefined in memory). */
+  get logHealth(): LogHealth | undefined {
+    return this.log?.health;
   }
 
   get durable(): boolean {

@@ -4,16 +4,19 @@
  * (flags, one-line errors with exit code 2, clean shutdown on SIGTERM/SIGINT).
  */
 import type http from 'node:http';
-import { parseAddr, parseFlags, USAGE, type NodeConfig } from './flags.js';
-import { ID_PATTERN } from './ids.js';
+import { parseFlags, USAGE, type NodeConfig } from './flags.js';
 import { createEventLog, type EventLog } from './log.js';
 import { Replica } from './replica.js';
+import { LogOpenFailed, UnreadableLog, type ReplayResult } from './durable-log.js';
 import { Cluster } from './cluster.js';
 import { ElectionLoop } from './election-loop.js';
-import { Coordinator, serveRead, serveWrite } from './coordinator.js';
-import { BadRequest, createServer } from './server.js';
-import { Batcher, serveBatch } from './batching.js';
+import { Coordinator } from './coordinator.js';
+import { createServer } from './server.js';
+import { Batcher } from './batching.js';
 import { guaranteeOf } from './quorum.js';
+import { secretChecker } from './peer-auth.js';
+import { replicaRoutes } from './replica-routes.js';
+import { keyRules } from './keys.js';
 
 /** The node cannot start with these settings (port taken, data directory unusable): exit 2. */
 export class StartError extends Error {
@@ -40,18 +43,16 @@ export async function startNode(config: NodeConfig, log: EventLog = createEventL
       const opened = await Replica.durable(config.dataDir, config.id, {
         compactAfterBytes: config.compactAfterBytes,
         skipReplay: config.unsafeSkipReplay,
+        startEmptyIfUnreadable: config.startEmptyIfLogUnreadable,
         onCompacted: (r) => log('log-compacted', { ...r }),
         onCompactionFailed: (e) => log('failed', { what: 'log compaction (the log stays whole and keeps growing)', error: e.message }),
+        onAppendsFailing: (e) => log('log-append-failed', { error: e.error, note: 'writes to this replica are refused until its log takes them again; retrying' }),
+        onAppendsRecovered: (e) => log('log-append-recovered', { ...e }),
       });
       replica = opened.replica;
-      const r = opened.replay;
-      log('log-replayed', { file: opened.file, records: r.records, keys: replica.store.size, bytes: r.bytes, tornBytes: r.tornBytes, corruptRecords: r.corruptRecords, rewritten: r.rewritten, ms: Math.round(performance.now() - t0) });
+      log('log-replayed', { file: opened.file, keys: replica.store.size, ...replayFields(opened.replay), ms: Math.round(performance.now() - t0) });
     } catch (e) {
-      const err = e as NodeJS.ErrnoException;
-      if (err.code && ['EACCES', 'EPERM', 'ENOTDIR', 'EROFS', 'EEXIST', 'EISDIR'].includes(err.code)) {
-        throw new StartError(`--data-dir ${JSON.stringify(config.dataDir)} cannot hold the log (${err.code}: ${err.message}); give a writable directory`);
-      }
-      throw e;
+      throw startErrorOf(e, config.dataDir);
     }
   } else replica = Replica.inMemory();
 
@@ -69,10 +70,22 @@ export async function startNode(config: NodeConfig, log: EventLog = createEventL
   });
 
   let leaving: Promise<{ told: string[]; missed: string[] }> | undefined;
+  const limits = { maxKeyBytes: config.maxKeyBytes, maxValueBytes: config.maxValueBytes };
   const server = createServer(
     {
+      limits,
+      ...(config.clusterSecret ? { checkSecret: secretChecker(config.clusterSecret) } : {}),
       put: (key, value) => coordinator.put(key, value),
       get: (key) => coordinator.get(key),
+      health: () => {
+        const h = replica.logHealth;
+        if (!h) return { status: 200, body: { ok: true } };
+        if (h.state === 'ok') return { status: 200, body: { ok: true, log: h } };
+        return {
+          status: 503,
+          body: { ok: false, error: `the durable log cannot take writes (${h.error}); writes to this replica are refused until it can (retried every ${h.retryMs} ms)`, log: h },
+        };
+      },
       status: () => ({
         id: config.id,
         addr: config.addr,
@@ -92,6 +105,9 @@ export async function startNode(config: NodeConfig, log: EventLog = createEventL
           suspectAfterMs: config.suspectAfterMs,
           deadAfterMs: config.deadAfterMs,
           requestTimeoutMs: config.requestTimeoutMs,
+          internalAuth: config.clusterSecret ? 'cluster-secret' : 'open',
+          maxKeyBytes: config.maxKeyBytes,
+          maxValueBytes: config.maxValueBytes,
         },
         guarantee: guaranteeOf({ ...config, durable: replica.durable }),
         keys: replica.store.size,
@@ -113,10 +129,7 @@ export async function startNode(config: NodeConfig, log: EventLog = createEventL
           ...(keys ? { placements: keys.map((key) => cluster.replicaSet(key)) } : {}),
         };
       },
-      dial: (id, addr) => {
-        if (typeof id !== 'string' || !ID_PATTERN.test(id)) throw new BadRequest('"id" must be a member id such as node-6');
-        if (id === config.id) throw new BadRequest(`"id" ${id} is this node itself; give the dial address of another member`);
-        if (typeof addr !== 'string' || !parseAddr(addr)) throw new BadRequest('"addr" must be HOST:PORT with a port from 1 to 65535, e.g. 127.0.0.1:40123');
+      dial: ({ id, addr }) => {
         cluster.dialVia(id, addr);
         return { id, dial: addr };
       },
@@ -139,9 +152,7 @@ export async function startNode(config: NodeConfig, log: EventLog = createEventL
         leave: (body) => cluster.receiveLeave(body),
         election: (body) => election.receiveElection(body),
         leader: (body) => election.receiveLeader(body),
-        read: (body) => serveRead(replica, body),
-        write: (body) => serveWrite(replica, body),
-        batch: (body) => serveBatch(body, { read: (b) => serveRead(replica, b), write: (b) => serveWrite(replica, b) }),
+        ...replicaRoutes(replica, keyRules(limits)),
       },
     },
     log,
@@ -175,10 +186,16 @@ export async function startNode(config: NodeConfig, log: EventLog = createEventL
     readRepair: config.readRepair,
     durable: replica.durable,
     chaos: config.chaos,
+    internalAuth: config.clusterSecret ? 'cluster-secret' : 'open',
     members: cluster.membership.ids().length,
     startupMs: Math.round(performance.now() - t0),
     sinceProcessStartMs: Math.round(process.uptime() * 1000),
   });
+  if (!config.clusterSecret) {
+    log('internal-routes-open', {
+      note: 'no --cluster-secret or GODIST_CLUSTER_SECRET: anyone who can reach this address can act as a member (write any key at any version, add or retire members, take part in elections, redirect the traffic to a member with /cluster/dial, make it leave with /cluster/leave); see docs/node.md',
+    });
+  }
 
   let stopping: Promise<void> | undefined;
   function stop(reason: string): Promise<void> {
@@ -197,9 +214,40 @@ export async function startNode(config: NodeConfig, log: EventLog = createEventL
   return { config, server, stop };
 }
 
+/** The log-replayed event's fields: counts, and what was dropped and where it was kept. */
+function replayFields(r: ReplayResult): Record<string, unknown> {
+  return {
+    records: r.records,
+    bytes: r.bytes,
+    tornBytes: r.tornBytes,
+    corruptRecords: r.corruptRecords,
+    rewritten: r.rewritten,
+    ...(r.discarded
+      ? { discarded: { file: r.discarded.file, bytes: r.discarded.bytes, ranges: r.discarded.ranges.slice(0, 20).map((d) => [d.from, d.to]), rangeCount: r.discarded.ranges.length } }
+      : {}),
+    ...(r.tornBytes + r.corruptRecords > 0 ? { newestDroppedKeys: r.newestDroppedKeys.slice(0, 100), newestDroppedKeyCount: r.newestDroppedKeys.length, droppedWithoutKey: r.droppedWithoutKey } : {}),
+    ...(r.rewriteSkipped ? { rewriteSkipped: r.rewriteSkipped } : {}),
+    ...(r.movedAside ? { movedAside: r.movedAside } : {}),
+  };
+}
+
+/** Why a durable node cannot start, as one line for a person (exit 2); anything else is a bug. */
+function startErrorOf(e: unknown, dataDir: string): unknown {
+  if (e instanceof UnreadableLog) return new StartError(`${e.message}. Restore it, or start with --start-empty-if-log-unreadable to move it aside and start empty`);
+  if (e instanceof LogOpenFailed) return new StartError(e.message);
+  const err = e as NodeJS.ErrnoException;
+  if (!err?.code) return e;
+  const dir = JSON.stringify(dataDir);
+  if (['ENOSPC', 'EDQUOT', 'EFBIG'].includes(err.code)) return new StartError(`--data-dir ${dir}: its disk is full (${err.code}: ${err.message}); free some space and start again`);
+  if (['EACCES', 'EPERM', 'ENOTDIR', 'EROFS', 'EEXIST', 'EISDIR'].includes(err.code)) {
+    return new StartError(`--data-dir ${dir} cannot hold the log (${err.code}: ${err.message}); give a writable directory`);
+  }
+  return new StartError(`--data-dir ${dir}: the log cannot be opened (${err.code}: ${err.message})`);
+}
+
 /** The `godist node` command: resolves once the node serves (or exitCode is set on bad flags). */
 export async function runNode(argv: readonly string[]): Promise<void> {
-  const parsed = parseFlags(argv);
+  const parsed = parseFlags(argv, process.env);
   if (parsed.kind === 'help') {
     process.stdout.write(USAGE + '\n');
     return;

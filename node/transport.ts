@@ -7,6 +7,7 @@
  * address it advertises.
  */
 import http from 'node:http';
+import { SECRET_HEADER } from './peer-auth.js';
 
 export interface ChaosSettings {
   enabled: boolean;
@@ -21,6 +22,8 @@ export interface TransportOptions {
   chaos: ChaosSettings;
   /** Where to dial a member id, or undefined if unknown. */
   resolve(peer: string): string | undefined;
+  /** The cluster secret, sent with every request (null: the cluster runs without one). */
+  secret?: string | null;
   random?: () => number;
 }
 
@@ -41,10 +44,12 @@ export type Target = { peer: string } | { addr: string };
 export class Transport {
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 64, maxFreeSockets: 64, scheduling: 'lifo', timeout: 10_000 });
   private readonly random: () => number;
+  private readonly headers: Record<string, string>;
   private closed = false;
 
   constructor(private readonly opts: TransportOptions) {
     this.random = opts.random ?? Math.random;
+    this.headers = opts.secret ? { 'content-type': 'application/json', [SECRET_HEADER]: opts.secret } : { 'content-type': 'application/json' };
   }
 
   /** POST a JSON body to `path` on the target; resolves with the JSON answer of a 200. */
@@ -86,7 +91,7 @@ export class Transport {
             path,
             method: 'POST',
             agent: this.agent,
-            headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+            headers: { ...this.headers, 'content-length': Buffer.byteLength(payload) },
           },
           (res) => {
             const chunks: Buffer[] = [];

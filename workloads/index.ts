@@ -1,3 +1,4 @@
+import { casRegister } from './cas-register.js';
 import { register } from './register.js';
 import { uniqueWrites } from './unique-writes.js';
 import type { Workload } from './workload.js';
@@ -5,6 +6,7 @@ import type { Workload } from './workload.js';
 export const workloads: Record<string, Workload> = {
   [register.name]: register,
   [uniqueWrites.name]: uniqueWrites,
+  [casRegister.name]: casRegister,
 };
 
 export const workloadNames: readonly string[] = Object.keys(workloads);

@@ -6,12 +6,12 @@ import { keysTouched, type Workload } from './workload.js';
  */
 export const register: Workload = {
   name: 'register',
-  description: 'reads and writes of unique values over --keys registers (half reads, half writes)',
+  description: 'reads and writes of unique values over --keys registers (half reads, half writes), each key retired after --key-ops ops',
   ops: ['read', 'write'],
   model: 'register',
-  generator({ random, keys, nextValue }) {
+  generator({ random, key: nextKey, nextValue }) {
     return () => {
-      const key = `k${random.int(keys)}`;
+      const key = nextKey();
       return random.next() < 0.5 ? { f: 'read', key, value: null } : { f: 'write', key, value: nextValue() };
     };
   },

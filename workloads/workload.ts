@@ -10,8 +10,12 @@ export interface WorkerContext {
   random: Random;
   worker: number;
   keys: number;
+  /** The next key, from the run's shared ring of `keys` slots (which retires a key after its op budget). */
+  key(): string;
   /** A run-wide counter, so every written value is unique and values grow with time. */
   nextValue(): number;
+  /** One map every worker of the run shares: what one worker's generator issued, another's may use. */
+  shared: Map<string, unknown>;
 }
 
 /**

@@ -89,6 +89,9 @@ export function toOperations(history: readonly HistoryOp[], options: ToOperation
     if (op.f !== rec.f) {
       throw new UsageError(`${where(i)}: process ${rec.process} completes a ${rec.f}, but its open op is a ${op.f} (${where(pending.at)})`);
     }
+    if (rec.key !== undefined && op.key !== undefined && rec.key !== op.key) {
+      throw new UsageError(`${where(i)}: process ${rec.process} completes a ${rec.f} of key ${JSON.stringify(rec.key)}, but invoked it on key ${JSON.stringify(op.key)} (${where(pending.at)})`);
+    }
     if (rec.time < op.call) {
       throw new UsageError(`${where(i)}: completion time ${rec.time} is before its invocation's time ${op.call}`);
     }

@@ -52,6 +52,11 @@ export interface NodeTimeline {
   status: Span<NodeStatus>[];
   /** Who it believed led (itself when it believed it led; null when it knew of none). */
   leader: Span<string | null | undefined>[];
+  /**
+   * The election term it reported, for a system that numbers its elections (Raft); absent for one
+   * that does not. Known only between two consecutive samples that agree, as the leader is.
+   */
+  term?: Span<number | undefined>[];
   /** Its view of each other member. */
   peers: Record<string, Span<MemberState | undefined>[]>;
   marks: Mark[];
@@ -210,7 +215,7 @@ function push<T>(spans: Span<T>[], s: Span<T>): void {
   else spans.push(s);
 }
 
-function fromSamples(samples: ClusterSample[], node: string, peers: string[], start: number, end: number, maxGapNs: number): Pick<NodeTimeline, 'leader' | 'peers' | 'marks'> {
+function fromSamples(samples: ClusterSample[], node: string, peers: string[], start: number, end: number, maxGapNs: number): Pick<NodeTimeline, 'leader' | 'term' | 'peers' | 'marks'> {
   const inWindow = samples.filter((s) => s.time >= start && s.time <= end);
   const stateOf = (s: ClusterSample, p: string) => s.members.find((m) => m.id === p)?.state;
   const between = <T>(value: (s: ClusterSample) => T): Span<T | undefined>[] => {
@@ -241,6 +246,7 @@ function fromSamples(samples: ClusterSample[], node: string, peers: string[], st
   }
   return {
     leader: between((s) => s.leader),
+    ...(inWindow.some((s) => s.term !== undefined) ? { term: between((s) => s.term) } : {}),
     peers: Object.fromEntries(peers.map((p) => [p, between((s) => stateOf(s, p))])),
     marks: marks.sort((a, b) => a.time - b.time),
   };

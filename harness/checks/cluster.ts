@@ -21,6 +21,8 @@ export interface ClusterFacts {
   detector: { timings: DetectorTimings; chaos: boolean };
   /** The system's name, for the sentences that say why a check does not apply. */
   system: string;
+  /** The system's own sentence for a check it cannot feed. */
+  notApplicable?: Partial<Record<'election' | 'failure-detector', string>>;
 }
 
 const NOTHING_PROMISED: Promised = { promised: false, reason: 'nothing promised' };
@@ -64,9 +66,13 @@ export function clusterChecks(
   const namesLeaders = obs.samples.some((s) => s.leader !== null) || obs.events.some((e) => e.event === 'leader-elected');
   const electionPromise = facts.promises.election ?? NOTHING_PROMISED;
   const electionPromised = electionPromise.promised && namesLeaders;
+  // With terms, the promise is one leader per term: a same-term split brain breaks it whatever the
+  // faults, and a leaderless interval is an election, never a broken promise.
+  const breaks = (f: ElectionFinding) => (election.terms ? f.type === 'split-brain' : f.cause === 'none');
   const electionAnomalies = election.findings.map(
     (f): Anomaly => ({
       type: f.type,
+      ...(f.term !== undefined ? { term: f.term } : {}),
       index: f.faults.length > 0 ? recordIndex(f.faults[0]!) : -1,
       related: f.faults.map(recordIndex).filter((i) => i >= 0),
       time: f.start,
@@ -76,17 +82,18 @@ export function clusterChecks(
       ...(f.type === 'split-brain' ? { maxAtOnce: f.maxAtOnce } : {}),
       faults: f.faults.map((x) => x.description),
       cause: f.cause,
-      expected: !electionPromised || f.cause !== 'none',
+      expected: !electionPromised || !breaks(f),
       explanation: f.explanation,
     }),
   );
-  const electionBroken = electionPromised && election.findings.some((f: ElectionFinding) => f.cause === 'none');
+  const electionBroken = electionPromised && election.findings.some(breaks);
   const electionCheck = !namesLeaders
     ? notApplicable(`no node of ${facts.system} ever named a leader: nothing to check`)
     : result(electionPromised, electionBroken, electionPromise.reason, electionAnomalies, {
         splitBrainS: round(election.splitBrainNs / 1e9),
         noLeaderS: round(election.noLeaderNs / 1e9),
         unknownS: round(election.unknownNs / 1e9),
+        ...(election.terms ? { otherTermsS: round(election.otherTermsNs / 1e9) } : {}),
         recoveryMs: election.recoveryMs,
         leadership: election.leadership.map((l) => ({ node: l.node, fromS: round(l.start / 1e9), toS: round(l.end / 1e9) })),
         ...observed,
@@ -94,7 +101,7 @@ export function clusterChecks(
 
   // ---- failure detector
   const fdPromise = facts.promises['failure-detector'];
-  if (!fdPromise) return { election: electionCheck, 'failure-detector': notApplicable(noDetector(facts.system)) };
+  if (!fdPromise) return { election: electionCheck, 'failure-detector': notApplicable(facts.notApplicable?.['failure-detector'] ?? noDetector(facts.system)) };
   const fd = checkFailureDetector({ timelines, faults, window: obs.window, timings, disturbances: disturbed, chaos });
   const fdAnomalies = fd.falseSuspicions.map(
     (m: JudgedMark): Anomaly => ({

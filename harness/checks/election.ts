@@ -10,6 +10,14 @@
  * by the recovery time (a returning node is heard, the Bully election asks, answers and announces);
  * the machine's doing when it overlaps a disturbance (a node that did not run in time though the
  * nemesis left it alone); otherwise it is unexplained.
+ *
+ * A system that numbers its elections (Raft's terms: its timelines carry `term`) promises at most
+ * one leader per term, not one leader at a time: a deposed leader that has not heard of its
+ * successor still believes it leads, in an older term, and can commit nothing. For such a system
+ * split brain is two nodes believing they lead *in the same term*, each known from two consecutive
+ * samples of that node that agree on leader and term (a single sample can catch etcd 3.4's status
+ * reporting a new leader's predecessor's term, docs/etcd.md); overlapping leaders of different
+ * terms are timed apart (`otherTermsNs`).
  */
 import type { DetectorTimings } from '../systems/types.js';
 import type { FaultSpan } from '../history/fault-spans.js';
@@ -29,6 +37,8 @@ export type Cause = 'fault' | 'busy-machine' | 'none';
 
 export interface ElectionFinding {
   type: 'split-brain' | 'no-leader';
+  /** split-brain in a system with terms: the term both claimed. */
+  term?: number;
   /** ns since the run began. */
   start: number;
   end: number;
@@ -56,6 +66,10 @@ export interface ElectionResult {
   noLeaderNs: number;
   /** Time in which some running node's belief was unknown (sampled nodes between disagreeing samples). */
   unknownNs: number;
+  /** With terms: time in which two or more nodes believed they led, in different terms (or terms not known to be the same). */
+  otherTermsNs: number;
+  /** The timelines carry terms: split brain means two leaders in one term. */
+  terms: boolean;
   recoveryMs: number;
 }
 
@@ -65,28 +79,37 @@ export function checkElection(o: ElectionOptions): ElectionResult {
   const nodes = o.timelines.map((t) => t.node);
   const bounds = new Set<number>([start, end]);
   for (const t of o.timelines) for (const s of [...t.status, ...t.leader]) if (s.start > start && s.start < end) bounds.add(s.start);
-  const times = [...bounds].sort((a, b) => a - b);
   const status = o.timelines.map((t) => cursor(t.status));
   const leader = o.timelines.map((t) => cursor(t.leader));
+  const terms = o.timelines.some((t) => t.term !== undefined);
+  const term = o.timelines.map((t) => cursor(t.term ?? []));
+  if (terms) for (const t of o.timelines) for (const s of t.term ?? []) if (s.start > start && s.start < end) bounds.add(s.start);
+  const times = [...bounds].sort((a, b) => a - b);
 
-  type Slice = { start: number; end: number; claim: string[]; running: string[]; unknown: boolean; pausedClaim: string[] };
+  type Slice = { start: number; end: number; claim: string[]; running: string[]; unknown: boolean; pausedClaim: string[]; sameTerm: string[]; term?: number };
   const slices: Slice[] = [];
   for (let i = 0; i + 1 < times.length; i++) {
     const mid = (times[i]! + times[i + 1]!) / 2;
     const claim: string[] = [];
     const running: string[] = [];
     const pausedClaim: string[] = [];
+    const byTerm = new Map<number, string[]>();
     let unknown = false;
     nodes.forEach((node, k) => {
       const s = status[k]!(mid);
       const l = leader[k]!(mid);
+      const t = term[k]!(mid);
       if (s === 'paused' && l === node) pausedClaim.push(node);
       if (s !== 'running') return;
       running.push(node);
       if (l === undefined) unknown = true;
-      else if (l === node) claim.push(node);
+      else if (l === node) {
+        claim.push(node);
+        if (t !== undefined) byTerm.set(t, [...(byTerm.get(t) ?? []), node]);
+      }
     });
-    slices.push({ start: times[i]!, end: times[i + 1]!, claim, running, unknown, pausedClaim });
+    const [sameTermOf, sameTerm] = [...byTerm.entries()].find(([, claimers]) => claimers.length >= 2) ?? [undefined, []];
+    slices.push({ start: times[i]!, end: times[i + 1]!, claim, running, unknown, pausedClaim, sameTerm, ...(sameTermOf !== undefined ? { term: sameTermOf } : {}) });
   }
 
   const leadership: Leadership[] = [];
@@ -108,6 +131,7 @@ export function checkElection(o: ElectionOptions): ElectionResult {
   let splitBrainNs = 0;
   let noLeaderNs = 0;
   let unknownNs = 0;
+  let otherTermsNs = 0;
   let open: (ElectionFinding & { paused: Set<string> }) | undefined;
   const close = () => {
     if (!open) return;
@@ -116,24 +140,37 @@ export function checkElection(o: ElectionOptions): ElectionResult {
     open = undefined;
   };
   for (const s of slices) {
-    const type = s.claim.length >= 2 ? 'split-brain' : s.claim.length === 0 && !s.unknown ? 'no-leader' : undefined;
+    const split = terms ? s.sameTerm : s.claim;
+    const type = split.length >= 2 ? 'split-brain' : s.claim.length === 0 && !s.unknown ? 'no-leader' : undefined;
     if (s.unknown && s.claim.length < 2) unknownNs += s.end - s.start;
+    if (terms && s.claim.length >= 2 && split.length < 2) otherTermsNs += s.end - s.start;
     if (type === 'split-brain') splitBrainNs += s.end - s.start;
     if (type === 'no-leader') noLeaderNs += s.end - s.start;
-    if (open && (open.type !== type || open.end !== s.start)) close();
+    if (open && (open.type !== type || open.end !== s.start || open.term !== s.term)) close();
     if (!type) continue;
-    const nodesNow = type === 'split-brain' ? s.claim : s.running;
+    const nodesNow = type === 'split-brain' ? split : s.running;
     if (!open) {
-      open = { type, start: s.start, end: s.end, nodes: [...nodesNow], maxAtOnce: s.claim.length, faults: [], cause: 'none', explanation: '', paused: new Set(s.pausedClaim) };
+      open = {
+        type,
+        ...(type === 'split-brain' && s.term !== undefined ? { term: s.term } : {}),
+        start: s.start,
+        end: s.end,
+        nodes: [...nodesNow],
+        maxAtOnce: split.length,
+        faults: [],
+        cause: 'none',
+        explanation: '',
+        paused: new Set(s.pausedClaim),
+      };
     } else {
       open.end = s.end;
       for (const n of nodesNow) if (!open.nodes.includes(n)) open.nodes.push(n);
-      open.maxAtOnce = Math.max(open.maxAtOnce, s.claim.length);
+      open.maxAtOnce = Math.max(open.maxAtOnce, split.length);
       for (const n of s.pausedClaim) open.paused.add(n);
     }
   }
   close();
-  return { findings, leadership, splitBrainNs, noLeaderNs, unknownNs, recoveryMs: recoveryMs(o.timings) };
+  return { findings, leadership, splitBrainNs, noLeaderNs, unknownNs, otherTermsNs, terms, recoveryMs: recoveryMs(o.timings) };
 }
 
 function finish(f: ElectionFinding, pausedClaim: string[], o: ElectionOptions, recoveryNs: number, leadership: Leadership[]): ElectionFinding {
@@ -144,7 +181,7 @@ function finish(f: ElectionFinding, pausedClaim: string[], o: ElectionOptions, r
   const span = `${duration(f.end - f.start)} (${secs(f.start)}–${secs(f.end)})`;
   let head: string;
   if (f.type === 'split-brain') {
-    head = `${list(nodes)} ${nodes.length === 2 ? 'both' : f.maxAtOnce === nodes.length ? 'all' : 'each'} led for ${span}`;
+    head = `${list(nodes)} ${nodes.length === 2 ? 'both' : f.maxAtOnce === nodes.length ? 'all' : 'each'} led${f.term !== undefined ? ` in term ${f.term}` : ''} for ${span}`;
   } else {
     const next = leadership.find((l) => l.start === f.end);
     const paused = pausedClaim.length > 0 ? `; ${list(pausedClaim)} still believed ${pausedClaim.length === 1 ? 'it' : 'they'} led but ${pausedClaim.length === 1 ? 'was' : 'were'} paused` : '';

@@ -7,6 +7,8 @@ export interface LinearizabilityOutcome {
   /** False when some key ran out of time and none was found illegal. */
   decided: boolean;
   keys: Record<string, 'ok' | 'illegal' | 'unknown'>;
+  /** How each decided key was decided: from the versions the system reported (a verified order, or a fact), or by the search. */
+  decidedBy: Record<string, 'versions' | 'search'>;
   elapsedMs: number;
 }
 
@@ -26,10 +28,12 @@ export function checkLinearizability(history: readonly HistoryOp[], o: Lineariza
   const perKeyMs = Math.max(1000, o.timeLimitMs / Math.max(1, keyCount));
   const result = check(history, { model: o.model, perKey: true, timeLimitMs: perKeyMs, ...(o.now ? { now: o.now } : {}) });
   const keys: LinearizabilityOutcome['keys'] = {};
+  const decidedBy: LinearizabilityOutcome['decidedBy'] = {};
   const anomalies: Anomaly[] = [];
   for (const part of result.partitions) {
     const key = part.key ?? '';
     keys[key] = part.valid === true ? 'ok' : part.valid === false ? 'illegal' : 'unknown';
+    if (part.valid !== 'unknown') decidedBy[key] = part.decidedBy ?? 'search';
     const failure = part.failure;
     if (part.valid !== false || !failure) continue;
     const first = failure.couldNotPlace[0];
@@ -37,14 +41,16 @@ export function checkLinearizability(history: readonly HistoryOp[], o: Lineariza
       type: 'not-linearizable',
       key,
       index: first?.id ?? failure.longest[failure.longest.length - 1] ?? -1,
-      related: [...failure.couldNotPlace.slice(1).map((o) => o.id), ...failure.longest.slice(-3)],
+      related: [...new Set([...failure.couldNotPlace.slice(1).map((o) => o.id), ...failure.longest.slice(-3), ...(failure.fact?.ops ?? [])])].filter((id) => id !== first?.id),
       time: first?.call ?? 0,
       explanation: failure.explanation,
       longest: failure.longest,
       couldNotPlace: failure.couldNotPlace.map((o) => o.id),
       stateAfter: failure.stateAfter,
+      ...(failure.fact ? { fact: failure.fact.name, factOps: failure.fact.ops } : {}),
+      decidedBy: part.decidedBy ?? 'search',
     });
   }
   const decided = result.valid !== 'unknown' || anomalies.length > 0;
-  return { anomalies, decided, keys, elapsedMs: result.elapsedMs };
+  return { anomalies, decided, keys, decidedBy, elapsedMs: result.elapsedMs };
 }

@@ -81,7 +81,7 @@ export function runChecks(history: readonly HistoryOp[], settings: RunSettings, 
   const lin = checkLinearizability(history, { model: o.model ?? 'register', timeLimitMs: settings.checkTimeLimit * 1000, ...(o.now ? { now: o.now } : {}) });
 
   const checks: Record<string, CheckResult> = {
-    linearizable: judge(promiseOf('linearizable'), lin.anomalies, lin.decided, { keys: lin.keys }),
+    linearizable: judge(promiseOf('linearizable'), lin.anomalies, lin.decided, { keys: lin.keys, decidedBy: lin.decidedBy }),
     'stale-reads': judge(promiseOf('stale-reads'), stale, true, {
       readsChecked: pairs.filter((p) => p.f === 'read' && p.type === 'ok').length,
       finalReads: stale.filter((s) => s['final'] === true).length,
@@ -110,6 +110,7 @@ export function clusterFactsOf(settings: RunSettings, system: SystemUnderTest): 
     promises: system.promises(settings.system, settings),
     detector: system.detector?.(settings.system) ?? { timings: DEFAULT_ELECTION_TIMINGS, chaos: false },
     system: system.name,
+    ...(system.notApplicable ? { notApplicable: system.notApplicable } : {}),
   };
 }
 
@@ -126,12 +127,22 @@ function statsCheck(stats: Stats): CheckResult {
   return { ...judge(NOTHING, [], true), reason: 'measurements only', measurement: true, ...stats };
 }
 
+/** Where report.html lists each check's findings. */
+const REPORT_SECTION: Record<string, string> = {
+  linearizable: 'Linearizability',
+  'stale-reads': 'Stale reads & lost writes',
+  'lost-writes': 'Stale reads & lost writes',
+  election: 'Cluster',
+  'failure-detector': 'Cluster',
+};
+
 function highlights(checks: Record<string, CheckResult>): string[] {
   return Object.entries(checks).flatMap(([name, c]) => {
     if (isUndecided(c)) return [`${name} (undecided${c.promised ? ', a promise depends on it' : ', nothing promised depends on it'}): ${undecidedSentence(c)}`];
     const first = c.anomalies[0];
     if (!first) return [];
-    return [`${name} (${c.count}, ${outcomeWords(c)}): ${first.explanation}`];
+    const more = c.count > 1 ? ` [1 of ${c.count}: report.html lists them all under "${REPORT_SECTION[name] ?? name}"]` : '';
+    return [`${name} (${c.count}, ${outcomeWords(c)}): ${first.explanation}${more}`];
   });
 }
 

@@ -15,17 +15,31 @@ export interface StaleRead {
   msSinceAck: number;
 }
 
-/** Ok writes of each key, and for each written value the write that wrote it (values are unique). */
+/**
+ * Ok writes of each key, and for each written value the write that wrote it (values are unique). A
+ * compare-and-set counts as a write of its new value (its pair here carries that value alone): an
+ * ok cas wrote it, an info cas may have, a failed one did not. What a cas compared against is a
+ * read of sorts, but not one that returns a value, so it is no read here: the linearizability
+ * check (the cas-register model) judges it.
+ */
 export interface WriteIndex {
   byKey: Map<string, OpPair[]>;
   byValue: Map<string, Map<unknown, OpPair>>;
 }
 
+/** The op as a write of one value: a write as it is, a cas `[expected, new]` as a write of `new`; otherwise undefined. */
+export function asWrite(p: OpPair): OpPair | undefined {
+  if (p.f === 'write') return p;
+  if (p.f === 'cas' && Array.isArray(p.value) && p.value.length === 2) return { ...p, value: p.value[1] as unknown };
+  return undefined;
+}
+
 export function indexWrites(pairs: readonly OpPair[]): WriteIndex {
   const byKey = new Map<string, OpPair[]>();
   const byValue = new Map<string, Map<unknown, OpPair>>();
-  for (const p of pairs) {
-    if (p.f !== 'write') continue;
+  for (const op of pairs) {
+    const p = asWrite(op);
+    if (!p) continue;
     if (!byValue.has(p.key)) byValue.set(p.key, new Map());
     byValue.get(p.key)!.set(p.value, p);
     if (p.type !== 'ok') continue;

@@ -3,14 +3,16 @@
  * history.jsonl), a history.jsonl, a Jepsen EDN history or an old Jepsen log. Exit 0 linearizable,
  * 1 not, 2 bad input (UsageError, printed by cli.ts), 3 undecided.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { checkOperations, modelNames, toOperations, type CheckResult, type ModelName, type Operation, type TimeUnit } from '../checker/index.js';
 import { readEdn } from '../history/read-edn.js';
 import { readJepsenLog } from '../history/read-jepsen-log.js';
 import { readJsonl } from '../history/read-jsonl.js';
+import { readHistoryText } from '../history/read-file.js';
 import { UsageError } from '../shared/usage-error.js';
+import { withHelp } from './help.js';
 
 export const formats = ['jsonl', 'edn', 'jepsen-log'] as const;
 export type HistoryFormat = (typeof formats)[number];
@@ -30,7 +32,11 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
   command: 'check <path>',
   describe: 'check a stored history for linearizability (a results folder, history.jsonl, Jepsen EDN or a Jepsen log)',
   builder: (y) =>
-    y
+    withHelp(y, [
+      ['godist check results/latest', "the newest run's history, for linearizability"],
+      ['godist check history.jsonl --per-key --json', 'every key its own verdict, the whole result as JSON'],
+      ['godist check etcd_002.log', 'an old Jepsen log, as Porcupine reads it'],
+    ])
       .positional('path', { type: 'string', demandOption: true, describe: 'a results folder or a history file' })
       .option('format', { choices: formats, describe: 'the history format (guessed from the name and contents when absent)' })
       .option('model', { choices: modelNames, describe: 'the model (guessed from the ops when absent: kv for get/put/append, cas-register when there is a cas, else register)' })
@@ -80,7 +86,9 @@ export interface LoadedHistory {
 }
 
 export function loadHistory(file: string, format?: HistoryFormat): LoadedHistory {
-  const text = readFileSync(file, 'utf8');
+  const text = readHistoryText(file);
+  const wrong = notAHistory(file, text);
+  if (wrong) throw new UsageError(`${file}: ${wrong}`);
   const fmt = format ?? guessFormat(file, text);
   return inFile(file, () => parseHistory(text, fmt));
 }
@@ -122,6 +130,35 @@ export function guessFormat(file: string, text: string): HistoryFormat {
   if (/^\{\s*"/.test(first)) return 'jsonl';
   if (/^[[({;#]/.test(first)) return 'edn';
   throw new UsageError(`${file}: cannot tell the format from the name or the first line; give --format jsonl, edn or jepsen-log`);
+}
+
+/** What a file that is plainly not a history is, in one phrase; undefined when it may be one. */
+export function notAHistory(file: string, text: string): string | undefined {
+  const ext = extname(file).toLowerCase();
+  const give = 'give a results folder, a history.jsonl, a Jepsen EDN history or a Jepsen log';
+  const kinds: Record<string, string> = { '.md': 'Markdown', '.markdown': 'Markdown', '.html': 'HTML', '.htm': 'HTML', '.pdf': 'PDF', '.png': 'PNG' };
+  if (kinds[ext]) return `is a ${kinds[ext]} file, not a history: ${give}`;
+  const first = text.split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
+  if (/^#{1,6}\s/.test(first)) return `looks like Markdown (its first line is a heading), not a history: ${give}`;
+  if (first.startsWith('{') && !first.endsWith('}')) {
+    // One JSON document over many lines: a results folder's other files, never a history.
+    let doc: unknown;
+    try {
+      doc = JSON.parse(text);
+    } catch {
+      return undefined;
+    }
+    const keys = typeof doc === 'object' && doc !== null ? Object.keys(doc) : [];
+    const what = keys.includes('checks') && keys.includes('valid')
+      ? "a results.json (a run's verdicts)"
+      : keys.includes('settings') && keys.includes('tool')
+        ? "a run.json (a run's settings)"
+        : keys.includes('rows')
+          ? "a compare.json (a comparison's rows)"
+          : 'one JSON document';
+    return `is ${what}, not a history (history.jsonl holds one op a line): give the run's folder or its history.jsonl`;
+  }
+  return undefined;
 }
 
 export function guessModel(ops: readonly Operation[]): ModelName {

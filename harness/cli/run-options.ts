@@ -12,21 +12,27 @@ import type { SystemOption } from '../systems/types.js';
 
 export function withRunOptions<T>(y: Argv<T>) {
   let out = y
-    .option('system', { type: 'string', default: 'godist', describe: `the system under test: ${systemNames.join(', ')}` })
-    .option('workload', { type: 'string', default: D.workload, describe: 'what the clients do (register, unique-writes)' })
-    .option('nodes', { type: 'number', default: D.nodes, describe: 'node processes to start' })
-    .option('max-nodes', { type: 'number', describe: 'the most nodes the membership nemesis grows the cluster to (default: --nodes + 2)' })
-    .option('nemesis', { type: 'string', default: D.nemesis.join(','), describe: 'faults: any of kill,pause,partition,delay,membership, or none' })
-    .option('targets', { type: 'string', describe: 'which nodes kills and pauses hit: any of one,minority,majority,all (default: a mix)' })
-    .option('nemesis-interval', { type: 'number', default: D.nemesisInterval, describe: 'seconds from one fault to the next' })
-    .option('time-limit', { type: 'number', default: D.timeLimit, describe: 'seconds of workload before healing and the final reads' })
-    .option('concurrency', { type: 'number', default: D.concurrency, describe: 'client workers' })
-    .option('rate', { type: 'number', default: D.rate, describe: 'total ops per second' })
-    .option('seed', { type: 'number', default: D.seed, describe: 'seed of the op and fault schedule' })
-    .option('keys', { type: 'number', default: D.keys, describe: 'keys the register workload spreads over' })
-    .option('expect', { type: 'string', describe: 'hold the run to more than its settings promise: linearizable,stale-reads,lost-writes' })
-    .option('check-time-limit', { type: 'number', default: D.checkTimeLimit, describe: 'seconds the linearizability search may take (then: undecided)' })
-    .option('results-dir', { type: 'string', describe: 'where run folders go (default ./results)' });
+    .option('system', { type: 'string', requiresArg: true, default: 'godist', describe: `the system under test: ${systemNames.join(', ')}` })
+    .option('workload', { type: 'string', requiresArg: true, default: D.workload, describe: 'what the clients do (register, unique-writes, cas-register)' })
+    .option('nodes', { type: 'number', requiresArg: true, default: D.nodes, describe: 'node processes to start' })
+    .option('max-nodes', { type: 'number', requiresArg: true, describe: 'the most nodes the membership nemesis grows the cluster to (default: --nodes + 2)' })
+    .option('nemesis', { type: 'string', requiresArg: true, default: D.nemesis.join(','), describe: 'faults: any of kill,pause,partition,delay,membership, or none' })
+    .option('targets', { type: 'string', requiresArg: true, describe: 'which nodes kills and pauses hit: any of one,minority,majority,all (default: a mix)' })
+    .option('nemesis-interval', { type: 'number', requiresArg: true, default: D.nemesisInterval, describe: 'seconds from one fault to the next' })
+    .option('time-limit', { type: 'number', requiresArg: true, default: D.timeLimit, describe: 'seconds of workload before healing and the final reads' })
+    .option('concurrency', { type: 'number', requiresArg: true, default: D.concurrency, describe: 'client workers' })
+    .option('rate', { type: 'number', requiresArg: true, default: D.rate, describe: 'total ops per second' })
+    .option('seed', { type: 'number', requiresArg: true, default: D.seed, describe: 'seed of the op and fault schedule' })
+    .option('keys', { type: 'number', requiresArg: true, default: D.keys, describe: 'keys the register workload spreads over at a time' })
+    .option('key-ops', {
+      type: 'number',
+      requiresArg: true,
+      default: D.keyOps,
+      describe: 'ops a key takes before the clients move to a fresh one in its place (keeps every key decidable); 0: never',
+    })
+    .option('expect', { type: 'string', requiresArg: true, describe: 'hold the run to more than its settings promise: linearizable,stale-reads,lost-writes' })
+    .option('check-time-limit', { type: 'number', requiresArg: true, default: D.checkTimeLimit, describe: 'seconds the linearizability search may take (then: undecided)' })
+    .option('results-dir', { type: 'string', requiresArg: true, describe: 'where run folders go (default ./results)' });
   // Each system's flags, once each (godist and command share -N/-R/-W), without defaults: a flag
   // not given is the system's own default, and a flag given to the wrong system can be told apart.
   const seen = new Set<string>();
@@ -43,7 +49,8 @@ export function withRunOptions<T>(y: Argv<T>) {
 function yargsOption(o: SystemOption, system: string): Options {
   const group = `${system} options:`;
   const base: Options = { describe: o.describe, group, ...(o.alias ? { alias: o.alias } : {}) };
-  return o.type === 'array' ? { ...base, type: 'string', array: true } : { ...base, type: o.type };
+  if (o.type === 'array') return { ...base, type: 'string', array: true, requiresArg: true };
+  return { ...base, type: o.type, ...(o.type === 'boolean' ? {} : { requiresArg: true }) };
 }
 
 export type RunArgs = Record<string, unknown>;
@@ -73,6 +80,7 @@ export function settingsFromArgs(argv: RunArgs): RunSettings {
     rate: argv['rate'],
     seed: argv['seed'],
     keys: argv['keys'],
+    keyOps: argv['keyOps'],
     expect: list(argv['expect']),
     checkTimeLimit: argv['checkTimeLimit'],
     system: systemRaw,

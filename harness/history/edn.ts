@@ -8,6 +8,7 @@
  * half-reads a history gives a wrong verdict.
  */
 import { UsageError } from '../shared/usage-error.js';
+import { MAX_NESTING } from './nesting.js';
 
 /** `:name` (or `:ns/name`). Interned: the same name is the same object, so Map lookups work. */
 export class Keyword {
@@ -64,6 +65,8 @@ const STRING_ESCAPES: Record<string, string> = { t: '\t', r: '\r', n: '\n', '\\'
 /** Reads EDN forms one after another from a text, keeping track of lines. */
 export class EdnReader {
   private pos = 0;
+  /** Forms being read, one inside the other: bounded, so that no input can exhaust the stack. */
+  private depth = 0;
   /** The 1-based line the reader is on. */
   line = 1;
 
@@ -122,6 +125,16 @@ export class EdnReader {
   }
 
   private readOrDiscard(): EdnValue | typeof DISCARDED {
+    if (this.depth >= MAX_NESTING) this.fail(`forms nested deeper than ${MAX_NESTING} levels (a history's values nest a few levels at most)`);
+    this.depth++;
+    try {
+      return this.readForm();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private readForm(): EdnValue | typeof DISCARDED {
     this.skipSpace();
     const t = this.text;
     if (this.pos >= t.length) this.fail('unexpected end of the text (an unclosed bracket or a missing value?)');
@@ -139,7 +152,13 @@ export class EdnReader {
         const items = this.readSeq('}', start);
         if (items.length % 2 !== 0) this.fail(`a map needs an even number of forms, this one has ${items.length}`, start);
         const m = new Map<EdnValue, EdnValue>();
-        for (let i = 0; i < items.length; i += 2) m.set(items[i]!, items[i + 1]!);
+        const keys = new Set<string>();
+        for (let i = 0; i < items.length; i += 2) {
+          const id = identity(items[i]!);
+          if (keys.has(id)) this.fail(`the key ${describeKey(items[i]!)} appears twice in one map`, start);
+          keys.add(id);
+          m.set(items[i]!, items[i + 1]!);
+        }
         return m;
       }
       case ')':
@@ -287,6 +306,28 @@ export class EdnReader {
 }
 
 const DISCARDED = Symbol('discarded');
+
+/**
+ * Equal EDN values have equal identities: what tells two map keys apart. (Vectors and lists of the
+ * same items are equal in EDN, as in Clojure.)
+ */
+function identity(v: EdnValue): string {
+  if (v === null) return 'nil';
+  if (typeof v === 'string') return `s${v}`;
+  if (typeof v === 'number') return `n${v}`;
+  if (typeof v === 'boolean') return `b${v}`;
+  if (v instanceof Keyword) return `k${v.name}`;
+  if (v instanceof EdnSymbol) return `y${v.name}`;
+  if (v instanceof Tagged) return `t${v.tag} ${identity(v.value)}`;
+  if (Array.isArray(v)) return `[${v.map(identity).join(' ')}]`;
+  if (v instanceof Set) return `#{${[...v].map(identity).sort().join(' ')}}`;
+  return `{${[...v].map(([k, x]) => `${identity(k)} ${identity(x)}`).sort().join(' ')}}`;
+}
+
+function describeKey(v: EdnValue): string {
+  const text = v instanceof Keyword ? `:${v.name}` : typeof v === 'string' ? JSON.stringify(v) : identity(v).replace(/^[snbky]/, '');
+  return text.length > 40 ? `${text.slice(0, 39)}…` : text;
+}
 
 function openerOf(close: string): string {
   return close === ')' ? '(' : close === ']' ? '[' : '{';

@@ -71,10 +71,11 @@ export function readEdn(text: string): ReadEdnHistory {
   const raws = readForms(text);
   const everyTime = raws.length > 0 && raws.every((o) => typeof o.map.get(K('time')) === 'number');
   const everyIndex = raws.length > 0 && raws.every((o) => Number.isInteger(o.map.get(K('index'))));
+  const seenIndex = new Map<number, number>(); // :index → line
 
   const history: HistoryOp[] = [];
   const lines: number[] = [];
-  const tuples: { op: HistoryOp; raw: EdnValue }[] = [];
+  const tuples: { op: HistoryOp; raw: EdnValue; line: number }[] = [];
   let anyKey = false;
   raws.forEach((raw, position) => {
     const { line, map } = raw;
@@ -97,6 +98,14 @@ export function readEdn(text: string): ReadEdnHistory {
     const f = fv instanceof Keyword ? fv.name : typeof fv === 'string' ? fv : '';
     if (f === '') bad(`:f must be a keyword such as :read, not ${describe(fv ?? null)}`);
 
+    if (everyIndex) {
+      const index = get('index') as number;
+      if (index < 0 || !Number.isSafeInteger(index)) bad(`:index must be a non-negative integer, not ${index}`);
+      const twin = seenIndex.get(index);
+      if (twin !== undefined) bad(`:index ${index} was already used on line ${twin} (every op has its own index)`);
+      seenIndex.set(index, line);
+    }
+
     const rawValue = map.has(K('value')) ? get('value')! : null;
     const op: HistoryOp = {
       index: everyIndex ? (get('index') as number) : position,
@@ -108,6 +117,7 @@ export function readEdn(text: string): ReadEdnHistory {
     };
     if (map.has(K('key'))) {
       op.key = ednKeyText(get('key')!);
+      if (op.key === '') bad(':key must not be empty');
       anyKey = true;
     }
     const version = get('version') ?? get('mod-revision');
@@ -116,13 +126,14 @@ export function readEdn(text: string): ReadEdnHistory {
     if (error !== undefined) op.error = typeof error === 'string' ? error : JSON.stringify(ednToPlain(error));
     history.push(op);
     lines.push(line);
-    if (process! !== 'nemesis') tuples.push({ op, raw: rawValue });
+    if (process! !== 'nemesis') tuples.push({ op, raw: rawValue, line });
   });
 
   if (!anyKey && tuples.some((t) => t.op.type === 'invoke') && tuples.every((t) => isIndependentTuple(t.op, t.raw))) {
-    for (const { op, raw } of tuples) {
+    for (const { op, raw, line } of tuples) {
       if (!Array.isArray(raw) || raw.length !== 2) continue; // an unknown completion's :timed-out
       op.key = ednKeyText(raw[0]!);
+      if (op.key === '') throw new UsageError(`line ${line}: the key of a [key value] tuple must not be empty`);
       op.value = ednToPlain(raw[1]!);
     }
   }

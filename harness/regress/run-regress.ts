@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createRunFolder, pointLatestAt, writeJson } from '../run/folder.js';
 import { writeIndex } from '../run/results-index.js';
+import { preflight } from '../run/run-settings.js';
 import { runTest } from '../run/run.js';
 import type { RegressCase } from './expectations.js';
 import { findingsOf } from './findings.js';
@@ -27,6 +28,7 @@ export interface RegressOutcome {
  * runs/ folder holding every run.
  */
 export async function runRegress(cases: readonly RegressCase[], o: RegressOptions): Promise<RegressOutcome> {
+  preflight(cases.map((c) => c.settings));
   const dir = createRunFolder(o.resultsRoot, 'regress');
   const runsRoot = path.join(dir, 'runs');
   const startedAt = new Date().toISOString();

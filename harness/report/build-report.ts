@@ -95,7 +95,9 @@ function summarySection(input: ReportInput): string {
     out.push('</table>');
     if (results.highlights.length > 0) out.push(`<ul class="highlights">${results.highlights.map((h) => `<li>${esc(h)}</li>`).join('')}</ul>`);
   } else {
-    out.push('<p class="muted">No results.json: the run ended before its checks. Check the history with <code>godist check</code>, then rebuild this page with <code>godist report</code>.</p>');
+    out.push(
+      `<p class="muted">No verdict yet: the run ended before its checks${input.run.status === 'interrupted' ? ' (it was interrupted)' : ''}. <code>godist report FOLDER</code> checks its history with the run's own checks and rebuilds this page.</p>`,
+    );
   }
   const stats = results?.checks['stats'] as (CheckResult & { byF?: Record<string, OpStatsLike>; total?: OpStatsLike; final?: OpStatsLike }) | undefined;
   if (stats?.byF) {
@@ -174,14 +176,24 @@ function linearizabilitySection(input: ReportInput, data: ReportData, pairs: rea
       verdicts.length > 0 ? `${verdicts.length} keys checked: ${count('ok')} linearizable, ${count('illegal')} not, ${count('unknown')} undecided.` : ''
     } <span class="muted">${esc(check.reason)}</span></p>`,
   );
+  const decidedBy = Object.values((check['decidedBy'] ?? {}) as Record<string, string>);
+  const byVersions = decidedBy.filter((d) => d === 'versions').length;
+  if (byVersions > 0) {
+    out.push(
+      `<p id="decided-by" class="muted">${byVersions} of ${decidedBy.length} decided keys were decided from the versions the system reported (an order read off them and verified against real time and the model, or a fact that refutes on its own); ${decidedBy.length - byVersions} by the search.</p>`,
+    );
+  }
   const unknownKeys = Object.entries(keys).filter(([, v]) => v === 'unknown').map(([k]) => k);
-  if (unknownKeys.length > 0) out.push(`<p class="muted">The search ran out of time on ${unknownKeys.map(esc).join(', ')}: no verdict there, not "valid".</p>`);
+  if (unknownKeys.length > 0) out.push(`<p class="muted">The search ran out of time or memory on ${unknownKeys.map(esc).join(', ')}: no verdict there, not "valid".</p>`);
   data.anomalies.forEach((a, ai) => {
     if (a.check !== 'linearizable') return;
     const longest = numbers(a.details['longest']);
     const couldNotPlace = numbers(a.details['couldNotPlace']);
     out.push(`<h3>Key <code>${esc(a.key ?? '?')}</code></h3>`);
     out.push(`<p class="anomaly-explanation">${esc(a.explanation)} ${anomalyLink(ai)}</p>`);
+    if (typeof a.details['fact'] === 'string') {
+      out.push(`<p class="muted">Refuted from the versions alone by a fact that is a proof on its own (<code>${esc(a.details['fact'])}</code>, docs/checker.md): no search was needed.</p>`);
+    }
     if (longest.length > 0 || couldNotPlace.length > 0) {
       out.push(
         linearizationDiagram(

@@ -6,6 +6,9 @@ import { esc, page, scriptJson } from './html.js';
 import type { SystemDescription } from './report-data.js';
 import { CHART_HELPERS_JS } from './report-script.js';
 import { kStaleness, pbsKStaleness, tVisibility, type TVisibilityBucket } from '../checks/staleness.js';
+import { availabilityBySide } from '../checks/partition-sides.js';
+import { faultSpans } from '../history/fault-spans.js';
+import { nodeIds } from '../run/settings.js';
 
 /** One setting's line in the comparison, everything compare.html and the terminal table need. */
 export interface CompareRow {
@@ -34,6 +37,11 @@ export interface CompareRow {
   /** Where the measured k-staleness departs from PBS's prediction, and why. */
   departure: string;
   highlights: string[];
+  /** Share of reads, and of writes and cas, ok among those through a node cut off from a majority by a partition; null: none such. */
+  minorityAvailability?: { read: number | null; write: number | null };
+  /** Seconds with no leader, and with two leaders (in one term, for a system with terms); null: no election check. */
+  noLeaderS?: number | null;
+  splitBrainS?: number | null;
 }
 
 function share(o: { count: number; ok: number } | undefined): number | null {
@@ -52,9 +60,13 @@ export function compareRow(input: { text: string; folder: string; settings: RunS
   const q = system.quorums;
   const kPredicted = [1, 2, 3, 4, 5].map((i) => (q ? pbsKStaleness(q.N, q.R, q.W, i) : null));
   const readsChecked = typeof stale?.['readsChecked'] === 'number' ? stale['readsChecked'] : 0;
+  const election = results.checks['election'];
+  const seconds = (x: unknown) => (election?.applicable && typeof x === 'number' ? x : null);
+  const faults = faultSpans(input.history);
+  const minority = (fs: string[]) => share(availabilityBySide(pairs.filter((p) => fs.includes(p.f)), faults, nodeIds(s.nodes)).minority);
   return {
     text: input.text,
-    label: `${system.name} ${system.label}`,
+    label: system.title,
     folder: input.folder,
     settings: s,
     valid: results.valid,
@@ -76,6 +88,9 @@ export function compareRow(input: { text: string; folder: string; settings: RunS
     tVisibility: tVisibility(pairs).buckets,
     departure: departure(stale?.anomalies ?? [], k.share[0]!, kPredicted[0] ?? null, k.reads),
     highlights: results.highlights,
+    minorityAvailability: { read: minority(['read']), write: minority(['write', 'cas']) },
+    noLeaderS: seconds(election?.['noLeaderS']),
+    splitBrainS: seconds(election?.['splitBrainS']),
   };
 }
 
@@ -126,9 +141,18 @@ function ms(x: number | null): string {
   return x === null ? '–' : x.toFixed(1);
 }
 
+function minorityText(r: CompareRow): string {
+  const m = r.minorityAvailability;
+  return m ? `${pct(m.read)} / ${pct(m.write)}` : '–';
+}
+
+function secondsText(x: number | null | undefined): string {
+  return x === null || x === undefined ? '–' : x.toFixed(2);
+}
+
 /** The table `godist compare` prints. */
 export function formatCompareTable(rows: readonly CompareRow[]): string {
-  const header = ['setting', 'reads ok', 'writes ok', 'p50 ms', 'p99 ms', 'stale reads', 'linearizable', 'lost writes', 'fresh (k=1) measured / PBS', 'promises'];
+  const header = ['setting', 'reads ok', 'writes ok', 'p50 ms', 'p99 ms', 'stale reads', 'linearizable', 'lost writes', 'minority r/w ok', 'leaderless s', 'split brain s', 'fresh (k=1) measured / PBS', 'promises'];
   const cells = rows.map((r) => [
     r.label,
     pct(r.readAvailability),
@@ -138,6 +162,9 @@ export function formatCompareTable(rows: readonly CompareRow[]): string {
     `${r.staleReads} (${pct(r.staleRate)})`,
     linText(r),
     `${r.lostWrites}${r.lostWrites > 0 && r.lostPromised ? ' BROKEN' : ''}`,
+    minorityText(r),
+    secondsText(r.noLeaderS),
+    secondsText(r.splitBrainS),
     `${pct(r.kMeasured[0])} / ${pct(r.kPredicted[0])}`,
     verdictText(r.valid),
   ]);
@@ -166,6 +193,7 @@ export function buildCompare(input: CompareInput): string {
         `<tr class="clickable" data-row="${i}"><td><i class="swatch" style="background:${SERIES_COLOURS[i % SERIES_COLOURS.length]}"></i><b>${esc(r.label)}</b></td>` +
         `<td class="num">${pct(r.readAvailability)}</td><td class="num">${pct(r.writeAvailability)}</td><td class="num">${ms(r.p50)}</td><td class="num">${ms(r.p99)}</td>` +
         `<td class="num">${r.staleReads} (${pct(r.staleRate)})</td><td>${esc(linText(r))}</td><td class="num">${r.lostWrites}</td>` +
+        `<td class="num">${minorityText(r)}</td><td class="num">${secondsText(r.noLeaderS)}</td><td class="num">${secondsText(r.splitBrainS)}</td>` +
         `<td class="num">${pct(r.kMeasured[0])} / ${pct(r.kPredicted[0])}</td><td><span class="verdict ${v}">${esc(verdictText(r.valid))}</span></td>` +
         `<td><a href="${esc(encodeURI(`${r.folder}/report.html`))}">report</a></td></tr>`
       );
@@ -181,7 +209,7 @@ export function buildCompare(input: CompareInput): string {
     `<header><h1>godist compare · ${esc(base.workload)} · ${esc(faults)}</h1><div class="muted">${rows.length} settings, one after another, with the same workload, seed ${base.seed} and fault schedule · started ${esc(input.startedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC'))}</div></header>`,
     '<section id="summary"><h2>Side by side</h2>',
     `<pre>${esc(input.command)}</pre>`,
-    '<table id="compare"><tr><th>setting (N/R/W, quorum, read repair)</th><th class="num">reads ok</th><th class="num">writes ok</th><th class="num">p50 ms</th><th class="num">p99 ms</th><th class="num">stale reads</th><th>linearizable</th><th class="num">lost writes</th><th class="num">fresh reads: measured / PBS</th><th>promises</th><th></th></tr>',
+    '<table id="compare"><tr><th>setting</th><th class="num">reads ok</th><th class="num">writes ok</th><th class="num">p50 ms</th><th class="num">p99 ms</th><th class="num">stale reads</th><th>linearizable</th><th class="num">lost writes</th><th class="num" title="reads, and writes, ok through a node cut off from a majority by a partition (isolate, halves)">minority side: reads / writes ok</th><th class="num">leaderless s</th><th class="num" title="two leaders at once (in one term, for a system with terms)">split brain s</th><th class="num">fresh reads: measured / PBS</th><th>promises</th><th></th></tr>',
     table,
     '</table>',
     '<div class="help">Click a setting for what its run found and where its staleness departs from PBS.</div>',

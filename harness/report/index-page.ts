@@ -11,6 +11,8 @@ export interface IndexEntry {
   system: string;
   faults: string;
   valid: true | false | 'unknown' | null;
+  /** A run without a verdict: still running (or its harness was killed outright), or interrupted. */
+  status?: 'running' | 'interrupted';
   /** Anomalies found per check (stats left out), or 'undecided' for a check that could not decide. */
   found: Record<string, number | 'undecided'>;
   /** The page to open: report.html or compare.html when it exists. */
@@ -24,10 +26,15 @@ const VERDICT: Record<string, [string, string]> = {
   null: ['none', 'no results'],
 };
 
+const STATUS: Record<'running' | 'interrupted', [string, string]> = {
+  running: ['none', 'running (or its harness was killed)'],
+  interrupted: ['unknown', 'interrupted: no verdict yet (godist report FOLDER checks it)'],
+};
+
 /** results/index.html from the entries. Pure. */
 export function buildIndex(entries: readonly IndexEntry[]): string {
   const rows = entries.map((e) => {
-    const [cls, word] = VERDICT[String(e.valid)]!;
+    const [cls, word] = e.valid === null && e.status ? STATUS[e.status] : VERDICT[String(e.valid)]!;
     const found = Object.entries(e.found)
       .filter(([, n]) => n !== 0)
       .map(([c, n]) => (n === 'undecided' ? `${c} undecided` : `${n} ${c}`))

@@ -20,14 +20,18 @@ export interface RunInfo {
   /** Wall-clock ms of the history's time 0: lines the nodes' logs (epoch ms) up with the history. */
   historyEpochMs?: number;
   clusterSampling?: { intervalMs?: number; start?: number; end?: number } | null;
+  /** running from its start; interrupted (Ctrl-C, a crash) before its checks; done once results.json is written. */
+  status?: 'running' | 'interrupted' | 'done';
   [field: string]: unknown;
 }
 
 /** What the report shows of a run's settings and system, worked out once by the caller. */
 export interface SystemDescription {
   name: string;
-  /** The system's settings in words, e.g. `N=3 R=2 W=2 (strict, read repair sync)`, for titles. */
+  /** The system's short label, e.g. `n3r2w2-strict` (folder names). */
   label: string;
+  /** The system and its settings in a few words, e.g. `godist n3r2w2-strict` or `etcd-serializable` (titles, tables). */
+  title: string;
   /** Harness rows, then the system's. */
   rows: [string, string][];
   /** N/R/W when the system replicates by quorums (PBS's predictions apply). */
@@ -279,7 +283,7 @@ function toReportAnomaly(check: string, a: Anomaly, broken: boolean): ReportAnom
 export function titleOf(s: RunSettings | null, system: SystemDescription | null): string {
   if (!s) return 'godist run';
   const faults = s.nemesis.length > 0 ? s.nemesis.join('+') : 'no faults';
-  return `${s.workload} · ${system ? `${system.name} ${system.label}` : s.system.name} · ${faults}`;
+  return `${s.workload} · ${system ? system.title : s.system.name} · ${faults}`;
 }
 
 /** A round bucket width giving at most about `target` buckets. */

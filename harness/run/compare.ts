@@ -4,7 +4,7 @@ import { buildCompare, compareExitCode, compareRow, type CompareInput, type Comp
 import { compareSettings } from './compare-settings.js';
 import { createRunFolder, toolVersion, writeJson } from './folder.js';
 import { writeIndex } from './results-index.js';
-import { describeRun, reproduceCommand, systemOf } from './run-settings.js';
+import { describeRun, preflight, reproduceCommand, systemOf } from './run-settings.js';
 import { runTest } from './run.js';
 import type { RunSettings } from './settings.js';
 
@@ -21,8 +21,13 @@ export interface CompareOutcome {
  */
 export async function runCompare(base: RunSettings, settingsText: string, options: { resultsRoot: string; progress?: NodeJS.WriteStream }): Promise<CompareOutcome> {
   const plan = compareSettings(base, settingsText);
+  preflight(plan.map((p) => p.settings));
   const faults = base.nemesis.length > 0 ? base.nemesis.join('+') : 'none';
-  const labels = plan.map((p) => `${p.settings.system.name === 'godist' ? '' : `${p.settings.system.name}-`}${systemOf(p.settings).label(p.settings.system)}`);
+  const labels = plan.map((p) => {
+    const label = systemOf(p.settings).label(p.settings.system);
+    const name = p.settings.system.name;
+    return name === 'godist' || label.startsWith(`${name}-`) ? label : `${name}-${label}`;
+  });
   const dir = createRunFolder(options.resultsRoot, `compare-${base.workload}-${labels.join('_')}-${faults}`);
   const runsRoot = path.join(dir, 'runs');
   const command = `${reproduceCommand(base, 'compare')} --settings ${settingsText}`;

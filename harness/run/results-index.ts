@@ -4,7 +4,7 @@ import path from 'node:path';
 import { isUndecided, type RunResults, type Verdict } from '../checks/result.js';
 import { buildIndex, type IndexEntry } from '../report/index-page.js';
 import { readJsonIfThere, type RunInfo } from './folder.js';
-import { resolveSettings, systemOf } from './run-settings.js';
+import { resolveSettings, systemTitle } from './run-settings.js';
 
 interface CompareJson {
   startedAt?: string;
@@ -60,9 +60,10 @@ function entryOf(dir: string, name: string): IndexEntry | null {
     folder: name,
     startedAt: run.startedAt ?? null,
     workload: settings.workload,
-    system: `${settings.system.name} ${systemOf(settings).label(settings.system)}`,
+    system: systemTitle(settings),
     faults: faultsOf(settings.nemesis),
     valid: results ? results.valid : null,
+    ...(!results && (run.status === 'running' || run.status === 'interrupted') ? { status: run.status } : {}),
     found,
     page: existsSync(path.join(dir, 'report.html')) ? `${name}/report.html` : null,
   };

@@ -51,6 +51,11 @@ export function systemOf(s: RunSettings): SystemUnderTest {
   return systemNamed(s.system.name);
 }
 
+/** Throws a UsageError when a system of these runs cannot run on this machine, before any of them starts. */
+export function preflight(runs: readonly RunSettings[]): void {
+  for (const s of runs) systemOf(s).preflight?.(s.system);
+}
+
 /** `register-n3r2w2-strict-kill+pause`: a run folder's name after its time stamp. */
 export function runLabel(s: RunSettings, prefix: string = s.workload): string {
   const faults = s.nemesis.length > 0 ? s.nemesis.join('+') : 'none';
@@ -75,11 +80,19 @@ export function reproduceCommand(s: RunSettings, verb = 'run'): string {
     `--concurrency ${s.concurrency}`,
     `--rate ${s.rate}`,
     s.keys !== d.keys ? `--keys ${s.keys}` : '',
+    s.keyOps !== d.keyOps ? `--key-ops ${s.keyOps}` : '',
     `--seed ${s.seed}`,
     s.expect.length > 0 ? `--expect ${s.expect.join(',')}` : '',
     s.checkTimeLimit !== d.checkTimeLimit ? `--check-time-limit ${s.checkTimeLimit}` : '',
   ];
   return parts.filter(Boolean).join(' ');
+}
+
+/** The system and its settings in a few words: `godist n3r2w2-strict`, `etcd-serializable` (a label that names its system is not prefixed again). */
+export function systemTitle(s: RunSettings): string {
+  const system = systemOf(s);
+  const label = system.label(s.system);
+  return label === system.name || label.startsWith(`${system.name}-`) ? label : `${system.name} ${label}`;
 }
 
 export function describeRun(s: RunSettings): SystemDescription {
@@ -90,13 +103,14 @@ export function describeRun(s: RunSettings): SystemDescription {
     ['nemesis', s.nemesis.length > 0 ? `${s.nemesis.join(', ')} every ${s.nemesisInterval} s${s.targets.length > 0 ? ` (targets: ${s.targets.join(', ')})` : ''}` : 'none'],
     ['time limit', `${s.timeLimit} s`],
     ['concurrency / rate', `${s.concurrency} workers, ${s.rate} ops/s`],
-    ['keys', String(s.keys)],
+    ['keys', `${s.keys}${s.keyOps > 0 ? `, each retired after ${s.keyOps} ops` : ''}`],
     ['seed', String(s.seed)],
     ['held to (--expect)', s.expect.length > 0 ? s.expect.join(', ') : '—'],
   ];
   return {
     name: system.name,
     label: system.label(s.system),
+    title: systemTitle(s),
     rows: [...system.describe(s.system), ...harnessRows],
     quorums: system.quorums?.(s.system) ?? null,
     ...(system.traceLines ? { traceLines: system.traceLines } : {}),

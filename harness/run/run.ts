@@ -19,7 +19,7 @@ import { showProgress } from './progress.js';
 import { createRandom } from '../shared/random.js';
 import { launchCluster } from './launch.js';
 import { finalReads, runWorkload, type Tally } from './runner.js';
-import { describeRun, runLabel, systemOf } from './run-settings.js';
+import { describeRun, preflight, runLabel, systemOf } from './run-settings.js';
 import { nodeIds, type RunSettings } from './settings.js';
 
 export interface RunOptions {
@@ -56,12 +56,10 @@ export async function runTest(settings: RunSettings, options: RunOptions): Promi
   const system = systemOf(settings);
   const workload = workloads[settings.workload];
   if (!workload) throw new Error(`unknown workload ${settings.workload}`);
+  preflight([settings]);
   const dir = createRunFolder(options.resultsRoot, runLabel(settings, options.label));
   options.onFolder?.(dir);
   const history = createHistoryWriter(path.join(dir, 'history.jsonl'));
-  const forgetNotice = onCleanup(() => {
-    process.stderr.write(`\ngodist: interrupted; the history so far is in ${path.join(dir, 'history.jsonl')} (check it: godist check ${dir})\n`);
-  });
   const random = createRandom(settings.seed);
   const ids = nodeIds(settings.nodes);
   const runJson: RunInfo = {
@@ -74,27 +72,37 @@ export async function runTest(settings: RunSettings, options: RunOptions): Promi
     settings,
     // Wall-clock ms of the history's time 0: lines the nodes' logs (epoch ms) up with the history.
     historyEpochMs: history.epochMs,
+    status: 'running',
   };
   const client = system.client(settings.system, settings);
   const tally: Tally = { ok: 0, fail: 0, info: 0 };
-  let phase = 'starting';
-  let origin = history.now();
+  let origin: number | undefined;
   let currentFault: () => string | undefined = () => undefined;
   let cluster: Cluster | undefined;
   let sampler: ClusterSampler | undefined;
   let sampling: SamplingSummary | undefined;
   let ownership: OwnershipProbe | undefined;
-  const stopProgress = options.progress
+  const progress = options.progress
     ? showProgress(options.progress, () => ({
-        elapsedS: (history.now() - origin) / 1e9,
+        elapsedS: history.now() / 1e9,
+        ...(origin !== undefined && workloadRunning ? { workloadS: (history.now() - origin) / 1e9 } : {}),
         timeLimitS: settings.timeLimit,
         tally,
         fault: currentFault(),
-        phase,
       }))
-    : () => {};
+    : { phase: () => {}, stop: () => {} };
+  let workloadRunning = false;
+  progress.phase('starting');
 
   writeJson(path.join(dir, 'run.json'), runJson);
+  // latest and the index follow a run from its start, so that an interrupted one is found again.
+  pointLatestAt(options.resultsRoot, dir);
+  writeIndex(options.resultsRoot);
+  const forgetNotice = onCleanup(() => {
+    writeJson(path.join(dir, 'run.json'), { ...runJson, status: 'interrupted' });
+    writeIndex(options.resultsRoot);
+    process.stderr.write(`\ngodist: interrupted; the history so far is in ${path.join(dir, 'history.jsonl')}; check it with the run's own checks and build its report: godist report ${dir}\n`);
+  });
   try {
     cluster = await launchCluster(settings, { dir, random: random.fork('proxy-jitter').next });
     runJson.nodes = cluster.addresses;
@@ -115,8 +123,9 @@ export async function runTest(settings: RunSettings, options: RunOptions): Promi
       });
     }
 
-    phase = 'running';
     origin = history.now();
+    workloadRunning = true;
+    progress.phase('running');
     const plan = planFaults({
       kinds: settings.nemesis,
       interval: settings.nemesisInterval,
@@ -129,41 +138,41 @@ export async function runTest(settings: RunSettings, options: RunOptions): Promi
     if (system.ownership && settings.nemesis.includes('membership')) {
       ownership = ownershipProbe({ cluster, ownership: system.ownership, now: () => history.now(), file: path.join(dir, 'ownership.jsonl') });
     }
-    const nemesis = startNemesis({ plan, cluster, history, origin, ...(ownership ? { ownership } : {}) });
+    const started = origin;
+    const nemesis = startNemesis({ plan, cluster, history, origin: started, ...(ownership ? { ownership } : {}) });
     currentFault = nemesis.current;
     const ctx = { settings, cluster, client, history, workload, random, tally };
-    const nextProcess = await runWorkload(ctx, () => history.now() - origin >= settings.timeLimit * 1e9);
+    const nextProcess = await runWorkload(ctx, () => history.now() - started >= settings.timeLimit * 1e9);
 
-    phase = 'healing';
+    workloadRunning = false;
+    progress.phase('healing');
     await nemesis.stop();
     await cluster.waitUntilReady(20_000).catch((error: Error) => {
       process.stderr.write(`godist: ${error.message}; reading anyway\n`);
     });
     // Let in-flight replication and asynchronous read repair land before the final reads.
     await sleep(1000);
-    phase = 'final reads';
+    progress.phase('final reads');
     await finalReads(ctx, nextProcess);
     sampling = await sampler?.stop();
   } finally {
     if (sampler && !sampling) await sampler.stop();
     ownership?.close();
-    stopProgress();
+    progress.stop();
     client.close();
     await cluster?.stop();
     history.close();
-    forgetNotice();
   }
 
-  if (cluster && Object.keys(cluster.addresses).length !== ids.length) {
-    // Nodes that joined during the run: every node's address stays on record.
-    runJson.nodes = { ...cluster.addresses };
-    writeJson(path.join(dir, 'run.json'), runJson);
-  }
+  // Nodes that joined during the run: every node's address stays on record.
+  if (cluster) runJson.nodes = { ...cluster.addresses };
   if (sampling) {
     const { start, end, intervalMs, timeoutMs, asked, samples, missed, rttMs } = sampling;
     runJson.clusterSampling = { intervalMs, timeoutMs, start, end, asked, samples, missed, rttMs } as RunInfo['clusterSampling'];
-    writeJson(path.join(dir, 'run.json'), runJson);
   }
+  runJson.status = 'done';
+  // The checks take the CPU: the clock cannot tick through them, so the phase is shown as they begin.
+  progress.phase('checking');
   // The nodes have exited, so their logs are complete; the samples are in hand already.
   const observations: ClusterObservations | undefined =
     sampling && sampler ? observationsOf([...sampler.samples], readNodeEvents(dir, history.epochMs, system.logEvents), sampling) : undefined;
@@ -173,11 +182,13 @@ export async function runTest(settings: RunSettings, options: RunOptions): Promi
     ...(observations ? { observations } : {}),
     ...(ownership ? { ownership: ownership.observations } : {}),
   });
+  progress.stop();
   writeJson(path.join(dir, 'results.json'), results);
-  pointLatestAt(options.resultsRoot, dir);
+  writeJson(path.join(dir, 'run.json'), runJson);
+  forgetNotice();
   // The verdict is on disk already: a fault in drawing the pages must not turn it into a crash.
   try {
-    writeReport(dir, { run: runJson, system: describeRun(settings), history: history.ops, results, observations: observations ?? null });
+    writeReport(dir, { run: runJson, settings, system: describeRun(settings), history: history.ops, results, observations: observations ?? null });
     writeIndex(options.resultsRoot);
   } catch (error) {
     process.stderr.write(`godist: could not build the report (${error instanceof Error ? (error.stack ?? error.message) : String(error)}); rebuild it with: godist report ${dir}\n`);

@@ -1,6 +1,7 @@
 import pLimit from 'p-limit';
 import type { HistoryWriter } from '../history/writer.js';
 import type { Client, Cluster, OpRequest } from '../systems/types.js';
+import { createKeyRing } from '../../workloads/key-ring.js';
 import type { Workload } from '../../workloads/workload.js';
 import type { Random } from '../shared/random.js';
 import type { HarnessSettings } from './settings.js';
@@ -104,9 +105,12 @@ export function runWorkload(ctx: RunnerContext, shouldStop: () => boolean): Prom
   const { settings, workload, random } = ctx;
   let counter = 0;
   const nextValue = () => ++counter;
-  const generators = Array.from({ length: settings.concurrency }, (_, worker) =>
-    workload.generator({ random: random.fork(`ops-${worker}`), worker, keys: settings.keys, nextValue }),
-  );
+  const ring = createKeyRing(settings.keys, settings.keyOps);
+  const shared = new Map<string, unknown>();
+  const generators = Array.from({ length: settings.concurrency }, (_, worker) => {
+    const ops = random.fork(`ops-${worker}`);
+    return workload.generator({ random: ops, worker, keys: settings.keys, key: () => ring.next(ops), nextValue, shared });
+  });
   const staggers = Array.from({ length: settings.concurrency }, (_, worker) => random.fork(`stagger-${worker}`));
   // Jepsen's stagger: a uniform pause in [0, 2·gap) keeps the mean rate without lock-step workers.
   const meanGapMs = (1000 * settings.concurrency) / settings.rate;

@@ -39,6 +39,8 @@ export interface HarnessSettings {
   rate: number;
   seed: number;
   keys: number;
+  /** Ops a key takes before the clients move to a fresh key in its place; 0: never. */
+  keyOps: number;
   /** Checks this run is held to even where the settings promise less. */
   expect: ExpectableCheck[];
   /** Seconds the linearizability search may take before its verdict is "unknown". */
@@ -63,6 +65,7 @@ export const HARNESS_DEFAULTS: HarnessSettings = {
   rate: 200,
   seed: 7,
   keys: 10,
+  keyOps: 1000,
   expect: [],
   checkTimeLimit: 60,
 };
@@ -88,12 +91,16 @@ export function harnessProblems(s: HarnessSettings, workloads: readonly string[]
   whole('--concurrency', s.concurrency, 1);
   whole('--keys', s.keys, 1);
   whole('--seed', s.seed, 0);
+  whole('--key-ops', s.keyOps, 0);
   if (!workloads.includes(s.workload)) problems.push(`unknown workload "${s.workload}" (known: ${workloads.join(', ')})`);
   for (const fault of s.nemesis) {
     if (!FAULT_KINDS.includes(fault)) problems.push(`unknown fault "${fault}" (known: ${FAULT_KINDS.join(', ')}, or none)`);
   }
   for (const target of s.targets) {
     if (!TARGET_SIZES.includes(target)) problems.push(`unknown target "${target}" for --targets (known: ${TARGET_SIZES.join(', ')})`);
+  }
+  if (s.targets.length > 0 && !s.nemesis.some((f) => f === 'kill' || f === 'pause')) {
+    problems.push(`--targets ${s.targets.join(',')} says which nodes kills and pauses hit, and --nemesis ${s.nemesis.length > 0 ? s.nemesis.join(',') : 'none'} has neither: add kill or pause, or leave out --targets`);
   }
   for (const check of s.expect) {
     if (!EXPECTABLE.includes(check)) problems.push(`unknown check "${check}" for --expect (known: ${EXPECTABLE.join(', ')})`);

@@ -198,6 +198,10 @@ export interface SystemUnderTest<S extends SystemSettings = SystemSettings> {
   faults: readonly FaultKind[];
   /** What its settings promise under the run's faults (README "What the settings promise"). */
   promises(s: S, harness: HarnessSettings): PromiseTable;
+  /** Checks it cannot feed though it shows a view, each with the sentence that says why (its own words). */
+  notApplicable?: Partial<Record<CheckName, string>>;
+  /** Throws a UsageError when it cannot run on this machine (a missing binary), before anything starts. */
+  preflight?(s: S): void;
   /** N/R/W when the system replicates by quorums: what PBS's predictions need. */
   quorums?(s: S): { N: number; R: number; W: number };
   launch(ctx: LaunchContext, s: S, harness: HarnessSettings): Promise<Cluster>;

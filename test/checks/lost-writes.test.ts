@@ -62,4 +62,19 @@ describe('lost writes', () => {
     expect(r.lost).toEqual([]);
     expect(r.unchecked).toBe(1);
   });
+
+  it('an acknowledged cas is a write of its new value: lost when every final read returns something older, vouched for when one shows it', () => {
+    const lost = historyOf((h) => {
+      h.op(0, 'write', 'k', 1, 0, 10);
+      h.op(0, 'cas', 'k', [1, 2], 20, 30);
+      h.op(1, 'read', 'k', 1, 100, 110, 'ok', { final: true, node: 'node-1' });
+    });
+    expect(findLostWrites(pairOps(lost)).lost.map((l) => [l.write.f, l.write.value])).toEqual([['cas', 2]]);
+    const kept = historyOf((h) => {
+      h.op(0, 'write', 'k', 1, 0, 10);
+      h.op(0, 'cas', 'k', [1, 2], 20, 30);
+      h.op(1, 'read', 'k', 2, 100, 110, 'ok', { final: true, node: 'node-1' });
+    });
+    expect(findLostWrites(pairOps(kept))).toMatchObject({ lost: [], checked: 2 });
+  });
 });

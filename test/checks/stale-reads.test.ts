@@ -63,4 +63,31 @@ describe('stale reads', () => {
     });
     expect(findStaleReads(pairOps(h))).toEqual([]);
   });
+
+  describe('with compare-and-set (a cas [expected, new] is a write of new)', () => {
+    it('a read that misses an acknowledged cas is stale, and a read of a cas\'s value is judged like any read', () => {
+      const h = historyOf((h) => {
+        h.op(0, 'write', 'k', 1, 0, 10);
+        h.op(0, 'cas', 'k', [1, 2], 20, 30);
+        h.op(1, 'read', 'k', 1, 40, 50);
+        h.op(0, 'write', 'k', 3, 60, 70);
+        h.op(1, 'read', 'k', 2, 80, 90);
+      });
+      const stale = findStaleReads(pairOps(h));
+      expect(stale.map((s) => [s.read.value, s.missed.map((w) => w.value)])).toEqual([
+        [1, [2]],
+        [2, [3]],
+      ]);
+      expect(stale[1]!.source).toMatchObject({ f: 'cas', value: 2, index: 2 });
+    });
+
+    it('a cas whose compare failed wrote nothing, so a read that missed it is not stale', () => {
+      const h = historyOf((h) => {
+        h.op(0, 'write', 'k', 1, 0, 10);
+        h.op(0, 'cas', 'k', [7, 2], 20, 30, 'fail');
+        h.op(1, 'read', 'k', 1, 40, 50);
+      });
+      expect(findStaleReads(pairOps(h))).toEqual([]);
+    });
+  });
 });

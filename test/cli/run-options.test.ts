@@ -39,6 +39,7 @@ describe('the command that repeats a run', () => {
         rate: 50,
         seed: 11,
         keys: 40,
+        keyOps: 250,
         expect: ['linearizable', 'lost-writes'],
         checkTimeLimit: 5,
         nodeArgs: ['--dead-after-ms', '2000', '--unsafe-skip-replay'],
@@ -47,8 +48,10 @@ describe('the command that repeats a run', () => {
     ['no faults', { nemesis: [] }],
     [
       'a node of your own',
-      { system: 'command', nodeCommand: "my-node --id {id} --addr {addr} [--seed {seed}] --say 'it''s'", cwd: '/tmp', N: 3, R: 1, W: 1 },
+      { system: 'command', nodeCommand: "my-node --id {id} --addr {addr} [--seed {seed}] --say 'it''s'", cwd: '/tmp', N: 3, R: 1, W: 1, nemesis: ['kill', 'pause'] },
     ],
+    ['etcd, its defaults', { system: 'etcd', workload: 'cas-register', nodes: 3 }],
+    ['etcd, every setting of its own changed', { system: 'etcd', reads: 'serializable', heartbeatMs: 20, electionMs: 200, snapshotCount: 500, preVote: true, nemesis: ['partition', 'delay'] }],
   ])('runs the same settings again: %s', (_, flat) => {
     const settings = resolveSettings(flat);
     expect(parse(reproduceCommand(settings))).toEqual(settings);

@@ -8,7 +8,7 @@ import type { ReplicaTrace } from '../../harness/systems/godist/trace.js';
  */
 export function historyOf(
   build: (h: {
-    op(process: number, f: 'read' | 'write', key: string, value: unknown, startMs: number, endMs: number, type?: 'ok' | 'fail' | 'info' | 'pending', extra?: { trace?: ReplicaTrace; node?: string; final?: boolean }): void;
+    op(process: number, f: 'read' | 'write' | 'cas', key: string, value: unknown, startMs: number, endMs: number, type?: 'ok' | 'fail' | 'info' | 'pending', extra?: { trace?: ReplicaTrace; node?: string; final?: boolean }): void;
     nemesis(f: string, atMs: number, value: Record<string, unknown>): void;
   }) => void,
 ): HistoryOp[] {

@@ -62,7 +62,17 @@ function godist(command: string): Promise<Ran> {
 const results = (dir: string): RunResults => JSON.parse(readFileSync(path.join(dir, 'results.json'), 'utf8')) as RunResults;
 
 interface CompareJson {
-  rows: { text: string; folder: string; staleReads: number; readsChecked: number; staleRate: number | null; valid: RunResults['valid']; linearizable: { valid: unknown; count: number; promised: boolean } | null }[];
+  rows: {
+    text: string;
+    folder: string;
+    staleReads: number;
+    readsChecked: number;
+    staleRate: number | null;
+    valid: RunResults['valid'];
+    linearizable: { valid: unknown; count: number; promised: boolean } | null;
+    minorityAvailability?: { read: number | null; write: number | null };
+    splitBrainS?: number | null;
+  }[];
 }
 const compareOf = (dir: string) => JSON.parse(readFileSync(path.join(dir, 'compare.json'), 'utf8')) as CompareJson;
 const rowResults = (dir: string, folder: string) => results(path.join(dir, folder));
@@ -71,8 +81,8 @@ const explanations = (c: CheckResult | undefined) => (c?.anomalies ?? []).map((a
 const commands = lessonCommands(guide);
 
 describe('docs/lessons.md, run as written', { timeout: 300_000 }, () => {
-  it('has the five lessons, each with its command', () => {
-    expect([...commands.keys()]).toEqual([1, 2, 3, 4, 5]);
+  it('has the six lessons, each with its command', () => {
+    expect([...commands.keys()]).toEqual([1, 2, 3, 4, 5, 6]);
     for (const [n, cmds] of commands) expect(cmds.length, `lesson ${n}`).toBeGreaterThan(0);
   });
 
@@ -158,5 +168,25 @@ describe('docs/lessons.md, run as written', { timeout: 300_000 }, () => {
     expect(amnesia.filter((e) => !/killed .*restarted empty.*\(in-memory store\)/.test(e))).toEqual([]);
     expect(durable!.linearizable).toMatchObject({ promised: true, valid: true, count: 0 });
     expect(durable!.staleReads).toBe(0);
+  });
+
+  it('6. what consensus buys: etcd and strict quorums both give up the minority side and stay linearizable; serializable reads answer there, stale; Bully splits, Raft has one leader per term', async () => {
+    const [command] = commands.get(6)!;
+    const { code, dir } = await godist(command!);
+    expect(code).toBe(0);
+    const [linearizable, serializable, quorums] = compareOf(dir).rows;
+    for (const r of [linearizable!, quorums!]) {
+      expect(r.linearizable).toMatchObject({ promised: true, valid: true, count: 0 });
+      expect(r.staleReads).toBe(0);
+      expect(r.minorityAvailability!.read ?? 0).toBe(0);
+      expect(r.minorityAvailability!.write ?? 0).toBe(0);
+    }
+    expect(serializable!.staleReads).toBeGreaterThan(0);
+    expect(serializable!.minorityAvailability!.read).toBeGreaterThan(0.5);
+    expect(linearizable!.splitBrainS).toBe(0);
+    expect(serializable!.splitBrainS).toBe(0);
+    expect(quorums!.splitBrainS).toBeGreaterThan(0.5);
+    const stale = rowResults(dir, serializable!.folder).checks['stale-reads']!.anomalies;
+    expect(stale.some((a) => a['node'] === 'node-3' && /a serializable read is answered from the member's own state/.test(a.explanation))).toBe(true);
   });
 });

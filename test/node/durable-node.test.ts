@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, readdirSync, rmSync, statSync, truncateSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, truncateSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { FAST, Processes, freePort, get, put, status, waitFor } from './processes.js';
+import { FAST, MAIN_JS, Processes, freePort, get, put, status, waitFor } from './processes.js';
 
 const procs = new Processes();
 let dataDir: string;
@@ -94,5 +95,50 @@ describe('--data-dir', () => {
       expect(r.status, key).toBe(200);
       expect(r.json.version, key).toBeGreaterThanOrEqual(version);
     }
+  });
+
+  it('a corrupt record: the node starts, names the key whose newest record was dropped, and keeps the bytes aside', async () => {
+    const port = await freePort();
+    const node = await procs.start('node-1', port, single(dataDir));
+    for (const [k, v] of [['a', '1'], ['b', '1'], ['a', '2'], ['c', '1']]) expect((await put(port, k!, v!)).status).toBe(200);
+    await node.killHard();
+    const file = path.join(dataDir, 'node-1.wal');
+    const text = readFileSync(file, 'utf8');
+    const lines = text.split('\n');
+    lines[2] = lines[2]!.replace('"v":"2"', '"v":"X"'); // a's newest record, damaged
+    writeFileSync(file, lines.join('\n'));
+
+    const again = await procs.start('node-1', port, single(dataDir));
+    const replayed = again.eventsOf('log-replayed')[0]!;
+    expect(replayed).toMatchObject({ records: 3, corruptRecords: 1, tornBytes: 0, rewritten: true, newestDroppedKeys: ['a'], newestDroppedKeyCount: 1, droppedWithoutKey: 0 });
+    const kept = replayed.discarded as { file: string; bytes: number; ranges: number[][] };
+    const from = Buffer.byteLength(lines.slice(0, 2).join('\n') + '\n');
+    expect(kept.ranges).toEqual([[from, from + Buffer.byteLength(lines[2]!) + 1]]);
+    expect(readFileSync(kept.file, 'utf8')).toBe(lines[2] + '\n');
+    expect((await get(port, 'a')).json).toMatchObject({ value: '1', version: 1 });
+  });
+
+  it('a log of which nothing can be read stops the node: one line, exit 2, the file untouched', async () => {
+    const file = path.join(dataDir, 'node-1.wal');
+    const garbage = 'not a log line\n'.repeat(100);
+    writeFileSync(file, garbage);
+    const args = ['--id', 'node-1', '--addr', `127.0.0.1:${await freePort()}`, ...single(dataDir)];
+    const r = spawnSync(process.execPath, [MAIN_JS, ...args], { encoding: 'utf8', timeout: 10_000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(
+      `godist node: the log ${file} holds no record that can be read (1500 bytes: 100 damaged lines, 0 bytes after the last one); starting from it would forget every write it acknowledged. Restore it, or start with --start-empty-if-log-unreadable to move it aside and start empty\n`,
+    );
+    expect(readFileSync(file, 'utf8')).toBe(garbage);
+  });
+
+  it('--start-empty-if-log-unreadable moves such a log aside whole and starts empty', async () => {
+    const file = path.join(dataDir, 'node-1.wal');
+    writeFileSync(file, 'not a log line\n'.repeat(100));
+    const port = await freePort();
+    const node = await procs.start('node-1', port, [...single(dataDir), '--start-empty-if-log-unreadable']);
+    const replayed = node.eventsOf('log-replayed')[0]!;
+    expect(replayed).toMatchObject({ records: 0, keys: 0, rewritten: true, movedAside: expect.stringMatching(/node-1\.wal\.unreadable-/) });
+    expect(readFileSync(replayed.movedAside as string, 'utf8')).toBe('not a log line\n'.repeat(100));
+    expect((await put(port, 'k', 'v')).status).toBe(200);
   });
 });

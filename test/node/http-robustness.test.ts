@@ -123,11 +123,16 @@ describe('bad input gets a 4xx with a JSON error and the node keeps serving', ()
       const r = await request(port, 'POST', path, body);
       expect(r.status, `${path} ${body}`).toBe(400);
     }
+    // Not a heartbeat: refused whole, nothing learned from it.
     const hb = await request(port, 'POST', '/internal/heartbeat', '{"from":{"id":"bad id!","addr":3},"members":"x"}');
-    expect(hb.status).toBe(200); // ignored, answered with our view
-    const batch = await request(port, 'POST', '/internal/batch', '{"ops":[{"op":"drop-tables"},{"op":"read","body":{"key":"keep"}}]}');
-    expect(batch.json.results[0]).toMatchObject({ ok: false });
-    expect(batch.json.results[1]).toMatchObject({ ok: true, value: { found: true, value: 'me' } });
+    expect(hb.status).toBe(400);
+    expect(hb.json.error).toMatch(/heartbeat: "from": "addr" must be HOST:PORT/);
+    // A batch with one op that is not an op is refused whole; a good batch is answered op by op.
+    const bad = await request(port, 'POST', '/internal/batch', '{"ops":[{"op":"drop-tables"},{"op":"read","body":{"key":"keep"}}]}');
+    expect(bad.status).toBe(400);
+    expect(bad.json.error).toBe('internal batch: op 0: "op" must be "read" or "write", got string "drop-tables"');
+    const batch = await request(port, 'POST', '/internal/batch', '{"ops":[{"op":"read","body":{"key":"keep"}}]}');
+    expect(batch.json.results[0]).toMatchObject({ ok: true, value: { found: true, value: 'me' } });
   });
 
   it('garbage that is not HTTP at all gets a 400 and a closed connection', async () => {

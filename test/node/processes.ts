@@ -90,18 +90,22 @@ export class NodeProcess {
 export class Processes {
   private readonly all: NodeProcess[] = [];
 
-  /** Spawn `node dist/node/main.js ...args`; does not wait for it to serve. */
-  spawn(id: string, port: number, args: string[]): NodeProcess {
+  /** Spawn `node dist/node/main.js ...args` (with `env` added to the environment); does not wait for it to serve. */
+  spawn(id: string, port: number, args: string[], env: Record<string, string> = {}): NodeProcess {
     assertBuilt();
-    const child = spawn(process.execPath, [MAIN_JS, '--id', id, '--addr', `127.0.0.1:${port}`, ...args], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [MAIN_JS, '--id', id, '--addr', `127.0.0.1:${port}`, ...args], {
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, GODIST_CLUSTER_SECRET: undefined, ...env },
+    });
     const p = new NodeProcess(id, port, child);
     this.all.push(p);
     return p;
   }
 
   /** Spawn and wait until /health answers 200. */
-  async start(id: string, port: number, args: string[], timeoutMs = 10_000): Promise<NodeProcess> {
-    const p = this.spawn(id, port, args);
+  async start(id: string, port: number, args: string[], timeoutMs = 10_000, env: Record<string, string> = {}): Promise<NodeProcess> {
+    const p = this.spawn(id, port, args, env);
     await waitFor(
       async () => {
         if (!p.alive) throw new Error(`${id} exited before serving: ${p.stderr}`);

@@ -3,22 +3,30 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PeerError, Transport, type ChaosSettings } from '../../node/transport.js';
 import { Batcher, serveBatch } from '../../node/batching.js';
+import { parseBatch, type KeyRules } from '../../node/peer-messages.js';
 
 let server: http.Server;
 let addr: string;
 let requests: { path: string; body: string }[];
 let stall = false;
+/** What the fake replica answers a read with (a real replica answers {found:false} or a record). */
+let readAnswer: (key: string) => unknown = (key) => ({ found: true, value: `value of ${key}`, version: 1, writer: 'node-2' });
+const anyKey: KeyRules = { checkKey: () => {}, checkValue: () => {} };
 
 beforeEach(async () => {
   requests = [];
   stall = false;
+  readAnswer = (key) => ({ found: true, value: `value of ${key}`, version: 1, writer: 'node-2' });
   server = http.createServer((req, res) => {
     let body = '';
     req.on('data', (c) => (body += c));
     req.on('end', async () => {
       requests.push({ path: req.url!, body });
       if (stall) return; // never answer
-      const answer = req.url === '/internal/batch' ? await serveBatch(JSON.parse(body), { read: (b) => ({ echo: b }), write: () => { throw new Error('read-only'); } }) : { ok: true };
+      const answer =
+        req.url === '/internal/batch'
+          ? await serveBatch(parseBatch(JSON.parse(body), anyKey), { read: (b) => readAnswer(b.key), write: () => { throw new Error('read-only'); } })
+          : { ok: true };
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
     });
   });
@@ -74,7 +82,7 @@ describe('batching', () => {
     const t = make();
     const b = new Batcher(t, { timeoutMs: 200 });
     const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => b.call('node-2', 'read', { key: `k${i}` })));
-    expect(answers).toEqual(Array.from({ length: 10 }, (_, i) => ({ echo: { key: `k${i}` } })));
+    expect(answers).toEqual(Array.from({ length: 10 }, (_, i) => ({ found: true, value: `value of k${i}`, version: 1, writer: 'node-2' })));
     expect(requests.length).toBeLessThanOrEqual(2);
     expect(b.stats.ops).toBe(10);
     t.close();
@@ -83,7 +91,7 @@ describe('batching', () => {
   it('an op the peer refuses fails alone', async () => {
     const t = make();
     const b = new Batcher(t, { timeoutMs: 200 });
-    const [r, w] = await Promise.allSettled([b.call('node-2', 'read', { key: 'a' }), b.call('node-2', 'write', { key: 'a' })]);
+    const [r, w] = await Promise.allSettled([b.call('node-2', 'read', { key: 'a' }), b.call('node-2', 'write', { key: 'a', value: 'x', version: 1, writer: 'node-1' })]);
     expect(r.status).toBe('fulfilled');
     expect(w).toMatchObject({ status: 'rejected', reason: { reason: 'refused: read-only' } });
     t.close();
@@ -91,7 +99,7 @@ describe('batching', () => {
 
   it('a call waiting behind the request in flight to its peer is told when it finally leaves', async () => {
     const pending: (() => void)[] = [];
-    const b = new Batcher({ postRaw: () => new Promise((resolve) => pending.push(() => resolve({ results: [{ ok: true, value: 1 }] } as never))) }, { timeoutMs: 1000, maxInFlight: 1 });
+    const b = new Batcher({ postRaw: () => new Promise((resolve) => pending.push(() => resolve({ results: [{ ok: true, value: { found: false } }] } as never))) }, { timeoutMs: 1000, maxInFlight: 1 });
     const left: string[] = [];
     const first = b.call('node-2', 'read', { key: 'a' }, () => left.push('a'));
     await vi.waitFor(() => expect(pending).toHaveLength(1));
@@ -104,6 +112,18 @@ describe('batching', () => {
     await vi.waitFor(() => expect(left).toEqual(['a', 'b']));
     pending.shift()!();
     await second;
+  });
+
+  it('an answer outside the protocol is not believed: the call fails, naming what was wrong', async () => {
+    const t = make();
+    const b = new Batcher(t, { timeoutMs: 200 });
+    readAnswer = () => ({ found: true, value: 'v', version: 2 ** 60, writer: 'node-2' });
+    await expect(b.call('node-2', 'read', { key: 'a' })).rejects.toMatchObject({ reason: expect.stringMatching(/answered a read with a malformed record: read answer: "version" must be an integer from 1 to 4503599627370496/) });
+    readAnswer = () => ({ found: true, value: 'v', version: 3, writer: 'not an id' });
+    await expect(b.call('node-2', 'read', { key: 'a' })).rejects.toMatchObject({ reason: expect.stringMatching(/"writer" must be a member id/) });
+    readAnswer = () => ({ found: false });
+    await expect(b.call('node-2', 'read', { key: 'a' })).resolves.toEqual({ found: false });
+    t.close();
   });
 
   it('every call times out on its own clock when the peer does not answer', async () => {

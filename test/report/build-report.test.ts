@@ -117,7 +117,7 @@ describe('report.html', () => {
   it('builds without results.json (a crashed run) and says so', () => {
     const { run, settings, system, history } = syntheticRun();
     const html = buildReport({ run, settings, system, history, results: null });
-    expect(html).toContain('No results.json');
+    expect(html).toContain('No verdict yet: the run ended before its checks');
   });
 
   it('a run folder read back gives the same report as the run had in hand; a folder without a history, or with a torn results.json, is a usage error', () => {

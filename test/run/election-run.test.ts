@@ -118,5 +118,12 @@ describe('the cluster\'s own view on a real cluster', { timeout: 120_000 }, () =
     expect(fd.valid).toBe(true);
     expect(results.valid).toBe(true);
     expect(election['leadership']).toHaveLength(election.count === 0 ? 1 : (election['leadership'] as unknown[]).length);
+    // The run's nodes share a secret of their own for their internal routes; the folder never holds it.
+    for (const id of nodeIds(3)) {
+      const log = readFileSync(path.join(dir, 'nodes', `${id}.log`), 'utf8');
+      expect(log).toContain('"internalAuth":"cluster-secret"');
+      expect(log).not.toContain('internal-routes-open');
+    }
+    expect(readFileSync(path.join(dir, 'run.json'), 'utf8')).not.toMatch(/SECRET|secret/);
   });
 });

@@ -1,5 +1,5 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -69,6 +69,20 @@ describe('an interrupted run', { timeout: 60_000 }, () => {
       code = (error as { status: number }).status;
     }
     expect([0, 1]).toContain(code); // a verdict: not bad input (2), not undecided (3)
+
+    // latest and the index follow the run from its start, so the interrupted run is the one found.
+    expect(realpathSync(path.join(results, 'latest'))).toBe(realpathSync(dir));
+    expect(readFileSync(path.join(results, 'index.html'), 'utf8')).toContain('interrupted: no verdict yet');
+    expect(JSON.parse(readFileSync(path.join(dir, 'run.json'), 'utf8')).status).toBe('interrupted');
+    // One command gives it the run's own verdict and its report.
+    const report = spawnSync(process.execPath, [cliMain, 'report', path.join(results, 'latest')], { encoding: 'utf8' });
+    expect(report.stderr).toBe('');
+    expect([0, 1]).toContain(report.status);
+    expect(report.stdout).toMatch(/^check\s+promised\s+found\s+verdict$/m);
+    expect(report.stdout).toMatch(/^verdict: (every promise held|a promise was broken)/m);
+    expect(existsSync(path.join(dir, 'results.json'))).toBe(true);
+    expect(readFileSync(path.join(dir, 'report.html'), 'utf8')).not.toContain('No verdict yet');
+    expect(readFileSync(path.join(results, 'index.html'), 'utf8')).not.toContain('interrupted: no verdict yet');
   });
 
   it('a harness killed outright (SIGKILL) leaves no node behind: nodes watch their parent', async () => {

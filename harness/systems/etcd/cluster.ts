@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import path from 'node:path';
 import { onCleanup } from '../../process/cleanup.js';
 import { freePorts } from '../../process/ports.js';
@@ -25,9 +26,12 @@ export interface EtcdClusterOptions {
   names: readonly string[];
   /** Each member's data directory (created if missing). */
   dataDir(name: string): string;
-  /** Where each member's log goes (`<name>.log`). */
-  logDir: string;
+  /** Where each member's log goes (`<name>.log`), unless `logFile` names each file. */
+  logDir?: string;
+  logFile?: (name: string) => string;
   settings: EtcdSettings;
+  /** Uniform in [0, 1), for the links' delay jitter (default Math.random). */
+  random?: () => number;
   /** The etcd binary (default: `etcd` on PATH; a UsageError saying how to install it when missing). */
   binary?: string;
 }
@@ -68,7 +72,8 @@ export async function startEtcdCluster(o: EtcdClusterOptions): Promise<EtcdClust
   const clientOf = new Map(names.map((n, i) => [n, `${HOST}:${ports[2 * i]}`]));
   const peerTargets = Object.fromEntries(names.map((n, i) => [n, { host: HOST, port: ports[2 * i + 1]! }]));
   const directory: { byUrl: Map<string, string>; byId: Map<string, string> } = { byUrl: new Map(), byId: new Map() };
-  const proxies = await startProxies(peerTargets);
+  const logFile = o.logFile ?? ((name: string) => path.join(o.logDir ?? '.', `${name}.log`));
+  const proxies = await startProxies(peerTargets, o.random ? { random: o.random } : {});
   let fronts: Fronts;
   try {
     fronts = await startFronts(proxies, peerTargets, (head, to) => routePeerConnection(head, to, directory satisfies PeerDirectory));
@@ -92,7 +97,6 @@ export async function startEtcdCluster(o: EtcdClusterOptions): Promise<EtcdClust
     })),
   };
   for (const m of plan.members) directory.byUrl.set(`http://${m.advertisedPeer}`, m.name);
-  mkdirSync(o.logDir, { recursive: true });
 
   const states = new Map<string, MemberState>(names.map((n) => [n, 'stopped']));
   const running = new Map<string, MemberProcess>();
@@ -111,7 +115,7 @@ export async function startEtcdCluster(o: EtcdClusterOptions): Promise<EtcdClust
     if (running.has(name)) throw new Error(`${name} is already running`);
     const member = planOf(name);
     mkdirSync(member.dataDir, { recursive: true, mode: 0o700 });
-    const child = spawnMember(binary, memberArgs(member, plan, o.settings, state), path.join(o.logDir, `${name}.log`));
+    const child = spawnMember(binary, memberArgs(member, plan, o.settings, state), logFile(name));
     running.set(name, child);
     states.set(name, 'running');
     void child.exited.then(() => {
@@ -155,7 +159,7 @@ export async function startEtcdCluster(o: EtcdClusterOptions): Promise<EtcdClust
       await sleep(50);
     }
     const exited = names.filter((n) => states.get(n) === 'killed');
-    const why = exited.length > 0 ? `${exited.join(', ')} exited (see ${path.join(o.logDir, `${exited[0]}.log`)})` : last;
+    const why = exited.length > 0 ? `${exited.join(', ')} exited (see ${logFile(exited[0]!)})` : last;
     throw new Error(`etcd cluster not ready within ${timeoutMs} ms: ${why}`);
   };
 
@@ -163,11 +167,11 @@ export async function startEtcdCluster(o: EtcdClusterOptions): Promise<EtcdClust
   const waitUntilServingPeers = async (name: string, deadline: number): Promise<void> => {
     const addr = planOf(name).peer;
     while (Date.now() < deadline) {
-      if (states.get(name) !== 'running') throw new Error(`etcd member ${name} exited during start-up (see ${path.join(o.logDir, `${name}.log`)})`);
+      if (states.get(name) !== 'running') throw new Error(`etcd member ${name} exited during start-up (see ${logFile(name)})`);
       if (await answersPeerRequests(addr)) return;
       await sleep(20);
     }
-    throw new Error(`etcd member ${name} did not serve its peers on ${addr} in time (see ${path.join(o.logDir, `${name}.log`)})`);
+    throw new Error(`etcd member ${name} did not serve its peers on ${addr} in time (see ${logFile(name)})`);
   };
 
   const learnIds = async (addr: string): Promise<void> => {
@@ -204,6 +208,10 @@ export async function startEtcdCluster(o: EtcdClusterOptions): Promise<EtcdClust
       states.set(name, 'killed');
       child.signal('SIGKILL');
       await child.exited;
+      // The guard's exit can be seen before the member's sockets are closed: a restart then finds
+      // its port still bound, and a client is reset rather than refused. Wait for both to close.
+      const member = planOf(name);
+      await Promise.all([member.client, member.peer].map((addr) => waitUntilRefused(addr, 2000)));
     },
     async restart(name) {
       launch(name, 'existing');
@@ -240,6 +248,24 @@ export async function startEtcdCluster(o: EtcdClusterOptions): Promise<EtcdClust
       return stopping;
     },
   };
+}
+
+/** Resolves once nothing listens at `addr` (a connect is refused), or after `timeoutMs`. */
+async function waitUntilRefused(addr: string, timeoutMs: number): Promise<void> {
+  const at = addr.lastIndexOf(':');
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const refused = await new Promise<boolean>((resolve) => {
+      const socket = net.connect({ host: addr.slice(0, at), port: Number(addr.slice(at + 1)) });
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(false);
+      });
+      socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'));
+    });
+    if (refused) return;
+    await sleep(10);
+  }
 }
 
 function answersPeerRequests(addr: string): Promise<boolean> {

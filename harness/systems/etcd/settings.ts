@@ -1,8 +1,10 @@
 /**
  * What a run of etcd can be told: the read mode (what etcd promises depends on it) and the Raft
- * timings and flags that change how fast it reacts. Pure: parsing and validation only.
+ * timings and flags that change how fast it reacts; the flags that repeat them and the words the
+ * report shows. Pure: parsing and validation only.
  */
 import { UsageError } from '../../shared/usage-error.js';
+import type { SystemOption, SystemSettings } from '../types.js';
 
 export type ReadMode = 'linearizable' | 'serializable';
 export const READ_MODES: readonly ReadMode[] = ['linearizable', 'serializable'];
@@ -66,4 +68,65 @@ function whole(flag: string, value: unknown, fallback: number, min: number): num
     throw new UsageError(`${flag} ${String(value)} must be a whole number ≥ ${min}`);
   }
   return n;
+}
+
+/** The settings as a run keeps them (run.json's `system`). */
+export interface EtcdRunSettings extends SystemSettings, EtcdSettings {
+  name: 'etcd';
+}
+
+/** Its flags on `godist run` and `godist compare` (with `--system etcd`). */
+export const ETCD_OPTIONS: readonly SystemOption[] = [
+  { flag: 'reads', key: 'reads', type: 'string', describe: 'linearizable (through the leader; the default) or serializable (each member answers from its own state)' },
+  { flag: 'heartbeat-ms', key: 'heartbeatMs', type: 'number', describe: `etcd's --heartbeat-interval (default ${DEFAULT_ETCD_SETTINGS.heartbeatMs})` },
+  { flag: 'election-ms', key: 'electionMs', type: 'number', describe: `etcd's --election-timeout, at least 5 × the heartbeat (default ${DEFAULT_ETCD_SETTINGS.electionMs})` },
+  { flag: 'snapshot-count', key: 'snapshotCount', type: 'number', describe: `etcd's --snapshot-count (default ${DEFAULT_ETCD_SETTINGS.snapshotCount})` },
+  { flag: 'pre-vote', key: 'preVote', type: 'boolean', describe: "etcd's --pre-vote: a member back from a partition cannot depose a healthy leader (off in etcd 3.4)" },
+];
+
+/** The seam's settings: plain JSON in (flags by key, a run.json, a regression case), checked. */
+export function etcdRunSettings(raw: Record<string, unknown>): EtcdRunSettings {
+  return { ...parseEtcdSettings(raw), name: 'etcd' };
+}
+
+export function etcdFlags(s: EtcdRunSettings): string[] {
+  const d = DEFAULT_ETCD_SETTINGS;
+  return [
+    `--reads ${s.reads}`,
+    s.heartbeatMs !== d.heartbeatMs ? `--heartbeat-ms ${s.heartbeatMs}` : '',
+    s.electionMs !== d.electionMs ? `--election-ms ${s.electionMs}` : '',
+    s.snapshotCount !== d.snapshotCount ? `--snapshot-count ${s.snapshotCount}` : '',
+    s.preVote ? '--pre-vote' : '',
+  ].filter(Boolean);
+}
+
+/** `etcd-serializable`, `etcd-linearizable-prevote-hb20-el200`: folder names and table labels. */
+export function etcdLabel(s: EtcdRunSettings): string {
+  const d = DEFAULT_ETCD_SETTINGS;
+  const timings = s.heartbeatMs !== d.heartbeatMs || s.electionMs !== d.electionMs ? `hb${s.heartbeatMs}-el${s.electionMs}` : '';
+  return ['etcd', s.reads, s.preVote ? 'prevote' : '', timings].filter(Boolean).join('-');
+}
+
+export function describeEtcd(s: EtcdRunSettings): [string, string][] {
+  return [
+    ['system', 'etcd (Raft; the etcd binary on PATH)'],
+    ['reads', s.reads === 'linearizable' ? 'linearizable (the leader confirms it still leads before the member answers: ReadIndex)' : "serializable (each member answers from its own applied state, without asking the leader)"],
+    ['heartbeat / election timeout', `${s.heartbeatMs} / ${s.electionMs} ms`],
+    ['pre-vote', String(s.preVote)],
+    ['snapshot count', String(s.snapshotCount)],
+  ];
+}
+
+export const ETCD_SETTING_SYNTAX = 'linearizable|serializable[/pre-vote], e.g. etcd:serializable';
+
+/** `serializable`, `linearizable/pre-vote` → settings keys. */
+export function parseEtcdSetting(entry: string): Record<string, unknown> {
+  const [reads, ...modes] = entry.split('/').map((p) => p.trim().toLowerCase());
+  if (!READ_MODES.includes(reads as ReadMode)) throw new UsageError(`"${reads ?? ''}" is not a read mode (use linearizable or serializable)`);
+  const setting: Record<string, unknown> = { reads };
+  for (const mode of modes) {
+    if (mode !== 'pre-vote' && mode !== 'prevote') throw new UsageError(`unknown mode "${mode}" (known: pre-vote)`);
+    setting['preVote'] = true;
+  }
+  return setting;
 }

@@ -1,4 +1,5 @@
 /** GoDist nodes started from this package's own build, one process each, behind the harness's proxies. */
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { nodeMain } from '../../shared/paths.js';
 import type { Cluster, LaunchContext } from '../types.js';
@@ -7,6 +8,9 @@ import { askToLeave, dialVia } from './membership.js';
 import type { GodistSettings } from './settings.js';
 
 export function launchGodist(ctx: LaunchContext, s: GodistSettings): Promise<Cluster> {
+  // One secret per run, handed over in the environment (a flag would show in ps): only the run's
+  // own nodes may use each other's internal routes. Never written to the run folder.
+  const secret = randomBytes(16).toString('hex');
   return launchSeedApiCluster(ctx, (launch) => {
     const args = [
       nodeMain,
@@ -27,6 +31,10 @@ export function launchGodist(ctx: LaunchContext, s: GodistSettings): Promise<Clu
     }
     if (s.chaos) args.push('--chaos');
     args.push(...s.nodeArgs);
-    return { file: process.execPath, args };
-  }, { dial: dialVia, leave: askToLeave });
+    return { file: process.execPath, args, env: { GODIST_CLUSTER_SECRET: secret } };
+  }, {
+    // The nodes hold the run's secret, so the membership routes that change them need it too.
+    dial: (addr, peer, via) => dialVia(addr, peer, via, secret),
+    leave: (addr) => askToLeave(addr, secret),
+  });
 }

@@ -2,22 +2,27 @@
  * GoDist's membership routes, as the harness calls them: tell a member where to dial a node that
  * joins later (`POST /cluster/dial`, the run-time `--peer`), ask a member to leave for good
  * (`POST /cluster/leave`: it tells the others, answers, then exits), and ask a member for the ring it
- * routes by (`POST /cluster/ring`, with the keys whose replica sets the harness wants).
+ * routes by (`POST /cluster/ring`, with the keys whose replica sets the harness wants). The two that
+ * change a node (dial, leave) carry the run's cluster secret, as the nodes' own internal requests do;
+ * the ring is read-only and open.
  */
 import http from 'node:http';
 import type { Ownership } from '../types.js';
 
 const agent = new http.Agent({ keepAlive: false });
 
+/** The header a node with a cluster secret wants on its internal and membership-changing routes. */
+const SECRET_HEADER = 'x-godist-cluster-secret';
+
 /** Tell the node at `addr` to reach member `peer` at `via` (the proxy link from it to the peer). */
-export async function dialVia(addr: string, peer: string, via: string, timeoutMs = 2000): Promise<void> {
-  const answer = await postJson(addr, '/cluster/dial', { id: peer, addr: via }, timeoutMs);
+export async function dialVia(addr: string, peer: string, via: string, secret: string | undefined, timeoutMs = 2000): Promise<void> {
+  const answer = await postJson(addr, '/cluster/dial', { id: peer, addr: via }, timeoutMs, secret);
   if (answer.status !== 200) throw new Error(`${addr} refused the dial address of ${peer}: ${answer.status} ${answer.text}`);
 }
 
 /** Ask the node at `addr` to leave the cluster; resolves once it has told the others (it exits next). */
-export async function askToLeave(addr: string, timeoutMs = 5000): Promise<{ told: string[]; missed: string[] }> {
-  const answer = await postJson(addr, '/cluster/leave', {}, timeoutMs);
+export async function askToLeave(addr: string, secret: string | undefined, timeoutMs = 5000): Promise<{ told: string[]; missed: string[] }> {
+  const answer = await postJson(addr, '/cluster/leave', {}, timeoutMs, secret);
   if (answer.status !== 200) throw new Error(`${addr} did not leave: ${answer.status} ${answer.text}`);
   const body = JSON.parse(answer.text) as { told?: string[]; missed?: string[] };
   return { told: body.told ?? [], missed: body.missed ?? [] };
@@ -37,7 +42,7 @@ export async function fetchOwnership(addr: string, keys: readonly string[], time
   }
 }
 
-export function postJson(addr: string, path: string, body: unknown, timeoutMs: number): Promise<{ status: number; text: string }> {
+export function postJson(addr: string, path: string, body: unknown, timeoutMs: number, secret?: string): Promise<{ status: number; text: string }> {
   const at = addr.lastIndexOf(':');
   const payload = JSON.stringify(body);
   return new Promise((resolve, reject) => {
@@ -49,7 +54,11 @@ export function postJson(addr: string, path: string, body: unknown, timeoutMs: n
         path,
         agent,
         timeout: timeoutMs,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(payload),
+          ...(secret !== undefined ? { [SECRET_HEADER]: secret } : {}),
+        },
       },
       (res) => {
         const chunks: Buffer[] = [];
