@@ -23,6 +23,8 @@ export interface NemesisOptions {
   origin: number;
   /** Measures each membership change on the members' rings, within the change's window; none: not measured. */
   ownership?: OwnershipProbe;
+  /** Called after each join or leave, once its record is in the history (the run keeps run.json's nodes current). */
+  onMembersChanged?: () => void;
 }
 
 /**
@@ -110,6 +112,7 @@ async function begin(o: NemesisOptions, window: FaultWindow, record: Record_, st
       if (fault.kind === 'join') await changes(o).join(fault.node);
       else await changes(o).leave(fault.node);
       const op = record(fault.kind, { node: fault.node, nodes: [fault.node], members: [...o.cluster.ids], description: fault.description });
+      o.onMembersChanged?.();
       if (!o.ownership || !before) return {};
       // The ring gets the rest of the window to settle, and at least a second.
       const deadline = Math.max(o.origin + window.end * 1e9, op.time + 1e9);

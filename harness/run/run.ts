@@ -139,7 +139,18 @@ export async function runTest(settings: RunSettings, options: RunOptions): Promi
       ownership = ownershipProbe({ cluster, ownership: system.ownership, now: () => history.now(), file: path.join(dir, 'ownership.jsonl') });
     }
     const started = origin;
-    const nemesis = startNemesis({ plan, cluster, history, origin: started, ...(ownership ? { ownership } : {}) });
+    const nemesis = startNemesis({
+      plan,
+      cluster,
+      history,
+      origin: started,
+      ...(ownership ? { ownership } : {}),
+      // A node that joined is on record at once, so that an interrupted run still names every process.
+      onMembersChanged: () => {
+        runJson.nodes = { ...cluster!.addresses };
+        writeJson(path.join(dir, 'run.json'), runJson);
+      },
+    });
     currentFault = nemesis.current;
     const ctx = { settings, cluster, client, history, workload, random, tally };
     const nextProcess = await runWorkload(ctx, () => history.now() - started >= settings.timeLimit * 1e9);

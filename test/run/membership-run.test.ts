@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildRing } from '../../node/ring.js';
 import { moved, probeKeys, type OwnershipChange } from '../../harness/checks/ownership.js';
+import { recheckRunFolder } from '../../harness/run/recheck.js';
 import { runTest } from '../../harness/run/run.js';
 import { cliMain } from '../../harness/shared/paths.js';
 import { settingsOf } from './settings-of.js';
@@ -49,8 +50,20 @@ describe('a run under the membership nemesis', { timeout: 120_000 }, () => {
       expect(after.length).toBeLessThanOrEqual(5);
     }
     // Every node that ever ran is on record (for the leftover check above), joiners included.
-    const run = JSON.parse(readFileSync(path.join(dir, 'run.json'), 'utf8')) as { nodes: Record<string, string> };
+    const run = JSON.parse(readFileSync(path.join(dir, 'run.json'), 'utf8')) as { nodes: Record<string, string>; status: string };
     expect(Object.keys(run.nodes).length).toBe(3 + records.filter((op) => op.f === 'join').length);
+    expect(run.status).toBe('done');
+    // The nodes hold the run's cluster secret: the harness's dial and leave calls, and the nodes' own
+    // announcements and heartbeats, carried it (no node refused one), and every leaver told every member.
+    const logs = readdirSync(path.join(dir, 'nodes')).filter((f) => f.endsWith('.log')).map((f) => readFileSync(path.join(dir, 'nodes', f), 'utf8'));
+    expect(logs.length).toBe(Object.keys(run.nodes).length);
+    for (const log of logs) {
+      expect(log).toContain('"internalAuth":"cluster-secret"');
+      expect(log).not.toContain('internal-request-refused');
+    }
+    const leaves = logs.flatMap((log) => log.split('\n').filter((l) => l.includes('"event":"left"')).map((l) => JSON.parse(l) as { missed: string[] }));
+    expect(leaves.length).toBe(records.filter((op) => op.f === 'leave').length);
+    for (const l of leaves) expect(l.missed).toEqual([]);
 
     const changes = results.checks['ownership']!['changes'] as OwnershipChange[];
     expect(changes.map((c) => `${c.f} ${c.node}`)).toEqual(records.map((op) => `${op.f} ${(op.value as { node: string }).node}`));
@@ -76,5 +89,9 @@ describe('a run under the membership nemesis', { timeout: 120_000 }, () => {
     expect([0, 1]).toContain(await godistCheck(dir));
     const report = readFileSync(path.join(dir, 'report.html'), 'utf8');
     expect(report).toContain('<section id="membership">');
+
+    // Checked again from the folder (godist report --check), the ownership figures are the same.
+    const again = recheckRunFolder(dir);
+    expect(again.results.checks['ownership']!['changes']).toEqual(changes);
   });
 });
