@@ -3,12 +3,10 @@ import path from 'node:path';
 import { outcomeOf, type CheckResult } from '../checks/result.js';
 import { faultSpans } from '../history/fault-spans.js';
 import { pairOps, type OpPair } from '../history/pairs.js';
-import { esc, page, scriptJson } from './html.js';
+import { browserScript, esc, page, scriptJson } from './html.js';
 import { clusterData } from './cluster-data.js';
-import { CLUSTER_JS } from './cluster-script.js';
 import { CLUSTER_CSS, clusterSection } from './cluster-section.js';
 import { linearizationDiagram } from './linearization-diagram.js';
-import { CHART_HELPERS_JS, REPORT_JS } from './report-script.js';
 import { reportData, type ReportData, type ReportInput } from './report-data.js';
 import { foundWords, OUTCOME_CLASS, outcomeWords, promisedWords, runVerdictWords } from '../checks/words.js';
 
@@ -38,7 +36,7 @@ export function buildReport(input: ReportInput): string {
     head: '<link rel="icon" href="data:,">',
     css: CLUSTER_CSS,
     body,
-    scripts: [CHART_HELPERS_JS + REPORT_JS, ...(cluster ? [CLUSTER_JS] : [])],
+    scripts: [browserScript('chart-helpers') + browserScript('report'), ...(cluster ? [browserScript('cluster')] : [])],
   });
 }
 

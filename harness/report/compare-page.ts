@@ -2,9 +2,8 @@ import type { HistoryOp } from '../history/op.js';
 import { pairOps } from '../history/pairs.js';
 import { isUndecided, type Anomaly, type RunResults, type Verdict } from '../checks/result.js';
 import type { RunSettings } from '../run/settings.js';
-import { esc, page, scriptJson } from './html.js';
+import { browserScript, esc, page, scriptJson } from './html.js';
 import type { SystemDescription } from './report-data.js';
-import { CHART_HELPERS_JS } from './report-script.js';
 import { kStaleness, pbsKStaleness, tVisibility, type TVisibilityBucket } from '../checks/staleness.js';
 
 /** One setting's line in the comparison, everything compare.html and the terminal table need. */
@@ -153,6 +152,19 @@ export interface CompareInput {
   rows: CompareRow[];
 }
 
+/** What compare.html's script (browser/compare.js) draws from. */
+export interface CompareData {
+  rows: Pick<CompareRow, 'label' | 'departure' | 'highlights' | 'kMeasured' | 'kPredicted' | 'tVisibility' | 'folder'>[];
+  colours: string[];
+}
+
+function compareData(rows: readonly CompareRow[]): CompareData {
+  return {
+    rows: rows.map((r) => ({ label: r.label, departure: r.departure, highlights: r.highlights, kMeasured: r.kMeasured, kPredicted: r.kPredicted, tVisibility: r.tVisibility, folder: r.folder })),
+    colours: SERIES_COLOURS,
+  };
+}
+
 const SERIES_COLOURS = ['#2563eb', '#ea580c', '#16a34a', '#9333ea', '#dc2626', '#0891b2', '#ca8a04', '#db2777'];
 
 /** compare.html: the settings side by side. Pure. */
@@ -195,43 +207,7 @@ export function buildCompare(input: CompareInput): string {
     `<table id="k-table"><tr><th>setting</th>${[1, 2, 3, 4, 5].map((k) => `<th class="num">k = ${k} measured / PBS</th>`).join('')}<th class="num">reads</th></tr>${kTable}</table>`,
     `<ul id="departures">${rows.map((r) => `<li><b>${esc(r.label)}</b>: ${esc(r.departure)}</li>`).join('')}</ul>`,
     '</section>',
-    `<script type="application/json" id="compare-data">${scriptJson({ rows: rows.map((r) => ({ label: r.label, departure: r.departure, highlights: r.highlights, kMeasured: r.kMeasured, kPredicted: r.kPredicted, tVisibility: r.tVisibility, folder: r.folder })), colours: SERIES_COLOURS })}</script>`,
+    `<script type="application/json" id="compare-data">${scriptJson(compareData(rows))}</script>`,
   ].join('\n');
-  return page({ title: `godist compare — ${base.workload}`, head: '<link rel="icon" href="data:,">', body, scripts: [CHART_HELPERS_JS + COMPARE_JS] });
+  return page({ title: `godist compare — ${base.workload}`, head: '<link rel="icon" href="data:,">', body, scripts: [browserScript('chart-helpers') + browserScript('compare')] });
 }
-
-const COMPARE_JS = String.raw`
-(function () {
-'use strict';
-var C = JSON.parse(document.getElementById('compare-data').textContent), rows = C.rows;
-function colour(i) { return C.colours[i % C.colours.length]; }
-function esc(s) { return String(s).replace(/[&<>"']/g, function (c) { return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]; }); }
-var buckets = rows.length > 0 ? rows[0].tVisibility : [];
-if (buckets.length > 0) {
-  lineChart(document.getElementById('t-visibility'), 'P(consistent | read began t ms after the acknowledgement)', buckets.map(function (b, i) { return i; }), rows.map(function (r, i) {
-    return { label: r.label, colour: colour(i), points: true, width: 2, data: r.tVisibility.map(function (b) { return b.p; }), value: function (u, v) { return v == null ? '' : (v * 100).toFixed(1) + '%'; } };
-  }), { sync: false, y: { range: [0, 1.02] }, xLabel: 't (ms)', xFmt: function (i) { var b = buckets[i]; return b ? b.fromMs + '–' + b.toMs : ''; }, height: 280 });
-}
-var ks = [1, 2, 3, 4, 5], series = [];
-rows.forEach(function (r, i) {
-  series.push({ label: r.label + ' measured', colour: colour(i), width: 2, points: true, data: r.kMeasured, value: function (u, v) { return v == null ? '' : (v * 100).toFixed(1) + '%'; } });
-  series.push({ label: r.label + ' PBS', colour: colour(i), dash: [6, 4], width: 1.5, data: r.kPredicted, value: function (u, v) { return v == null ? '' : (v * 100).toFixed(1) + '%'; } });
-});
-lineChart(document.getElementById('k-staleness'), 'P(read within k versions of the newest)', ks, series, { sync: false, y: { range: [0, 1.02] }, xLabel: 'k', xFmt: function (k) { return Number.isInteger(k) ? 'k = ' + k : ''; }, height: 280 });
-var panel = document.getElementById('row-detail');
-function showRow(i) {
-  var r = rows[i];
-  document.querySelectorAll('tr.selected').forEach(function (x) { x.classList.remove('selected'); });
-  document.querySelectorAll('tr[data-row="' + i + '"]').forEach(function (x) { x.classList.add('selected'); });
-  panel.innerHTML = '<div><b>' + esc(r.label) + '</b> · <a href="' + esc(encodeURI(r.folder + '/report.html')) + '">open its report</a></div>' +
-    '<div class="anomaly-explanation">' + esc(r.departure) + '</div>' +
-    (r.highlights.length > 0 ? '<ul>' + r.highlights.map(function (h) { return '<li>' + esc(h) + '</li>'; }).join('') + '</ul>' : '<div class="muted">The run found no anomalies.</div>');
-}
-document.addEventListener('click', function (e) {
-  var t = e.target.closest ? e.target.closest('tr[data-row]') : null;
-  if (t && !(e.target.closest && e.target.closest('a'))) showRow(Number(t.getAttribute('data-row')));
-});
-window.godistCompare = { charts: charts, showRow: showRow };
-document.body.setAttribute('data-ready', '1');
-})();
-`;

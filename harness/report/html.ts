@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
+import { packageRoot } from '../shared/paths.js';
 
 /** Text for HTML element content and attribute values. */
 export function esc(value: unknown): string {
@@ -35,6 +37,24 @@ export function uplotAssets(): { js: string; css: string } {
     uplot = { js: readFileSync(`${dist}uPlot.iife.min.js`, 'utf8'), css: readFileSync(`${dist}uPlot.min.css`, 'utf8') };
   }
   return uplot;
+}
+
+/** The pages' scripts: plain JavaScript files beside this module's source, checked by tsconfig.browser.json. */
+export type BrowserScript = 'chart-helpers' | 'report' | 'cluster' | 'compare';
+
+const scripts = new Map<BrowserScript, string>();
+
+/**
+ * A page script's text, read from harness/report/browser/ in the package (the same files whether
+ * this module runs from dist/ or from source; the package ships them), to be inlined in the page.
+ */
+export function browserScript(name: BrowserScript): string {
+  let text = scripts.get(name);
+  if (text === undefined) {
+    text = readFileSync(path.join(packageRoot, 'harness', 'report', 'browser', `${name}.js`), 'utf8');
+    scripts.set(name, text);
+  }
+  return text;
 }
 
 export const BASE_CSS = `
