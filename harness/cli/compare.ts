@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { formatCompareTable } from '../report/compare-page.js';
 import { defaultResultsRoot } from '../run/folder.js';
-import { compareSettings } from '../run/compare-settings.js';
+import { compareSettings, predictSettings } from '../run/compare-settings.js';
 import { settingsFromArgs, withRunOptions, type RunArgs } from './run-options.js';
 
 /**
@@ -14,20 +14,29 @@ export const compareCommand: CommandModule<object, RunArgs> = {
   command: 'compare',
   describe: 'run several settings (of one system or several) with the same workload, seed and fault schedule, and lay them side by side',
   builder: (y) =>
-    withRunOptions(y).option('settings', {
-      type: 'string',
-      demandOption: true,
-      describe: 'comma-separated [system:]SETTING entries, e.g. 3/1/1,3/2/2/strict/sync (godist: N/R/W[/strict|sloppy][/sync|async|rr-off][/durable]); what an entry does not name comes from the other flags',
-    }) as never,
+    withRunOptions(y)
+      .option('settings', {
+        type: 'string',
+        demandOption: true,
+        describe: 'comma-separated [system:]SETTING entries, e.g. 3/1/1,3/2/2/strict/sync (godist: N/R/W[/strict|sloppy][/sync|async|rr-off][/durable]); what an entry does not name comes from the other flags',
+      })
+      .option('predict', {
+        type: 'string',
+        describe: "comma-separated N/R/W settings not to run but to predict from the runs' measured latencies (PBS's WARS model), e.g. 3/1/2,5/2/2; marked predicted",
+      }) as never,
   async handler(argv) {
     const base = settingsFromArgs(argv);
-    compareSettings(base, String(argv['settings']));
+    const plan = compareSettings(base, String(argv['settings']));
+    const predict = typeof argv['predict'] === 'string' ? argv['predict'] : undefined;
+    // A bad --predict entry is the user's mistake: said before anything runs.
+    if (predict !== undefined) predictSettings(base, predict, plan);
     const { runCompare } = await import('../run/compare.js');
-    const { dir, rows, exitCode } = await runCompare(base, String(argv['settings']), {
+    const { dir, rows, predicted, exitCode } = await runCompare(base, String(argv['settings']), {
       resultsRoot: typeof argv['resultsDir'] === 'string' ? argv['resultsDir'] : defaultResultsRoot(),
       progress: process.stderr,
+      ...(predict !== undefined ? { predict } : {}),
     });
-    process.stdout.write(`\n${formatCompareTable(rows)}\ncomparison: ${path.join(dir, 'compare.html')}\n`);
+    process.stdout.write(`\n${formatCompareTable(rows, predicted)}\ncomparison: ${path.join(dir, 'compare.html')}\n`);
     process.exitCode = exitCode;
   },
 };

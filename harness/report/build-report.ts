@@ -7,6 +7,7 @@ import { browserScript, esc, page, scriptJson } from './html.js';
 import { clusterData } from './cluster-data.js';
 import { CLUSTER_CSS, clusterSection } from './cluster-section.js';
 import { linearizationDiagram } from './linearization-diagram.js';
+import { stalenessPart } from './staleness-section.js';
 import { reportData, type ReportData, type ReportInput } from './report-data.js';
 import { foundWords, OUTCOME_CLASS, outcomeWords, promisedWords, runVerdictWords } from '../checks/words.js';
 
@@ -237,25 +238,7 @@ function staleSection(input: ReportInput, data: ReportData): string {
     out.push(moreRows('lost-writes', lost.length));
   }
 
-  const { kStaleness: k, tVisibility: t, predicted } = data.staleness;
-  out.push('<h3>Staleness, as PBS measures it</h3>');
-  out.push(
-    `<p class="help">k-staleness: the share of the ${k.reads} ok reads (main phase, with a write acknowledged before them) that returned one of the k newest acknowledged versions (k = 1: the newest). ` +
-      `PBS predicts 1 − (C(N−W, R) / C(N, R))^k for a strict quorum whose writes reach exactly W replicas; GoDist sends every write to all N replicas and repairs on read, so it usually does better, and sloppy quorums or faults can make it worse.</p>`,
-  );
-  out.push('<table id="k-staleness"><tr><th>k</th>' + k.share.map((_, i) => `<th class="num">${i + 1}</th>`).join('') + '</tr>');
-  out.push('<tr><td>measured</td>' + k.share.map((x) => `<td class="num">${k.reads > 0 ? pct(x) : '–'}</td>`).join('') + '</tr>');
-  if (predicted) out.push('<tr><td>PBS prediction</td>' + predicted.map((x) => `<td class="num">${pct(x)}</td>`).join('') + '</tr>');
-  out.push('</table>');
-  out.push(
-    `<p class="help">t-visibility: of ${t.pairs} (acknowledged write, later read of the same key) pairs, the share in which the read saw that write or a newer one, by how long after the acknowledgement the read began.</p>`,
-  );
-  out.push('<div id="t-visibility" class="chart"></div>');
-  out.push(
-    '<table id="t-visibility-table"><tr><th>t (ms)</th>' + t.buckets.map((b) => `<th class="num">${b.fromMs}–${b.toMs}</th>`).join('') + '</tr>' +
-      '<tr><td>P(consistent)</td>' + t.buckets.map((b) => `<td class="num">${pct(b.p)}</td>`).join('') + '</tr>' +
-      '<tr><td class="muted">pairs</td>' + t.buckets.map((b) => `<td class="num muted">${b.pairs}</td>`).join('') + '</tr></table>',
-  );
+  out.push(stalenessPart(input.prediction, data.staleness));
   out.push('</section>');
   return out.join('\n');
 }

@@ -5,6 +5,7 @@ import type { RunSettings } from '../run/settings.js';
 import { browserScript, esc, page, scriptJson } from './html.js';
 import type { SystemDescription } from './report-data.js';
 import { kStaleness, pbsKStaleness, tVisibility, type TVisibilityBucket } from '../checks/staleness.js';
+import type { PredictedStaleness, StalenessPrediction } from '../checks/staleness-prediction.js';
 
 /** One setting's line in the comparison, everything compare.html and the terminal table need. */
 export interface CompareRow {
@@ -30,9 +31,28 @@ export interface CompareRow {
   /** PBS's closed form per k; null for a system that is not a quorum system. */
   kPredicted: (number | null)[];
   tVisibility: TVisibilityBucket[];
-  /** Where the measured k-staleness departs from PBS's prediction, and why. */
+  /**
+   * PBS's WARS prediction from the run's latencies (or, when they cannot predict, from all the
+   * comparison's runs pooled) held against the measurement; absent in a compare.json older versions wrote.
+   */
+  prediction?: StalenessPrediction | null;
+  /** Where the measurement departs from the WARS prediction and why (or, without one, from the closed form). */
   departure: string;
+  /** Where the measured k = 1 departs from the closed form, and what the run's stale reads blame. */
+  closedForm: string;
   highlights: string[];
+}
+
+/** A setting that was not run (`--predict`): PBS's prediction from the latencies the runs measured, pooled. */
+export interface PredictedRow {
+  text: string;
+  /** N/R/W spelled out, like a run's label. */
+  label: string;
+  /** The prediction, or null and `unavailable` says why. */
+  predicted: PredictedStaleness | null;
+  unavailable: string | null;
+  /** PBS's closed form per k (k = 1..5). */
+  kClosedForm: number[];
 }
 
 function share(o: { count: number; ok: number } | undefined): number | null {
@@ -40,7 +60,15 @@ function share(o: { count: number; ok: number } | undefined): number | null {
 }
 
 /** The comparison line of one finished run. Pure. */
-export function compareRow(input: { text: string; folder: string; settings: RunSettings; system: SystemDescription; history: readonly HistoryOp[]; results: RunResults }): CompareRow {
+export function compareRow(input: {
+  text: string;
+  folder: string;
+  settings: RunSettings;
+  system: SystemDescription;
+  history: readonly HistoryOp[];
+  results: RunResults;
+  prediction?: StalenessPrediction | null;
+}): CompareRow {
   const { settings: s, results, system } = input;
   const pairs = pairOps(input.history);
   const stats = results.checks['stats'] as unknown as { byF?: Record<string, { count: number; ok: number }>; total?: { latencyMs: { p50: number; p99: number } | null } } | undefined;
@@ -51,6 +79,7 @@ export function compareRow(input: { text: string; folder: string; settings: RunS
   const q = system.quorums;
   const kPredicted = [1, 2, 3, 4, 5].map((i) => (q ? pbsKStaleness(q.N, q.R, q.W, i) : null));
   const readsChecked = typeof stale?.['readsChecked'] === 'number' ? stale['readsChecked'] : 0;
+  const closedForm = departure(stale?.anomalies ?? [], k.share[0]!, kPredicted[0] ?? null, k.reads);
   return {
     text: input.text,
     label: `${system.name} ${system.label}`,
@@ -73,9 +102,22 @@ export function compareRow(input: { text: string; folder: string; settings: RunS
     kReads: k.reads,
     kPredicted,
     tVisibility: tVisibility(pairs).buckets,
-    departure: departure(stale?.anomalies ?? [], k.share[0]!, kPredicted[0] ?? null, k.reads),
+    prediction: input.prediction ?? null,
+    departure: sentenceOf(input.prediction ?? null, closedForm),
+    closedForm,
     highlights: results.highlights,
   };
+}
+
+/** The row with another prediction (a comparison's pool grows run by run). */
+export function withPrediction(row: CompareRow, prediction: StalenessPrediction): CompareRow {
+  return { ...row, prediction, departure: sentenceOf(prediction, row.closedForm) };
+}
+
+/** The WARS sentence when there is a prediction; else why there is none, then the closed form's. */
+function sentenceOf(prediction: StalenessPrediction | null, closedForm: string): string {
+  if (prediction?.predicted) return prediction.departure;
+  return prediction ? `${prediction.departure} ${closedForm}` : closedForm;
 }
 
 const pct = (x: number | null | undefined) => (x === null || x === undefined ? '–' : `${(x * 100).toFixed(1)}%`);
@@ -125,24 +167,45 @@ function ms(x: number | null): string {
   return x === null ? '–' : x.toFixed(1);
 }
 
-/** The table `godist compare` prints. */
-export function formatCompareTable(rows: readonly CompareRow[]): string {
-  const header = ['setting', 'reads ok', 'writes ok', 'p50 ms', 'p99 ms', 'stale reads', 'linearizable', 'lost writes', 'fresh (k=1) measured / PBS', 'promises'];
-  const cells = rows.map((r) => [
-    r.label,
-    pct(r.readAvailability),
-    pct(r.writeAvailability),
-    ms(r.p50),
-    ms(r.p99),
-    `${r.staleReads} (${pct(r.staleRate)})`,
-    linText(r),
-    `${r.lostWrites}${r.lostWrites > 0 && r.lostPromised ? ' BROKEN' : ''}`,
-    `${pct(r.kMeasured[0])} / ${pct(r.kPredicted[0])}`,
-    verdictText(r.valid),
-  ]);
+/** k = 1 as measured, as WARS predicts it, and the closed form's bound: "93.5% / 94.1% / 33.3%". */
+function freshText(measured: number | null | undefined, wars: number | null | undefined, closed: number | null | undefined): string {
+  return `${pct(measured)} / ${pct(wars)} / ${pct(closed)}`;
+}
+
+/** The table `godist compare` prints; predicted-only rows (--predict) after the runs. */
+export function formatCompareTable(rows: readonly CompareRow[], predicted: readonly PredictedRow[] = []): string {
+  const header = ['setting', 'reads ok', 'writes ok', 'p50 ms', 'p99 ms', 'stale reads', 'linearizable', 'lost writes', 'fresh (k=1) measured / WARS / bound', 'promises'];
+  const cells = [
+    ...rows.map((r) => [
+      r.label,
+      pct(r.readAvailability),
+      pct(r.writeAvailability),
+      ms(r.p50),
+      ms(r.p99),
+      `${r.staleReads} (${pct(r.staleRate)})`,
+      linText(r),
+      `${r.lostWrites}${r.lostWrites > 0 && r.lostPromised ? ' BROKEN' : ''}`,
+      freshText(r.kMeasured[0], r.prediction?.predicted?.kStaleness[0], r.kPredicted[0]),
+      verdictText(r.valid),
+    ]),
+    ...predicted.map((p) => [`${p.label} (predicted)`, '–', '–', '–', '–', '–', '–', '–', freshText(null, p.predicted?.kStaleness[0], p.kClosedForm[0]), 'not run']),
+  ];
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
   const line = (c: string[]) => c.map((x, i) => x.padEnd(widths[i]!)).join('  ').trimEnd();
-  return [line(header), ...cells.map(line), '', ...rows.map((r) => `${r.label}: ${r.departure}`), ''].join('\n');
+  return [
+    line(header),
+    ...cells.map(line),
+    '',
+    ...rows.map((r) => `${r.label}: ${r.departure}`),
+    ...predicted.map((p) => `${p.label} (predicted): ${predictedSentence(p)}`),
+    '',
+  ].join('\n');
+}
+
+/** What a predicted-only row rests on, or why it has no prediction. */
+export function predictedSentence(p: PredictedRow): string {
+  if (!p.predicted) return `No WARS prediction: ${p.unavailable ?? 'none was made'}.`;
+  return `Not run: predicted from ${p.predicted.from}; ${pct(p.predicted.kStaleness[0])} of reads fresh (k = 1), ${pct(p.predicted.tVisibility[0]?.p)} of reads begun ${p.predicted.tVisibility[0]?.fromMs ?? 0}–${p.predicted.tVisibility[0]?.toMs ?? 1} ms after an acknowledgement see it.`;
 }
 
 export interface CompareInput {
@@ -150,64 +213,123 @@ export interface CompareInput {
   startedAt: string;
   base: RunSettings;
   rows: CompareRow[];
+  /** Settings that were not run, predicted from the runs' latencies (`--predict`); absent in older compare.json. */
+  predicted?: PredictedRow[];
+}
+
+/** One line of compare.html's charts: a run (measured and predicted) or a setting predicted only. */
+export interface CompareSeries {
+  label: string;
+  /** A run's folder (relative), null for a predicted-only setting. */
+  folder: string | null;
+  departure: string;
+  highlights: string[];
+  /** Measured t-visibility per bucket and k-staleness (k = 1..5); null for a predicted-only setting. */
+  tMeasured: (number | null)[] | null;
+  kMeasured: number[] | null;
+  /** The WARS prediction; null when there is none. */
+  tWars: number[] | null;
+  kWars: number[] | null;
 }
 
 /** What compare.html's script (browser/compare.js) draws from. */
 export interface CompareData {
-  rows: Pick<CompareRow, 'label' | 'departure' | 'highlights' | 'kMeasured' | 'kPredicted' | 'tVisibility' | 'folder'>[];
+  /** The t-visibility buckets every series is given in. */
+  buckets: { fromMs: number; toMs: number }[];
+  rows: CompareSeries[];
   colours: string[];
 }
 
-function compareData(rows: readonly CompareRow[]): CompareData {
+function compareData(rows: readonly CompareRow[], predicted: readonly PredictedRow[]): CompareData {
+  const buckets = (rows[0]?.tVisibility ?? predicted.find((p) => p.predicted)?.predicted?.tVisibility ?? []).map((b) => ({ fromMs: b.fromMs, toMs: b.toMs }));
   return {
-    rows: rows.map((r) => ({ label: r.label, departure: r.departure, highlights: r.highlights, kMeasured: r.kMeasured, kPredicted: r.kPredicted, tVisibility: r.tVisibility, folder: r.folder })),
+    buckets,
+    rows: [
+      ...rows.map((r) => ({
+        label: r.label,
+        folder: r.folder,
+        departure: r.departure,
+        highlights: r.highlights,
+        tMeasured: r.tVisibility.map((b) => b.p),
+        kMeasured: r.kMeasured,
+        tWars: r.prediction?.predicted?.tVisibility.map((b) => b.p) ?? null,
+        kWars: r.prediction?.predicted?.kStaleness ?? null,
+      })),
+      ...predicted.map((p) => ({
+        label: p.label,
+        folder: null,
+        departure: predictedSentence(p),
+        highlights: [],
+        tMeasured: null,
+        kMeasured: null,
+        tWars: p.predicted?.tVisibility.map((b) => b.p) ?? null,
+        kWars: p.predicted?.kStaleness ?? null,
+      })),
+    ],
     colours: SERIES_COLOURS,
   };
 }
 
 const SERIES_COLOURS = ['#2563eb', '#ea580c', '#16a34a', '#9333ea', '#dc2626', '#0891b2', '#ca8a04', '#db2777'];
 
+function swatch(i: number): string {
+  return `<i class="swatch" style="background:${SERIES_COLOURS[i % SERIES_COLOURS.length]}"></i>`;
+}
+
+const COMPARE_CSS = `
+tr.predicted td { color: #4b5563; }
+tr.predicted em { font-style: italic; color: #7c3aed; }
+`;
+
 /** compare.html: the settings side by side. Pure. */
 export function buildCompare(input: CompareInput): string {
   const { rows, base } = input;
+  const predicted = input.predicted ?? [];
   const faults = base.nemesis.length > 0 ? base.nemesis.join(', ') : 'no faults';
   const table = rows
     .map((r, i) => {
       const v = r.valid === true ? 'kept' : r.valid === false ? 'broken' : 'unknown';
       return (
-        `<tr class="clickable" data-row="${i}"><td><i class="swatch" style="background:${SERIES_COLOURS[i % SERIES_COLOURS.length]}"></i><b>${esc(r.label)}</b></td>` +
+        `<tr class="clickable" data-row="${i}"><td>${swatch(i)}<b>${esc(r.label)}</b></td>` +
         `<td class="num">${pct(r.readAvailability)}</td><td class="num">${pct(r.writeAvailability)}</td><td class="num">${ms(r.p50)}</td><td class="num">${ms(r.p99)}</td>` +
         `<td class="num">${r.staleReads} (${pct(r.staleRate)})</td><td>${esc(linText(r))}</td><td class="num">${r.lostWrites}</td>` +
-        `<td class="num">${pct(r.kMeasured[0])} / ${pct(r.kPredicted[0])}</td><td><span class="verdict ${v}">${esc(verdictText(r.valid))}</span></td>` +
+        `<td class="num">${freshText(r.kMeasured[0], r.prediction?.predicted?.kStaleness[0], r.kPredicted[0])}</td><td><span class="verdict ${v}">${esc(verdictText(r.valid))}</span></td>` +
         `<td><a href="${esc(encodeURI(`${r.folder}/report.html`))}">report</a></td></tr>`
       );
     })
-    .join('\n');
-  const kTable = rows
-    .map(
-      (r) =>
-        `<tr><td>${esc(r.label)}</td>${r.kMeasured.map((m, k) => `<td class="num">${pct(m)} <span class="muted">/ ${pct(r.kPredicted[k])}</span></td>`).join('')}<td class="num muted">${r.kReads}</td></tr>`,
+    .concat(
+      predicted.map(
+        (p, j) =>
+          `<tr class="clickable predicted" data-row="${rows.length + j}"><td>${swatch(rows.length + j)}<b>${esc(p.label)}</b> <em>predicted</em></td>` +
+          `<td colspan="7" class="muted">not run: predicted from the runs' latencies</td>` +
+          `<td class="num">${freshText(null, p.predicted?.kStaleness[0], p.kClosedForm[0])}</td><td class="muted">not run</td><td></td></tr>`,
+      ),
     )
-    .join('');
+    .join('\n');
+  const kCells = (measured: readonly (number | null)[] | null, wars: readonly number[] | null | undefined, closed: readonly (number | null)[]) =>
+    [0, 1, 2, 3, 4].map((k) => `<td class="num">${freshText(measured?.[k], wars?.[k], closed[k])}</td>`).join('');
+  const kTable =
+    rows.map((r, i) => `<tr><td>${swatch(i)}${esc(r.label)}</td>${kCells(r.kMeasured, r.prediction?.predicted?.kStaleness, r.kPredicted)}<td class="num muted">${r.kReads}</td></tr>`).join('') +
+    predicted.map((p, j) => `<tr class="predicted"><td>${swatch(rows.length + j)}${esc(p.label)} <em>predicted</em></td>${kCells(null, p.predicted?.kStaleness, p.kClosedForm)}<td class="num muted">–</td></tr>`).join('');
   const body = [
-    `<header><h1>godist compare · ${esc(base.workload)} · ${esc(faults)}</h1><div class="muted">${rows.length} settings, one after another, with the same workload, seed ${base.seed} and fault schedule · started ${esc(input.startedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC'))}</div></header>`,
+    `<header><h1>godist compare · ${esc(base.workload)} · ${esc(faults)}</h1><div class="muted">${rows.length} settings, one after another, with the same workload, seed ${base.seed} and fault schedule${predicted.length > 0 ? `, and ${predicted.length} more predicted from their latencies` : ''} · started ${esc(input.startedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC'))}</div></header>`,
     '<section id="summary"><h2>Side by side</h2>',
     `<pre>${esc(input.command)}</pre>`,
-    '<table id="compare"><tr><th>setting (N/R/W, quorum, read repair)</th><th class="num">reads ok</th><th class="num">writes ok</th><th class="num">p50 ms</th><th class="num">p99 ms</th><th class="num">stale reads</th><th>linearizable</th><th class="num">lost writes</th><th class="num">fresh reads: measured / PBS</th><th>promises</th><th></th></tr>',
+    '<table id="compare"><tr><th>setting (N/R/W, quorum, read repair)</th><th class="num">reads ok</th><th class="num">writes ok</th><th class="num">p50 ms</th><th class="num">p99 ms</th><th class="num">stale reads</th><th>linearizable</th><th class="num">lost writes</th><th class="num">fresh reads: measured / WARS / bound</th><th>promises</th><th></th></tr>',
     table,
     '</table>',
-    '<div class="help">Click a setting for what its run found and where its staleness departs from PBS.</div>',
+    '<div class="help">Click a setting for what its run found and where its staleness departs from PBS\'s prediction.</div>',
     '<div id="row-detail" class="panel" data-empty="Click a setting above."></div>',
     '</section>',
-    '<section id="staleness"><h2>Staleness, as PBS measures it</h2>',
-    '<p class="help">t-visibility: the probability that a read beginning t ms after a write was acknowledged sees that write or a newer one.</p>',
+    '<section id="staleness"><h2>Staleness: measured, and as PBS predicts it</h2>',
+    '<p class="help">t-visibility: the probability that a read beginning t ms after a write was acknowledged sees that write or a newer one; measured (solid, dots) against the WARS prediction (dashed, the same colour), PBS\'s Monte Carlo over the latencies each run measured outside fault windows (docs/staleness.md). A setting marked <em>predicted</em> was not run: its line is predicted from the latencies of the runs, pooled.</p>',
     '<div id="t-visibility" class="chart"></div>',
-    '<p class="help">k-staleness: the share of reads that returned one of the k newest acknowledged versions, measured (solid) against PBS\'s closed form for a strict quorum, 1 − (C(N−W, R) / C(N, R))^k (dashed).</p>',
+    '<p class="help">k-staleness: the share of reads that returned one of the k newest acknowledged versions, measured (solid) against the WARS prediction (dashed). The table adds PBS\'s closed form for a strict quorum, 1 − (C(N−W, R) / C(N, R))^k: a bound (a write reaching exactly W replicas), not a prediction, for a system that sends every write to all N.</p>',
     '<div id="k-staleness" class="chart"></div>',
-    `<table id="k-table"><tr><th>setting</th>${[1, 2, 3, 4, 5].map((k) => `<th class="num">k = ${k} measured / PBS</th>`).join('')}<th class="num">reads</th></tr>${kTable}</table>`,
-    `<ul id="departures">${rows.map((r) => `<li><b>${esc(r.label)}</b>: ${esc(r.departure)}</li>`).join('')}</ul>`,
+    `<table id="k-table"><tr><th>setting</th>${[1, 2, 3, 4, 5].map((k) => `<th class="num">k = ${k}: measured / WARS / bound</th>`).join('')}<th class="num">reads</th></tr>${kTable}</table>`,
+    `<ul id="departures">${rows.map((r) => `<li><b>${esc(r.label)}</b>: ${esc(r.departure)}</li>`).join('')}${predicted.map((p) => `<li><b>${esc(p.label)}</b> <em>predicted</em>: ${esc(predictedSentence(p))}</li>`).join('')}</ul>`,
     '</section>',
-    `<script type="application/json" id="compare-data">${scriptJson(compareData(rows))}</script>`,
+    `<script type="application/json" id="compare-data">${scriptJson(compareData(rows, predicted))}</script>`,
   ].join('\n');
-  return page({ title: `godist compare — ${base.workload}`, head: '<link rel="icon" href="data:,">', body, scripts: [browserScript('chart-helpers') + browserScript('compare')] });
+  return page({ title: `godist compare — ${base.workload}`, head: '<link rel="icon" href="data:,">', css: COMPARE_CSS, body, scripts: [browserScript('chart-helpers') + browserScript('compare')] });
 }

@@ -1,5 +1,6 @@
 import type { ClusterObservations } from '../checks/observations.js';
 import type { Anomaly, RunResults } from '../checks/result.js';
+import type { StalenessPrediction } from '../checks/staleness-prediction.js';
 import { kStaleness, pbsKStaleness, tVisibility, type KStaleness, type TVisibility } from '../checks/staleness.js';
 import { faultSpans } from '../history/fault-spans.js';
 import type { HistoryOp } from '../history/op.js';
@@ -48,6 +49,12 @@ export interface ReportInput {
   results?: RunResults | null;
   /** The cluster's own view as sampled (cluster.jsonl) and logged; absent when the run did not sample it. */
   observations?: ClusterObservations | null;
+  /**
+   * PBS's WARS prediction of the run's staleness from its own latencies, held against what it
+   * measured (run/predict-staleness.ts); its `unavailable` says why there is none. Absent: the caller
+   * made none, and the page says so.
+   */
+  prediction?: StalenessPrediction | null;
 }
 
 /**
@@ -123,6 +130,10 @@ export interface StalenessData {
   kStaleness: KStaleness;
   /** PBS's closed-form k-staleness for these N/R/W (k = 1..5); null when N/R/W are unknown. */
   predicted: number[] | null;
+  /** The WARS model's prediction per t bucket and per k (k = 1..5); null when there is none. */
+  wars: { tVisibility: number[]; kStaleness: number[] } | null;
+  /** Measured t-visibility per bucket of the reads begun outside every fault window; null without faults. */
+  quiet: (number | null)[] | null;
 }
 
 export interface ReportData {
@@ -252,7 +263,13 @@ export function reportData(input: ReportInput, pairs: readonly OpPair[] = pairOp
     anomalies,
     traces,
     perf: perfSeries(pairs, completionTime, lastTime),
-    staleness: { tVisibility: tVisibility(pairs), kStaleness: kStaleness(pairs), predicted },
+    staleness: {
+      tVisibility: tVisibility(pairs),
+      kStaleness: kStaleness(pairs),
+      predicted,
+      wars: input.prediction?.predicted ? { tVisibility: input.prediction.predicted.tVisibility.map((b) => b.p), kStaleness: input.prediction.predicted.kStaleness } : null,
+      quiet: input.prediction?.quiet ? input.prediction.quiet.buckets.map((b) => b.p) : null,
+    },
   };
 }
 

@@ -19,6 +19,7 @@ import { createRandom } from '../shared/random.js';
 import { launchCluster } from './launch.js';
 import { finalReads, runWorkload, type Tally } from './runner.js';
 import { describeRun, runLabel, systemOf } from './run-settings.js';
+import { runStaleness } from './predict-staleness.js';
 import { nodeIds, type RunSettings } from './settings.js';
 
 export interface RunOptions {
@@ -160,7 +161,7 @@ export async function runTest(settings: RunSettings, options: RunOptions): Promi
   pointLatestAt(options.resultsRoot, dir);
   // The verdict is on disk already: a fault in drawing the pages must not turn it into a crash.
   try {
-    writeReport(dir, { run: runJson, system: describeRun(settings), history: history.ops, results, observations: observations ?? null });
+    writeReport(dir, { run: runJson, system: describeRun(settings), history: history.ops, results, observations: observations ?? null, prediction: runStaleness(settings, history.ops).prediction });
     writeIndex(options.resultsRoot);
   } catch (error) {
     process.stderr.write(`godist: could not build the report (${error instanceof Error ? (error.stack ?? error.message) : String(error)}); rebuild it with: godist report ${dir}\n`);

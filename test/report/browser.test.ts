@@ -48,7 +48,7 @@ beforeAll(async () => {
   mkdirSync(artifacts, { recursive: true });
   root = mkdtempSync(path.join(os.tmpdir(), 'godist-browser-'));
   browser = await launchChromium();
-  outcome = await runCompare(base, '3/1/1,3/2/2/strict/sync', { resultsRoot: root });
+  outcome = await runCompare(base, '3/1/1,3/2/2/strict/sync', { resultsRoot: root, predict: '3/1/2' });
 }, 240_000);
 
 afterAll(async () => {
@@ -67,6 +67,22 @@ async function open(file: string): Promise<{ page: Page; errors: string[] }> {
   await page.goto(pathToFileURL(file).href);
   await page.waitForSelector('body[data-ready="1"]', { timeout: 10_000 });
   return { page, errors };
+}
+
+/** Pixels on the chart's canvas within `tolerance` of the colour `hex` in each channel. */
+function pixelsOf(page: Page, selector: string, hex: string, tolerance = 40): Promise<number> {
+  return page.evaluate(
+    ([sel, colour, tol]) => {
+      const canvas = document.querySelector(`${sel} canvas`) as HTMLCanvasElement | null;
+      if (!canvas) return -1;
+      const want = [1, 3, 5].map((i) => parseInt(colour.slice(i, i + 2), 16));
+      const d = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4) if (d[i + 3]! > 160 && want.every((c, j) => Math.abs(d[i + j]! - c) <= tol)) n++;
+      return n;
+    },
+    [selector, hex, tolerance] as const,
+  );
 }
 
 /** Opaque, saturated pixels on the chart's canvas: data drawn, not just grey axes and grid. */
@@ -132,13 +148,48 @@ describe('report.html in Chromium', () => {
 describe('compare.html in Chromium', () => {
   it('opens from disk without console errors; both staleness charts render; clicking a setting explains it', async () => {
     const { page, errors } = await open(path.join(outcome.dir, 'compare.html'));
-    expect(await page.locator('#compare tr[data-row]').count()).toBe(2);
+    expect(await page.locator('#compare tr[data-row]:not(.predicted)').count()).toBe(2);
+    expect(await page.locator('#compare tr.predicted').count()).toBe(1);
     for (const chart of ['#t-visibility', '#k-staleness']) expect(await colouredPixels(page, chart), `${chart} draws nothing`).toBeGreaterThan(50);
     await page.locator('tr[data-row="0"]').click();
     expect(await page.locator('#row-detail').textContent()).toContain(outcome.rows[0]!.departure);
     const href = await page.locator('tr[data-row="0"] a').getAttribute('href');
     expect(href).toBe(`${outcome.rows[0]!.folder}/report.html`);
     await page.screenshot({ path: path.join(artifacts, 'compare.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('draws the WARS prediction beside each measurement, and the --predict setting as a labelled line of its own', async () => {
+    const { page, errors } = await open(path.join(outcome.dir, 'compare.html'));
+    const charts = await page.evaluate(() =>
+      (window.godistCompare.charts as { root: HTMLElement; series: { label: string; show: boolean }[]; data: (number | null)[][] }[]).map((u) => ({
+        id: u.root.parentNode.id as string,
+        series: u.series.slice(1).map((s, i) => ({ label: s.label, show: s.show, points: u.data[i + 1]!.filter((v) => v !== null).length })),
+      })),
+    );
+    const predictedRow = outcome.predicted[0]!;
+    expect(predictedRow.predicted, `3/1/2 from the runs' latencies pooled: ${predictedRow.unavailable}`).not.toBeNull();
+    for (const id of ['t-visibility', 'k-staleness']) {
+      const chart = charts.find((c) => c.id === id)!;
+      const labels = chart.series.map((x) => x.label);
+      // Every run has its prediction: 3/1/1 on three nodes cannot predict alone and takes the pool.
+      for (const r of outcome.rows) {
+        expect(r.prediction?.predicted, `${r.label}: ${r.prediction?.unavailable}`).toBeTruthy();
+        expect(labels).toContain(`${r.label} measured`);
+        expect(labels).toContain(`${r.label} WARS prediction`);
+      }
+      expect(labels).toContain('godist 3/1/2 predicted (not run)');
+      for (const x of chart.series) expect(x.points, `${id}: ${x.label} has data`).toBeGreaterThan(0);
+      // The legend names the same lines.
+      const legend = await page.locator(`#${id} .u-legend .u-series:not(:first-child) .u-label`).allTextContents();
+      expect(legend).toEqual(labels);
+    }
+    // The predicted setting's line is drawn in its own colour (the third series colour).
+    expect(await pixelsOf(page, '#t-visibility', '#16a34a')).toBeGreaterThan(30);
+    await page.locator('#compare tr.predicted').click();
+    expect(await page.locator('#row-detail').textContent()).toContain('predicted, not run');
+    await page.locator('#staleness').screenshot({ path: path.join(artifacts, 'compare-staleness.png') });
     expect(errors).toEqual([]);
     await page.close();
   });

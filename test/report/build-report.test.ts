@@ -9,7 +9,11 @@ import { compareSettings } from '../../harness/run/compare-settings.js';
 import { readRunFolder } from '../../harness/run/folder.js';
 import { scanResults, writeIndex } from '../../harness/run/results-index.js';
 import { describeRun, systemOf } from '../../harness/run/run-settings.js';
-import { compareExitCode, compareRow, departure, formatCompareTable, buildCompare } from '../../harness/report/compare-page.js';
+import { runStaleness } from '../../harness/run/predict-staleness.js';
+import { holdAgainstPrediction } from '../../harness/checks/staleness-prediction.js';
+import { tVisibility } from '../../harness/checks/staleness.js';
+import { faultSpans } from '../../harness/history/fault-spans.js';
+import { compareExitCode, compareRow, departure, formatCompareTable, buildCompare, withPrediction, type CompareData, type PredictedRow } from '../../harness/report/compare-page.js';
 import { buildIndex } from '../../harness/report/index-page.js';
 import { linearizationDiagram } from '../../harness/report/linearization-diagram.js';
 import { reportData, type ReportData } from '../../harness/report/report-data.js';
@@ -35,7 +39,7 @@ function syntheticRun() {
   });
   const results = runChecks(history, settings, { system: systemOf(settings) });
   const run = { tool: 'godist', version: '0.1.0', command: 'npx godist run --nodes 3 -N 3 -R 1 -W 1 --seed 7', startedAt: '2026-01-01T00:00:00.000Z', node: 'v20', settings };
-  return { run, settings, system: describeRun(settings), history, results };
+  return { run, settings, system: describeRun(settings), history, results, prediction: runStaleness(settings, history).prediction };
 }
 
 function undelta(xs: number[]): number[] {
@@ -148,6 +152,46 @@ describe('report.html', () => {
   });
 });
 
+describe('the WARS prediction in report.html', () => {
+  /** A prediction that says p in every bucket, held against the synthetic run's measurement. */
+  function predictedAt(input: ReturnType<typeof syntheticRun>, p: number) {
+    const pairs = pairOps(input.history);
+    const measured = tVisibility(pairs);
+    const predicted = {
+      setting: { N: 3, R: 1, W: 1, nodes: 3 },
+      from: "this run's latencies outside fault windows (9 writes and 9 reads timed)",
+      legs: 'inbox' as const,
+      trials: 100,
+      seed: 1,
+      tVisibility: measured.buckets.map((b) => ({ fromMs: b.fromMs, toMs: b.toMs, p })),
+      kStaleness: [p, 0.9876, 1, 1, 1],
+      assumed: [],
+    };
+    return holdAgainstPrediction({ pairs, faults: faultSpans(input.history), measured, predicted });
+  }
+
+  it('sets the prediction beside the measurement, with the closed form labelled as a bound and the departure sentence', () => {
+    const input = syntheticRun();
+    const prediction = predictedAt(input, 0.75);
+    const data = reportData({ ...input, prediction });
+    expect(data.staleness.wars).toEqual({ tVisibility: prediction.predicted!.tVisibility.map((b) => b.p), kStaleness: [0.75, 0.9876, 1, 1, 1] });
+    expect(data.staleness.quiet).toEqual(prediction.quiet!.buckets.map((b) => b.p));
+    const html = buildReport({ ...input, prediction });
+    expect(html).toMatch(/<tr><td>WARS prediction<\/td><td class="num">75\.0%<\/td><td class="num">98\.8%<\/td>/);
+    expect(html).toContain('<td class="muted">closed form (bound)</td><td class="num muted">33.3%</td>');
+    expect(html).toContain(`<p id="prediction-departure" class="departure">${prediction.departure}</p>`);
+    expect(html).toContain("PBS's Monte Carlo over this run&#39;s latencies outside fault windows (9 writes and 9 reads timed)");
+  });
+
+  it('without a prediction, says why (or that none was made)', () => {
+    const input = syntheticRun();
+    expect(input.prediction.predicted).toBeNull(); // the synthetic history has no replica timings
+    expect(buildReport(input)).toContain(`No WARS prediction: ${input.prediction.unavailable!.replace(/'/g, '&#39;')}`);
+    expect(buildReport({ ...input, prediction: null })).toContain('No WARS prediction: this page was built without one.');
+    expect(reportData({ ...input, prediction: null }).staleness.wars).toBeNull();
+  });
+});
+
 describe('godist report PATH', () => {
   it('rebuilds a run folder\'s report, a results folder\'s index, and refuses a path that does not exist', () => {
     const root = tempDir();
@@ -243,5 +287,35 @@ describe('compare', () => {
     const html = buildCompare({ command: 'npx godist compare --settings 3/1/1', startedAt: '2026-01-01T00:00:00.000Z', base: settings, rows: [row] });
     expect(html).toContain('href="runs/x/report.html"');
     expect(html).toContain('id="t-visibility"');
+  });
+
+  it('adds the settings of --predict as rows marked predicted, with the WARS figures and the closed form, in the table and the charts\' data', () => {
+    const { history, results } = syntheticRun();
+    const row = compareRow({ text: '3/1/1', folder: 'runs/x', settings, system: describeRun(settings), history, results });
+    const buckets = row.tVisibility.map((b) => ({ fromMs: b.fromMs, toMs: b.toMs }));
+    const predicted: PredictedRow = {
+      text: '3/1/2',
+      label: 'godist 3/1/2',
+      predicted: { setting: { N: 3, R: 1, W: 2, nodes: 3 }, from: 'the latencies of the 1 run of this comparison, pooled (9 writes and 9 reads timed)', legs: 'inbox', trials: 100, seed: 1, tVisibility: buckets.map((b) => ({ ...b, p: 0.9 })), kStaleness: [0.95, 1, 1, 1, 1], assumed: [] },
+      unavailable: null,
+      kClosedForm: [2 / 3, 8 / 9, 1, 1, 1],
+    };
+    const table = formatCompareTable([row], [predicted]);
+    expect(table).toMatch(/^godist 3\/1\/2 \(predicted\)\s+–.*– \/ 95\.0% \/ 66\.7%\s+not run$/m);
+    expect(table).toContain('godist 3/1/2 (predicted): Not run: predicted from the latencies of the 1 run of this comparison, pooled');
+    const html = buildCompare({ command: 'npx godist compare --settings 3/1/1 --predict 3/1/2', startedAt: '2026-01-01T00:00:00.000Z', base: settings, rows: [row], predicted: [predicted] });
+    expect(html).toContain('<b>godist 3/1/2</b> <em>predicted</em>');
+    const data = JSON.parse(/<script type="application\/json" id="compare-data">(.*?)<\/script>/s.exec(html)![1]!) as CompareData;
+    expect(data.rows.map((r) => [r.label, r.folder, r.kWars?.[0] ?? null])).toEqual([['godist n3r1w1', 'runs/x', null], ['godist 3/1/2', null, 0.95]]);
+    expect(data.rows[1]!.tWars).toEqual(buckets.map(() => 0.9));
+    expect(data.rows[1]!.tMeasured).toBeNull();
+  });
+
+  it("a row's prediction, when it comes (from the pool), replaces the closed form's sentence", () => {
+    const { history, results } = syntheticRun();
+    const row = compareRow({ text: '3/1/1', folder: 'runs/x', settings, system: describeRun(settings), history, results, prediction: null });
+    expect(row.departure).toBe(row.closedForm);
+    const prediction = holdAgainstPrediction({ pairs: pairOps(history), faults: [], measured: tVisibility(pairOps(history)), predicted: null, unavailable: 'no timings' });
+    expect(withPrediction(row, prediction).departure).toBe(`No WARS prediction: no timings. ${row.closedForm}`);
   });
 });

@@ -11,18 +11,23 @@ var C = JSON.parse(/** @type {string} */ (byId('compare-data').textContent)), ro
 function colour(i) { return C.colours[i % C.colours.length]; }
 /** @param {uPlot} u @param {number | null} v */
 function percent(u, v) { return v == null ? '' : (v * 100).toFixed(1) + '%'; }
-var buckets = rows.length > 0 ? rows[0].tVisibility : [];
+var buckets = C.buckets;
 if (buckets.length > 0) {
-  lineChart(byId('t-visibility'), 'P(consistent | read began t ms after the acknowledgement)', buckets.map(function (b, i) { return i; }), rows.map(function (r, i) {
-    return { label: r.label, colour: colour(i), points: true, width: 2, data: r.tVisibility.map(function (b) { return b.p; }), value: percent };
-  }), { sync: false, y: { range: [0, 1.02] }, xLabel: 't (ms)', xFmt: function (i) { var b = buckets[i]; return b ? b.fromMs + '–' + b.toMs : ''; }, height: 280 });
+  /** @type {LineSeries[]} */
+  var tSeries = [];
+  rows.forEach(function (r, i) {
+    if (r.tMeasured) tSeries.push({ label: r.label + ' measured', colour: colour(i), points: true, width: 2, data: r.tMeasured, value: percent });
+    if (r.tWars) tSeries.push({ label: r.label + (r.folder === null ? ' predicted (not run)' : ' WARS prediction'), colour: colour(i), dash: [6, 4], width: 1.5, data: r.tWars, value: percent });
+  });
+  lineChart(byId('t-visibility'), 'P(consistent | read began t ms after the acknowledgement)', buckets.map(function (b, i) { return i; }), tSeries,
+    { sync: false, y: { range: [0, 1.02] }, xLabel: 't (ms)', xFmt: function (i) { var b = buckets[i]; return b ? b.fromMs + '–' + b.toMs : ''; }, height: 280 });
 }
 var ks = [1, 2, 3, 4, 5];
 /** @type {LineSeries[]} */
 var series = [];
 rows.forEach(function (r, i) {
-  series.push({ label: r.label + ' measured', colour: colour(i), width: 2, points: true, data: r.kMeasured, value: percent });
-  series.push({ label: r.label + ' PBS', colour: colour(i), dash: [6, 4], width: 1.5, data: r.kPredicted, value: percent });
+  if (r.kMeasured) series.push({ label: r.label + ' measured', colour: colour(i), width: 2, points: true, data: r.kMeasured, value: percent });
+  if (r.kWars) series.push({ label: r.label + (r.folder === null ? ' predicted (not run)' : ' WARS prediction'), colour: colour(i), dash: [6, 4], width: 1.5, data: r.kWars, value: percent });
 });
 lineChart(byId('k-staleness'), 'P(read within k versions of the newest)', ks, series, { sync: false, y: { range: [0, 1.02] }, xLabel: 'k', xFmt: function (k) { return Number.isInteger(k) ? 'k = ' + k : ''; }, height: 280 });
 var panel = byId('row-detail');
@@ -31,6 +36,10 @@ function showRow(i) {
   var r = rows[i];
   document.querySelectorAll('tr.selected').forEach(function (x) { x.classList.remove('selected'); });
   document.querySelectorAll('tr[data-row="' + i + '"]').forEach(function (x) { x.classList.add('selected'); });
+  if (r.folder === null) {
+    panel.innerHTML = '<div><b>' + esc(r.label) + '</b> · <em>predicted</em>, not run</div><div class="anomaly-explanation">' + esc(r.departure) + '</div>';
+    return;
+  }
   panel.innerHTML = '<div><b>' + esc(r.label) + '</b> · <a href="' + esc(encodeURI(r.folder + '/report.html')) + '">open its report</a></div>' +
     '<div class="anomaly-explanation">' + esc(r.departure) + '</div>' +
     (r.highlights.length > 0 ? '<ul>' + r.highlights.map(function (h) { return '<li>' + esc(h) + '</li>'; }).join('') + '</ul>' : '<div class="muted">The run found no anomalies.</div>');

@@ -353,11 +353,16 @@ lineChart(byId('perf-availability'), 'Availability (share of completed ops that 
 
 timings.plots = performance.now();
 // ---------- staleness ----------
-var TV = D.staleness.tVisibility.buckets, tvEl = document.getElementById('t-visibility');
+var S = D.staleness, TV = S.tVisibility.buckets, tvEl = document.getElementById('t-visibility');
 if (tvEl && TV.length > 0) {
-  lineChart(tvEl, 'P(read sees the write or a newer one | read began t ms after the acknowledgement)', TV.map(function (b, i) { return i; }), [
-    { label: 'measured', colour: '#2563eb', points: true, data: TV.map(function (b) { return b.p; }), value: function (u, v) { return v == null ? '' : (v * 100).toFixed(1) + '%'; } },
-  ], { sync: false, y: { range: [0, 1.02] }, xLabel: 't (ms)', xFmt: function (i) { var b = TV[i]; return b ? b.fromMs + '–' + b.toMs : ''; } });
+  /** @param {uPlot} u @param {number | null} v */
+  var percent = function (u, v) { return v == null ? '' : (v * 100).toFixed(1) + '%'; };
+  /** @type {LineSeries[]} */
+  var tvSeries = [{ label: 'measured', colour: '#2563eb', points: true, data: TV.map(function (b) { return b.p; }), value: percent }];
+  if (S.quiet) tvSeries.push({ label: 'measured outside fault windows', colour: '#0891b2', dash: [2, 3], width: 1.5, points: true, data: S.quiet, value: percent });
+  if (S.wars) tvSeries.push({ label: 'WARS prediction', colour: '#ea580c', dash: [6, 4], width: 2, data: S.wars.tVisibility, value: percent });
+  lineChart(tvEl, 'P(read sees the write or a newer one | read began t ms after the acknowledgement)', TV.map(function (b, i) { return i; }), tvSeries,
+    { sync: false, y: { range: [0, 1.02] }, xLabel: 't (ms)', xFmt: function (i) { var b = TV[i]; return b ? b.fromMs + '–' + b.toMs : ''; } });
 }
 
 timings.done = performance.now();
