@@ -111,12 +111,28 @@ describe('report.html in Chromium', () => {
       expect(await colouredPixels(page, chart), `${chart} draws nothing`).toBeGreaterThan(50);
     }
 
-    // An anomaly in the tables: its explanation appears in the detail panel.
-    const row = page.locator('tr[data-anomaly]').first();
-    const ai = Number(await row.getAttribute('data-anomaly'));
+    // A cause's worked example: its explanation appears in the detail panel.
+    const example = page.locator('.worked-example a[data-anomaly]').first();
+    const ai = Number(await example.getAttribute('data-anomaly'));
     const data = await page.evaluate(() => JSON.parse(document.getElementById('report-data')!.textContent!) as { anomalies: { index: number; time: number; explanation: string }[] });
-    await row.click();
+    await example.click();
     expect(await page.locator('#op-detail').textContent()).toContain(data.anomalies[ai]!.explanation);
+    // The rest of its group, opened: a row clicked shows that row's anomaly.
+    const group = page.locator('.cause-group:has(table)').first();
+    if ((await group.locator('details').count()) > 0) await group.locator('details > summary').click();
+    const row = group.locator('tr[data-anomaly]').last();
+    await row.click();
+    expect(await page.locator('#op-detail').textContent()).toContain(data.anomalies[Number(await row.getAttribute('data-anomaly'))]!.explanation);
+    // The rows the builder wrote are the rows the script writes for "show all".
+    const mismatched = await page.evaluate(() =>
+      [...document.querySelectorAll('.cause-group tr[data-anomaly]')].filter((tr: HTMLElement) => {
+        const ai = Number(tr.getAttribute('data-anomaly'));
+        const plain = tr.cloneNode(true) as HTMLElement;
+        plain.classList.remove('selected'); // the row clicked above
+        return plain.outerHTML !== window.godistReport.anomalyRow(window.godistReport.data.anomalies[ai], ai);
+      }).length,
+    );
+    expect(mismatched).toBe(0);
     await page.locator('#timeline').screenshot({ path: path.join(artifacts, 'report-timeline.png') });
 
     // The same anomaly's op, clicked on the timeline canvas itself.

@@ -97,7 +97,7 @@ describe('report.html', () => {
       expect(html).toContain(a.explanation.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;'));
     }
     expect(html).toMatch(/<svg class="linearization"/);
-    expect(html).toMatch(/<tr class="clickable" data-anomaly="\d+">/);
+    expect(html).toMatch(/<p class="worked-example">.*<a href="#timeline" data-anomaly="\d+">show in timeline<\/a><\/p>/);
     expect(html).toContain('id="k-staleness"');
   });
 
@@ -114,8 +114,42 @@ describe('report.html', () => {
     stale.anomalies = Array.from({ length: 60 }, () => stale.anomalies[0]!);
     stale.count = 60;
     const html = buildReport(input);
-    expect(html.match(/<tr class="clickable" data-anomaly="\d+"><td class="num">[^<]*<\/td><td><code>k1<\/code><\/td><td>node-3/g)).toHaveLength(50);
-    expect(html).toContain('show all 60');
+    expect(html.match(/<tr class="clickable" data-anomaly="\d+"><td class="num">[^<]*<\/td><td><code>k1<\/code><\/td><td class="node">node-3/g)).toHaveLength(50);
+    expect(html).toMatch(/<button class="more-rows" data-check="stale-reads" data-cause="quorums-need-not-overlap" data-table="stale-reads--quorums-need-not-overlap" data-shown="50">show all 60<\/button>/);
+  });
+
+  it('groups stale reads by cause, largest first, each with its count, its first as a worked example, and the rest collapsed', () => {
+    const input = syntheticRun();
+    const stale = input.results.checks['stale-reads']!;
+    const first = stale.anomalies[0]!;
+    const of = (cause: string, i: number) => ({ ...first, cause, explanation: `${cause} example ${i}` });
+    stale.anomalies = [of('replica-set-moved', 0), ...[1, 2, 3, 4, 5].map((i) => of('amnesia', i)), of('replica-set-moved', 6)];
+    stale.count = 7;
+    const html = buildReport(input);
+    expect(html).toContain('7 stale reads, by cause: amnesia 5, replica set moved 2.');
+    const groups = [...html.matchAll(/<div class="cause-group" data-check="stale-reads" data-cause="([^"]+)">\n<h4>([^<]+) <span class="count">([^<]+)<\/span><\/h4>\n<p class="worked-example"><span class="muted">[^<]*<\/span> ([^<]*) <a href="#timeline" data-anomaly="(\d+)">/g)].map((m) => m.slice(1));
+    const at = (explanation: string) => String(reportData(input).anomalies.findIndex((a) => a.explanation === explanation));
+    expect(groups).toEqual([
+      ['amnesia', 'amnesia', '5 stale reads', 'amnesia example 1', at('amnesia example 1')],
+      ['replica-set-moved', 'replica set moved', '2 stale reads', 'replica-set-moved example 0', at('replica-set-moved example 0')],
+    ]);
+    // Five rows are collapsed behind a summary; two are shown as they are.
+    expect(html).toContain('<details><summary>all 5 stale reads of this cause</summary><table id="stale-reads--amnesia">');
+    expect(html).toContain('show in timeline</a></p>\n<table id="stale-reads--replica-set-moved">');
+    expect(html).not.toContain('<details><summary>all 2 stale reads');
+    expect(html.match(/<table id="stale-reads--amnesia">.*?<\/table>/s)![0]!.match(/<tr class="clickable"/g)).toHaveLength(5);
+  });
+
+  it('says what each timing column counts from, and keeps numbers and node names on one line', () => {
+    const input = syntheticRun();
+    const stale = input.results.checks['stale-reads']!;
+    stale.anomalies = [stale.anomalies[0]!, stale.anomalies[0]!];
+    const html = buildReport(input);
+    expect(html).toContain(`title="t-visibility: ms from the acknowledgement of the oldest write the read missed to the read's start">ms after oldest missed ack</th>`);
+    expect(html).toContain('The explanation counts from the newest write it missed');
+    expect(html).toContain(`title="when the read began, in s since the run began (the timeline's clock)">read began</th>`);
+    expect(html).toMatch(/td\.num, th\.num \{[^}]*white-space: nowrap/);
+    expect(html).toMatch(/td\.node, td code \{ white-space: nowrap; \}/);
   });
 
   it('builds without results.json (a crashed run) and says so', () => {

@@ -23,6 +23,8 @@ declare global {
     timeline: uPlot;
     select(index: number): void;
     selectAnomaly(ai: number): void;
+    /** A findings table's row as the script writes it (the builder writes the first ones). */
+    anomalyRow(a: ReportAnomaly, ai: number): string;
     opPoint(index: number): { x: number; y: number } | null;
     cluster?: {
       chart: uPlot;

@@ -276,27 +276,29 @@ function selectAnomaly(ai) {
 /** @param {unknown} v */
 function showNothing(v) { return v === null || v === undefined ? 'nothing' : typeof v === 'string' ? v : JSON.stringify(v); }
 /**
- * A row of the stale-read or lost-write table, as build-report.ts writes the first ones.
+ * A row of a stale-read or lost-write table, as findings-section.ts writes the first ones.
  * @param {ReportAnomaly} a
  * @param {number} ai
  */
 function anomalyRow(a, ai) {
   var d = /** @type {Record<string, any>} */ (a.details), cells;
   if (a.check === 'stale-reads') {
-    cells = ['<td class="num">' + a.time.toFixed(3) + ' s</td>', '<td><code>' + esc(String(a.key)) + '</code></td>', '<td>' + esc(d.node || '') + '</td>', '<td>' + esc(showNothing(d.value)) + '</td>',
+    cells = ['<td class="num">' + a.time.toFixed(3) + ' s</td>', '<td><code>' + esc(String(a.key)) + '</code></td>', '<td class="node">' + esc(d.node || '') + '</td>', '<td>' + esc(showNothing(d.value)) + '</td>',
       '<td class="num">' + esc(d.versionsBehind == null ? '' : d.versionsBehind) + '</td>', '<td class="num">' + esc(d.msSinceAck == null ? '' : d.msSinceAck) + '</td>', '<td>' + (d.final === true ? 'yes' : '') + '</td>', '<td>' + esc(a.explanation) + '</td>'];
   } else {
     cells = ['<td class="num">' + a.time.toFixed(3) + ' s</td>', '<td><code>' + esc(String(a.key)) + '</code></td>', '<td>' + esc(showNothing(d.value)) + '</td>', '<td>' + esc(a.explanation) + '</td>'];
   }
   return '<tr class="clickable" data-anomaly="' + ai + '">' + cells.join('') + '</tr>';
 }
+/** The cause the checks gave an anomaly (findings-section.ts groups by it). @param {ReportAnomaly} a */
+function causeOf(a) { var c = a.details.cause; return typeof c === 'string' ? c : 'unexplained'; }
 document.querySelectorAll('button.more-rows').forEach(function (b) {
   b.addEventListener('click', function () {
-    var check = String(b.getAttribute('data-check')), shown = Number(b.getAttribute('data-shown')), seen = 0;
+    var check = b.getAttribute('data-check'), cause = b.getAttribute('data-cause'), shown = Number(b.getAttribute('data-shown')), seen = 0;
     /** @type {string[]} */
     var html = [];
-    D.anomalies.forEach(function (a, ai) { if (a.check === check && seen++ >= shown) html.push(anomalyRow(a, ai)); });
-    byId(check).insertAdjacentHTML('beforeend', html.join(''));
+    D.anomalies.forEach(function (a, ai) { if (a.check === check && causeOf(a) === cause && seen++ >= shown) html.push(anomalyRow(a, ai)); });
+    byId(String(b.getAttribute('data-table'))).insertAdjacentHTML('beforeend', html.join(''));
     b.remove();
   });
 });
@@ -374,6 +376,7 @@ window.godistReport = {
   /** @param {number} index */
   select: function (index) { var p = pos.get(index); if (p !== undefined) select(p, -1, true); },
   selectAnomaly: selectAnomaly,
+  anomalyRow: anomalyRow,
   /** Where op (history index) is drawn, in page coordinates: for tests that click it. @param {number} index */
   opPoint: function (index) {
     var p = pos.get(index);
