@@ -95,6 +95,7 @@ button:hover { background: #f3f4f6; }
 .grid2 { display: grid; grid-template-columns: repeat(auto-fit, minmax(520px, 1fr)); gap: 8px 24px; }
 a { color: var(--link); }
 .u-legend { font-size: 12px; }
+.line-legend .u-legend .u-marker { width: 22px; height: 0; vertical-align: middle; background: none !important; border-left: none !important; border-right: none !important; border-bottom: none !important; }
 `;
 
 /** One self-contained page: every style and script inline. */

@@ -117,7 +117,10 @@ export interface PerfSeries {
   /** Bucket width in seconds, and each bucket's middle. */
   bucketS: number;
   t: number[];
-  /** Latency quantiles (ms) of ok ops invoked in the bucket, per function. */
+  /**
+   * Latency quantiles (ms) of ok ops invoked in the bucket, per function; null where the bucket has
+   * too few to tell the quantile from the maximum (p95 below 20 ops, p99 below 100, max below 2).
+   */
   latency: Record<string, { p50: (number | null)[]; p95: (number | null)[]; p99: (number | null)[]; max: (number | null)[] }>;
   /** Completions per second in the bucket, by outcome. */
   throughput: { ok: number[]; fail: number[]; info: number[] };
@@ -334,11 +337,13 @@ function perfSeries(pairs: readonly OpPair[], completionTime: Map<number, number
     const q = { p50: [] as (number | null)[], p95: [] as (number | null)[], p99: [] as (number | null)[], max: [] as (number | null)[] };
     for (const xs of buckets) {
       xs.sort((a, b) => a - b);
-      const pick = (x: number) => (xs.length === 0 ? null : round3(xs[Math.min(xs.length - 1, Math.floor(x * xs.length))]!));
-      q.p50.push(pick(0.5));
+      // A quantile is drawn where the bucket has the samples to tell it from the maximum (p95: 20,
+      // p99: 100); with fewer it would be the maximum, a line drawn twice and listed twice.
+      const pick = (x: number) => (xs.length < Math.round(1 / (1 - x)) ? null : round3(xs[Math.min(xs.length - 1, Math.floor(x * xs.length))]!));
+      q.p50.push(xs.length === 0 ? null : round3(xs[Math.min(xs.length - 1, Math.floor(0.5 * xs.length))]!));
       q.p95.push(pick(0.95));
       q.p99.push(pick(0.99));
-      q.max.push(xs.length === 0 ? null : round3(xs[xs.length - 1]!));
+      q.max.push(xs.length < 2 ? null : round3(xs[xs.length - 1]!));
     }
     latency[f] = q;
   }

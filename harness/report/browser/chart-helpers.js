@@ -5,10 +5,57 @@
  * names are the page's globals (globals.d.ts declares what the page gives it). Plain ES2020.
  */
 
-/** @type {Record<string, string>} */
-var FAULT_COLOURS = { kill: 'rgba(217,83,79,0.13)', pause: 'rgba(124,58,237,0.12)', partition: 'rgba(37,99,235,0.11)', delay: 'rgba(234,179,8,0.16)' };
-/** @param {string} kind */
-function faultColour(kind) { return FAULT_COLOURS[kind] || 'rgba(107,114,128,0.12)'; }
+/** Each fault kind's colour (r, g, b): shading at a low alpha, its label strip at a higher one. @type {Record<string, string>} */
+var FAULT_RGB = { kill: '217,83,79', pause: '124,58,237', partition: '37,99,235', delay: '202,138,4' };
+/**
+ * @param {string} kind
+ * @param {number} [alpha] default: the shading's
+ */
+function faultColour(kind, alpha) { return 'rgba(' + (FAULT_RGB[kind] || '107,114,128') + ',' + (alpha == null ? 0.17 : alpha) + ')'; }
+/** Width of the label gutter left of the timeline and the cluster lanes (the same, so that their times line up). */
+var GUTTER_PX = 118;
+/** The font of every chart's axis labels (set on each axis, so that a test can measure them). */
+var AXIS_FONT = '12px system-ui, sans-serif';
+/** The text of the x labels each chart drew last, by split: what labelExtents measures. @type {WeakMap<uPlot, [number, string][]>} */
+var drawnXLabels = new WeakMap();
+/**
+ * An x axis's `values`: labels by `fmt`, remembered for labelExtents.
+ * @param {(v: number) => string} fmt
+ * @returns {(u: uPlot, splits: number[]) => string[]}
+ */
+function xValues(fmt) {
+  return function (u, splits) {
+    var left = u.bbox.left / devicePixelRatio;
+    // A label that would stick out of the canvas is left out rather than cut.
+    var out = splits.map(function (v) {
+      var text = fmt(v), x = left + u.valToPos(v, 'x'), w = textWidth(text);
+      return x - w / 2 < 0 || x + w / 2 > u.width ? '' : text;
+    });
+    drawnXLabels.set(u, splits.map(function (v, i) { return /** @type {[number, string]} */ ([v, out[i]]); }));
+    return out;
+  };
+}
+/** @type {CanvasRenderingContext2D | null} */
+var measurer = null;
+/** A label's width in CSS px, in the axes' font. @param {string} text */
+function textWidth(text) {
+  if (!measurer) measurer = /** @type {CanvasRenderingContext2D} */ (document.createElement('canvas').getContext('2d'));
+  measurer.font = AXIS_FONT;
+  return measurer.measureText(text).width;
+}
+/**
+ * Where each x label of a chart lies, in CSS px from the left of its canvas (labels are centred on
+ * their split): for the tests that hold that none is cut at the chart's edges.
+ * @param {uPlot} u
+ * @returns {{ text: string, left: number, right: number, width: number }[]}
+ */
+function labelExtents(u) {
+  var left = u.bbox.left / devicePixelRatio;
+  return (drawnXLabels.get(u) || []).filter(function (l) { return l[1] !== ''; }).map(function (l) {
+    var x = left + u.valToPos(l[0], 'x'), w = textWidth(l[1]);
+    return { text: l[1], left: x - w / 2, right: x + w / 2, width: u.width };
+  });
+}
 /**
  * A drawClear hook that shades each fault window behind the data.
  * @param {readonly FaultWindow[]} faults
@@ -28,6 +75,70 @@ function shadeFaults(faults, endS) {
       ctx.fillRect(x0, bb.top, Math.max(1, x1 - x0), bb.height);
     }
     ctx.restore();
+  };
+}
+/** Height of one row of fault labels above a chart, CSS px. */
+var FAULT_ROW_PX = 16;
+/**
+ * @typedef {object} FaultLabel
+ * @property {number} index the window's index in the faults given
+ * @property {string} kind
+ * @property {string} text what the label says ('' when not even the kind fits its window)
+ * @property {number} x0 the window's band, CSS px from the canvas's left
+ * @property {number} x1
+ * @property {number} textWidth CSS px
+ */
+/**
+ * What a fault window's label says, longest first: what the fault did (from its nemesis record), the
+ * kind and its nodes, the nodes alone (the band's colour gives the kind), the kind alone.
+ * @param {FaultWindow} f
+ */
+function faultLabelTexts(f) {
+  var did = f.description.toLowerCase().indexOf(f.kind.slice(0, 4)) === 0 ? f.description : f.kind + ': ' + f.description;
+  var nodes = f.nodes.join(', ');
+  return nodes ? [did, f.kind + ': ' + nodes, nodes, f.kind] : [did, f.kind];
+}
+/**
+ * A strip above a chart that labels each fault window: a band in the fault's colour, with as much
+ * of its label as fits; windows that overlap in time take rows of their own (three at most).
+ * @param {readonly FaultWindow[]} faults
+ * @param {number} endS where a window that never healed ends
+ * @returns {{ hook: (u: uPlot) => void, height: number, drawn: FaultLabel[] }}
+ */
+function faultStrip(faults, endS) {
+  /** @type {number[]} */
+  var rowEnds = [];
+  var rowOf = faults.map(function (f) {
+    var e = f.end == null ? endS : f.end, r = 0;
+    while (r < rowEnds.length && rowEnds[r] > f.start && r < 2) r++;
+    rowEnds[r] = Math.max(rowEnds[r] || 0, e);
+    return r;
+  });
+  /** @type {FaultLabel[]} */
+  var drawn = [];
+  return {
+    height: faults.length === 0 ? 0 : rowEnds.length * FAULT_ROW_PX + 4,
+    drawn: drawn,
+    hook: function (u) {
+      var ctx = u.ctx, bb = u.bbox, dpr = devicePixelRatio, range = xRange(u);
+      drawn.length = 0;
+      ctx.save();
+      ctx.font = Math.round(11 * dpr) + 'px system-ui, sans-serif';
+      ctx.textBaseline = 'middle';
+      ctx.textAlign = 'left';
+      faults.forEach(function (f, i) {
+        var e = f.end == null ? endS : f.end;
+        if (e < range[0] || f.start > range[1]) return;
+        var x0 = Math.max(u.valToPos(f.start, 'x', true), bb.left), x1 = Math.min(u.valToPos(e, 'x', true), bb.left + bb.width);
+        var y = (2 + rowOf[i] * FAULT_ROW_PX) * dpr, h = (FAULT_ROW_PX - 2) * dpr;
+        ctx.fillStyle = faultColour(f.kind, 0.5);
+        ctx.fillRect(x0, y, Math.max(dpr, x1 - x0), h);
+        var text = faultLabelTexts(f).find(function (t) { return ctx.measureText(t).width + 6 * dpr <= x1 - x0; }) || '';
+        if (text) { ctx.fillStyle = '#111827'; ctx.fillText(text, x0 + 3 * dpr, y + h / 2); }
+        drawn.push({ index: i, kind: f.kind, text: text, x0: x0 / dpr, x1: x1 / dpr, textWidth: ctx.measureText(text).width / dpr });
+      });
+      ctx.restore();
+    },
   };
 }
 /**
@@ -102,6 +213,7 @@ function byId(id) {
  * @property {(number | null)[]} data
  * @property {number} [width]
  * @property {number[]} [dash]
+ * @property {'solid' | 'dashed' | 'dotted'} [marker] the legend's sample of the line (default: dashed when the line is)
  * @property {boolean} [points]
  * @property {(u: uPlot, v: number | null) => string} [value]
  */
@@ -112,7 +224,9 @@ function byId(id) {
  * @property {string} [yLabel]
  * @property {string} [xLabel]
  * @property {(v: number) => string} [xFmt]
+ * @property {string[]} [categories] x is the index of a category with these labels, each given room (no label cut at an edge)
  * @property {boolean} [sync] zoom with the other time charts (default true)
+ * @property {boolean} [merge] lines with the same values are drawn once, with one legend entry naming them all ("read = all")
  * @property {import('uplot').Hooks.Arrays} [hooks]
  */
 /**
@@ -125,22 +239,59 @@ function byId(id) {
  */
 function lineChart(el, title, x, series, opts) {
   var o = opts || {};
-  var fmt = o.xFmt || fmtS;
+  if (o.merge) series = mergeSame(series);
+  /** @type {string[]} */
+  var cats = o.categories || [];
+  var categorical = o.categories !== undefined;
+  var fmt = categorical ? function (/** @type {number} */ i) { return Number.isInteger(i) && cats[i] !== undefined ? cats[i] : ''; } : o.xFmt || fmtS;
+  /** @type {import('uplot').Axis} */
+  var xAxis = { font: AXIS_FONT, values: xValues(fmt) };
+  if (categorical) xAxis.splits = function () { return cats.map(function (_, i) { return i; }); };
   /** @type {import('uplot').Options} */
   var options = {
     title: title,
     width: chartWidth(el),
     height: o.height || 220,
-    scales: { x: { time: false }, y: o.y || {} },
-    axes: [{ values: function (u, v) { return v.map(fmt); } }, { label: o.yLabel || '', size: 60 }],
+    // Categories get half a category of room at either end, so the first and last labels fit.
+    scales: { x: categorical ? { time: false, range: [-0.5, cats.length - 0.5] } : { time: false }, y: o.y || {} },
+    axes: [xAxis, { font: AXIS_FONT, label: o.yLabel || '', size: 60 }],
     series: [{ label: o.xLabel || 'time' }].concat(series.map(function (s) {
       return { label: s.label, stroke: s.colour, width: s.width || 1.5, dash: s.dash, spanGaps: false, points: { show: s.points || false, size: 5, fill: s.colour }, value: s.value };
     })),
+    // The legend shows a sample of each line (CSS .line-legend): its colour, its dash, its width.
+    legend: {
+      markers: {
+        dash: function (u, i) { var s = series[i - 1]; return s ? s.marker || (s.dash ? 'dashed' : 'solid') : 'solid'; },
+        width: function (u, i) { var s = series[i - 1]; return s ? Math.max(1, Math.round(s.width || 1.5)) : 2; },
+      },
+    },
     cursor: o.sync === false ? {} : { sync: { key: 'time' }, drag: { x: true, y: false } },
     hooks: o.hooks || {},
   };
   var u = new uPlot(options, /** @type {import('uplot').AlignedData} */ (/** @type {(number | null)[][]} */ ([x]).concat(series.map(function (s) { return s.data; }))), el);
+  u.root.classList.add('line-legend');
   return addChart(u, o.sync !== false);
+}
+/**
+ * The series, those with the same values as an earlier one folded into it (one would hide the other,
+ * and the legend would list a line nobody can see); series with nothing to draw left out.
+ * @param {LineSeries[]} series
+ * @returns {LineSeries[]}
+ */
+function mergeSame(series) {
+  /** @type {Map<string, LineSeries>} */
+  var seen = new Map();
+  /** @type {LineSeries[]} */
+  var out = [];
+  series.forEach(function (s) {
+    if (!s.data.some(function (v) { return v != null; })) return;
+    var key = JSON.stringify(s.data), same = seen.get(key);
+    if (same) { same.label += ' = ' + s.label; return; }
+    var copy = Object.assign({}, s);
+    seen.set(key, copy);
+    out.push(copy);
+  });
+  return out;
 }
 /**
  * A chart's x range (uPlot leaves it undefined until the first draw).

@@ -12,10 +12,13 @@ if (!holder || !chartEl || !window.godistReport) return;
 /** @type {ClusterPageData} */
 var C = JSON.parse(/** @type {string} */ (holder.textContent));
 var G = window.godistReport, D = G.data, n = C.nodes.length;
-var STRIP = 10, VIEW = 7, LEAD = 15, GAP = 11, LANE = (n - 1) * VIEW + LEAD + GAP, TOTAL = STRIP + n * LANE;
+// Heights in y units (a unit is about a CSS pixel): a thin row per observer, tall enough for its label.
+var STRIP = 10, VIEW = 11, LEAD = 15, GAP = 11, LANE = (n - 1) * VIEW + LEAD + GAP, TOTAL = STRIP + n * LANE;
 var STATE_COLOUR = ['rgba(46,158,68,0.45)', '#e8a33d', '#d9534f'], STATE_NAME = ['alive', 'suspect', 'dead'];
-// No purple: purple is "paused".
-var PALETTE = ['#2563eb', '#16a34a', '#ea580c', '#0891b2', '#db2777', '#65a30d', '#b45309', '#0d9488', '#9f1239', '#4b5563'];
+// Whom a node believed led, one colour per leader, all blues and cyans: no hue near green (alive),
+// amber (suspect), red (dead) or purple (paused), so that a leader is never read as a peer's state.
+var PALETTE = ['#2563eb', '#0891b2', '#1e3a8a', '#0284c7', '#155e75'];
+var PAUSED = 'rgba(124,58,237,0.8)', KILLED = 'rgba(75,85,99,0.95)';
 /**
  * @param {number} i the leader's index in C.nodes
  * @param {number} alpha
@@ -91,7 +94,7 @@ function drawLanes(u) {
     // Paused or killed, the node holds no belief it can act on: its own row is covered (how the others saw it stays visible).
     C.status[p].forEach(function (b) {
       if (b[2] === 0) return;
-      var w = band(b, ly, lh, b[2] === 1 ? 'rgba(124,58,237,0.8)' : 'rgba(75,85,99,0.95)');
+      var w = band(b, ly, lh, b[2] === 1 ? PAUSED : KILLED);
       var label = b[2] === 1 ? 'paused' : 'killed';
       if (w !== false && w > ctx.measureText(label).width + 6 * dpr) { ctx.fillStyle = '#fff'; ctx.fillText(label, Math.max(X(b[0]), bb.left) + 3 * dpr, ly + lh / 2); }
     });
@@ -105,23 +108,61 @@ function drawLanes(u) {
   ctx.restore();
 }
 
-/** @type {number[]} */
-var splits = [];
-/** @type {string[]} */
-var labels = [];
-for (var p = 0; p < n; p++) { splits.push(laneTop(p) + ((n - 1) * VIEW + LEAD) / 2); labels.push(C.nodes[p]); }
+/**
+ * @typedef {object} RowLabel
+ * @property {string} text
+ * @property {number} y the row's middle, CSS px from the canvas's top
+ * @property {number} right where the text ends, CSS px from the canvas's left
+ * @property {number} width the text's width, CSS px
+ */
+/** The row labels as last drawn (for tests: every row labelled, none cut). @type {RowLabel[]} */
+var rowLabels = [];
+/**
+ * Labels each row in the gutter left of the lanes: the node's name on its own row (whom it believed
+ * led), "seen by node-k" on each thin row (node-k's view of it).
+ * @param {uPlot} u
+ */
+function labelRows(u) {
+  var ctx = u.ctx, bb = u.bbox, dpr = devicePixelRatio, right = bb.left - 6 * dpr;
+  rowLabels.length = 0;
+  ctx.save();
+  ctx.textBaseline = 'middle';
+  ctx.textAlign = 'right';
+  /**
+   * @param {string} text
+   * @param {number} y0 the row's top, y units
+   * @param {number} h its height, y units
+   * @param {string} font
+   * @param {string} colour
+   */
+  function label(text, y0, h, font, colour) {
+    var y = (u.valToPos(y0, 'y', true) + u.valToPos(y0 + h, 'y', true)) / 2;
+    ctx.font = font;
+    ctx.fillStyle = colour;
+    ctx.fillText(text, right, y);
+    rowLabels.push({ text: text, y: y / dpr, right: right / dpr, width: ctx.measureText(text).width / dpr });
+  }
+  for (var p = 0; p < n; p++) {
+    var top = laneTop(p), obs = observers(p);
+    obs.forEach(function (o, r) { label('seen by ' + C.nodes[o], top + r * VIEW, VIEW, Math.round(10 * dpr) + 'px system-ui, sans-serif', '#6b7280'); });
+    label(C.nodes[p], top + obs.length * VIEW, LEAD, '600 ' + Math.round(12 * dpr) + 'px system-ui, sans-serif', '#111827');
+  }
+  ctx.restore();
+}
+
 var u = new uPlot({
   width: chartWidth(chartEl),
   height: TOTAL + 50,
   scales: { x: { time: false, range: function (u, a, b) { return [a, b]; } }, y: { range: [0, TOTAL], dir: -1 } },
   axes: [
-    { values: function (u, v) { return v.map(fmtS); } },
-    { size: 76, splits: function () { return splits; }, values: function () { return labels; }, grid: { show: false } },
+    { font: AXIS_FONT, values: xValues(fmtS) },
+    // The rows are labelled by labelRows; the axis keeps the gutter.
+    { size: GUTTER_PX, splits: function () { return []; }, values: function () { return []; }, grid: { show: false }, ticks: { show: false } },
   ],
   series: [{}, { label: 'views', paths: function () { return null; }, points: { show: false } }],
   legend: { show: false },
   cursor: { y: false, points: { show: false }, drag: { x: true, y: false }, sync: { key: 'time' } },
-  hooks: { drawClear: [shadeFaults(D.faults, runEnd)], draw: [drawLanes], setScale: [function (u, key) { if (key === 'x') syncX(u); }] },
+  hooks: { drawClear: [shadeFaults(D.faults, runEnd)], draw: [drawLanes, labelRows], setScale: [function (u, key) { if (key === 'x') syncX(u); }] },
 }, [[0, runEnd], [null, null]], chartEl);
 addChart(u, true);
 var tl = G.timeline;
@@ -188,6 +229,13 @@ document.addEventListener('click', function (e) {
   e.preventDefault();
   showAnomaly(Number(row.getAttribute('data-cluster-anomaly')));
 });
-G.cluster = { chart: u, showAnomaly: showAnomaly, describe: describe, lanes: { strip: STRIP, lane: LANE, view: VIEW, lead: LEAD } };
+G.cluster = {
+  chart: u,
+  showAnomaly: showAnomaly,
+  describe: describe,
+  lanes: { strip: STRIP, lane: LANE, view: VIEW, lead: LEAD },
+  rowLabels: rowLabels,
+  colours: { alive: STATE_COLOUR[0], suspect: STATE_COLOUR[1], dead: STATE_COLOUR[2], paused: PAUSED, leaders: PALETTE },
+};
 document.body.setAttribute('data-cluster-ready', '1');
 })();

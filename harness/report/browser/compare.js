@@ -20,16 +20,16 @@ if (buckets.length > 0) {
     if (r.tWars) tSeries.push({ label: r.label + (r.folder === null ? ' predicted (not run)' : ' WARS prediction'), colour: colour(i), dash: [6, 4], width: 1.5, data: r.tWars, value: percent });
   });
   lineChart(byId('t-visibility'), 'P(consistent | read began t ms after the acknowledgement)', buckets.map(function (b, i) { return i; }), tSeries,
-    { sync: false, y: { range: [0, 1.02] }, xLabel: 't (ms)', xFmt: function (i) { var b = buckets[i]; return b ? b.fromMs + '–' + b.toMs : ''; }, height: 280 });
+    { sync: false, y: { range: [0, 1.02] }, xLabel: 't (ms)', categories: buckets.map(function (b) { return b.fromMs + '–' + b.toMs; }), height: 280 });
 }
-var ks = [1, 2, 3, 4, 5];
+var ks = [0, 1, 2, 3, 4];
 /** @type {LineSeries[]} */
 var series = [];
 rows.forEach(function (r, i) {
   if (r.kMeasured) series.push({ label: r.label + ' measured', colour: colour(i), width: 2, points: true, data: r.kMeasured, value: percent });
   if (r.kWars) series.push({ label: r.label + (r.folder === null ? ' predicted (not run)' : ' WARS prediction'), colour: colour(i), dash: [6, 4], width: 1.5, data: r.kWars, value: percent });
 });
-lineChart(byId('k-staleness'), 'P(read within k versions of the newest)', ks, series, { sync: false, y: { range: [0, 1.02] }, xLabel: 'k', xFmt: function (k) { return Number.isInteger(k) ? 'k = ' + k : ''; }, height: 280 });
+lineChart(byId('k-staleness'), 'P(read within k versions of the newest)', ks, series, { sync: false, y: { range: [0, 1.02] }, xLabel: 'k', categories: ['k = 1', 'k = 2', 'k = 3', 'k = 4', 'k = 5'], height: 280 });
 var panel = byId('row-detail');
 /** @param {number} i */
 function showRow(i) {

@@ -25,12 +25,18 @@ declare global {
     selectAnomaly(ai: number): void;
     /** A findings table's row as the script writes it (the builder writes the first ones). */
     anomalyRow(a: ReportAnomaly, ai: number): string;
+    /** The timeline's fault labels as last drawn. */
+    faultLabels: { index: number; kind: string; text: string; x0: number; x1: number; textWidth: number }[];
     opPoint(index: number): { x: number; y: number } | null;
     cluster?: {
       chart: uPlot;
       showAnomaly(ai: number): void;
       describe(p: number, t: number): string;
       lanes: { strip: number; lane: number; view: number; lead: number };
+      /** Each row's label as last drawn. */
+      rowLabels: { text: string; y: number; right: number; width: number }[];
+      /** The states' colours and the leaders' palette, as drawn. */
+      colours: { alive: string; suspect: string; dead: string; paused: string; leaders: string[] };
     };
   }
 

@@ -150,13 +150,16 @@ var pan = null;
 var laneSplits = [];
 var every = Math.max(1, Math.ceil(D.lanes / 24));
 for (var ls = 0; ls < D.lanes; ls += every) laneSplits.push(ls);
+var faultLabels = faultStrip(D.faults, runEnd);
 var tl = new uPlot({
   width: chartWidth(tlEl),
-  height: D.lanes * laneH + 56,
+  height: D.lanes * laneH + 56 + faultLabels.height,
+  // The fault labels' strip sits in the padding above the lanes.
+  padding: [faultLabels.height + 8, null, null, null],
   scales: { x: { time: false, range: function (u, a, b) { return [a, b]; } }, y: { range: [-0.6, D.lanes - 0.4], dir: -1 } },
   axes: [
-    { values: function (u, v) { return v.map(fmtS); } },
-    { size: 76, splits: function () { return laneSplits; }, values: function (u, v) { return v.map(function (x) { return 'worker ' + x; }); }, grid: { show: false } },
+    { font: AXIS_FONT, values: xValues(fmtS) },
+    { font: AXIS_FONT, size: GUTTER_PX, splits: function () { return laneSplits; }, values: function (u, v) { return v.map(function (x) { return 'worker ' + x; }); }, grid: { show: false } },
   ],
   series: [{}, { label: 'ops', paths: function () { return null; }, points: { show: false } }],
   legend: { show: false },
@@ -171,7 +174,7 @@ var tl = new uPlot({
       },
     },
   },
-  hooks: { drawClear: [shadeFaults(D.faults, runEnd)], draw: [drawOps], setScale: [function (u, key) { if (key === 'x') syncX(u); }] },
+  hooks: { drawClear: [shadeFaults(D.faults, runEnd)], draw: [drawOps, faultLabels.hook], setScale: [function (u, key) { if (key === 'x') syncX(u); }] },
 }, [[0, runEnd], [null, null]], tlEl);
 addChart(tl, true);
 timings.timeline = performance.now();
@@ -215,6 +218,16 @@ tl.over.addEventListener('click', function (e) {
   }
   for (var k = 0; k < openOps.length; k++) { var q = openOps[k]; if (O.lane[q] === l && t >= start[q] - tol && bestD > 0) { best = q; bestD = 0; } }
   if (best >= 0) select(best, -1, false);
+});
+// A click on a fault's label says what the fault was.
+tl.ctx.canvas.addEventListener('click', function (e) {
+  var r = tl.ctx.canvas.getBoundingClientRect(), x = e.clientX - r.left, y = e.clientY - r.top;
+  if (y > faultLabels.height) return;
+  var hit = faultLabels.drawn.filter(function (l) { return l.x0 <= x && x <= l.x1; })[0];
+  if (!hit) return;
+  var f = D.faults[hit.index];
+  panel.innerHTML = '<div><b>' + esc(f.kind) + '</b> from ' + fmtS(f.start) + ' to ' + (f.end == null ? 'the end (never healed)' : fmtS(f.end)) + ': ' + esc(f.description) +
+    (f.nodes.length > 0 ? ' <span class="muted">(nodes: ' + esc(f.nodes.join(', ')) + ')</span>' : '') + '</div>';
 });
 byId('tl-zoom-in').onclick = function () { zoomBy(0.5); };
 byId('tl-zoom-out').onclick = function () { zoomBy(2); };
@@ -321,37 +334,44 @@ var P = D.perf, hooks = { drawClear: [shadeFaults(D.faults, runEnd)], setScale: 
     var lat = isNaN(end[p]) ? null : Math.max(0.01, (end[p] - start[p]) * 1000);
     for (var t = 0; t < 3; t++) ys[t].push(O.t[p] === t ? lat : null);
   }
+  var present = [0, 1, 2].filter(function (t) { return ys[t].some(function (v) { return v != null; }); });
   var u = new uPlot({
     title: 'Latency of every op (ms, log scale)',
     width: chartWidth(el), height: 260,
     scales: { x: { time: false }, y: { distr: 3 } },
-    axes: [{ values: function (u, v) { return v.map(fmtS); } }, { size: 60 }],
-    series: /** @type {import('uplot').Series[]} */ ([{ label: 'invoked at', value: /** @param {uPlot} u @param {number | null} v */ function (u, v) { return fmtS(v); } }]).concat(TYPE.map(function (t, i) {
-      return { label: t, stroke: COLOUR[i], fill: COLOUR[i], paths: dotPaths(3), points: { show: false }, value: /** @param {uPlot} u @param {number | null} v */ function (u, v) { return v == null ? '' : v.toFixed(2) + ' ms'; } };
+    axes: [{ font: AXIS_FONT, values: xValues(fmtS) }, { font: AXIS_FONT, size: 60 }],
+    // An outcome no op had draws nothing, and is not listed.
+    series: /** @type {import('uplot').Series[]} */ ([{ label: 'invoked at', value: /** @param {uPlot} u @param {number | null} v */ function (u, v) { return fmtS(v); } }]).concat(present.map(function (t) {
+      return { label: TYPE[t], stroke: COLOUR[t], fill: COLOUR[t], paths: dotPaths(3), points: { show: false }, value: /** @param {uPlot} u @param {number | null} v */ function (u, v) { return v == null ? '' : v.toFixed(2) + ' ms'; } };
     })),
     cursor: { sync: { key: 'time' }, drag: { x: true, y: false } },
     hooks: hooks,
-  }, /** @type {import('uplot').AlignedData} */ (/** @type {(number | null)[][]} */ ([Array.from(start)]).concat(ys)), el);
+  }, /** @type {import('uplot').AlignedData} */ (/** @type {(number | null)[][]} */ ([Array.from(start)]).concat(present.map(function (t) { return ys[t]; }))), el);
   addChart(u, true);
 })();
+// One colour per op, one dash per quantile; a series with nothing to draw gets no line and no legend entry.
 /** @type {Record<string, string>} */
-var Q_COLOURS = { p50: '#2563eb', p95: '#16a34a', p99: '#ea580c', max: '#6b7280' };
+var OP_COLOURS = { read: '#2563eb', write: '#ea580c', cas: '#7c3aed' };
+/** Each quantile's line: dash, legend sample, width. @type {[('p50' | 'p95' | 'p99' | 'max'), number[] | undefined, 'solid' | 'dashed' | 'dotted', number][]} */
+var QUANTILES = [['p50', undefined, 'solid', 2.5], ['p95', [7, 4], 'dashed', 1.5], ['p99', [2, 3], 'dotted', 1.5], ['max', undefined, 'solid', 1]];
 /** @type {LineSeries[]} */
 var latSeries = [];
 Object.keys(P.latency).forEach(function (f) {
-  /** @type {('p50' | 'p95' | 'p99' | 'max')[]} */ (['p50', 'p95', 'p99', 'max']).forEach(function (q) {
-    latSeries.push({ label: f + ' ' + q, colour: Q_COLOURS[q], dash: f === 'read' ? undefined : [5, 3], data: P.latency[f][q], value: /** @param {uPlot} u @param {number | null} v */ function (u, v) { return v == null ? '' : v.toFixed(2) + ' ms'; } });
+  QUANTILES.forEach(function (q) {
+    var data = P.latency[f][q[0]];
+    if (!data.some(function (v) { return v != null; })) return;
+    latSeries.push({ label: f + ' ' + q[0], colour: OP_COLOURS[f] || '#6b7280', dash: q[1], marker: q[2], width: q[3], data: data, value: /** @param {uPlot} u @param {number | null} v */ function (u, v) { return v == null ? '' : v.toFixed(2) + ' ms'; } });
   });
 });
-lineChart(byId('perf-quantiles'), 'Latency quantiles of ok ops per ' + P.bucketS + ' s (ms, log scale; writes dashed)', P.t, latSeries, { y: { distr: 3 }, hooks: hooks });
+lineChart(byId('perf-quantiles'), 'Latency quantiles of ok ops per ' + P.bucketS + ' s (ms, log scale; colour: the op; line: the quantile, p50 thick, p95 dashed, p99 dotted, max thin)', P.t, latSeries, { y: { distr: 3 }, hooks: hooks, merge: true });
 lineChart(byId('perf-throughput'), 'Throughput (completions per second)', P.t, [
   { label: 'ok', colour: COLOUR[0], data: P.throughput.ok }, { label: 'fail', colour: COLOUR[1], data: P.throughput.fail }, { label: 'info', colour: COLOUR[2], data: P.throughput.info },
-], { hooks: hooks });
+], { hooks: hooks, merge: true });
 /** @type {Record<string, string>} */
 var AV = { read: '#2563eb', write: '#ea580c', all: '#7c3aed' };
 lineChart(byId('perf-availability'), 'Availability (share of completed ops that were ok)', P.t, Object.keys(P.availability).map(function (f) {
   return { label: f, colour: AV[f] || '#6b7280', data: P.availability[f], width: f === 'all' ? 2 : 1.2 };
-}), { y: { range: [0, 1.02] }, hooks: hooks });
+}), { y: { range: [0, 1.02] }, hooks: hooks, merge: true });
 
 timings.plots = performance.now();
 // ---------- staleness ----------
@@ -364,7 +384,7 @@ if (tvEl && TV.length > 0) {
   if (S.quiet) tvSeries.push({ label: 'measured outside fault windows', colour: '#0891b2', dash: [2, 3], width: 1.5, points: true, data: S.quiet, value: percent });
   if (S.wars) tvSeries.push({ label: 'WARS prediction', colour: '#ea580c', dash: [6, 4], width: 2, data: S.wars.tVisibility, value: percent });
   lineChart(tvEl, 'P(read sees the write or a newer one | read began t ms after the acknowledgement)', TV.map(function (b, i) { return i; }), tvSeries,
-    { sync: false, y: { range: [0, 1.02] }, xLabel: 't (ms)', xFmt: function (i) { var b = TV[i]; return b ? b.fromMs + '–' + b.toMs : ''; } });
+    { sync: false, y: { range: [0, 1.02] }, xLabel: 't (ms)', categories: TV.map(function (b) { return b.fromMs + '–' + b.toMs; }), merge: true });
 }
 
 timings.done = performance.now();
@@ -377,6 +397,8 @@ window.godistReport = {
   select: function (index) { var p = pos.get(index); if (p !== undefined) select(p, -1, true); },
   selectAnomaly: selectAnomaly,
   anomalyRow: anomalyRow,
+  /** The fault labels as the timeline last drew them. */
+  faultLabels: faultLabels.drawn,
   /** Where op (history index) is drawn, in page coordinates: for tests that click it. @param {number} index */
   opPoint: function (index) {
     var p = pos.get(index);
