@@ -198,10 +198,6 @@ function numbers(v: unknown): number[] {
   return Array.isArray(v) ? v.filter((x): x is number => typeof x === 'number') : [];
 }
 
-function pct(x: number | null | undefined): string {
-  return x === null || x === undefined ? '–' : `${(x * 100).toFixed(1)}%`;
-}
-
 function staleSection(input: ReportInput, data: ReportData): string {
   return [
     '<section id="stale"><h2>Stale reads &amp; lost writes</h2>',

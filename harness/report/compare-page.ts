@@ -25,6 +25,8 @@ export interface CompareRow {
   staleRate: number | null;
   linearizable: { valid: Verdict; count: number; promised: boolean; keys: number; decided: boolean } | null;
   lostWrites: number;
+  /** Acknowledged writes the lost-write check held against the final reads (its denominator); absent in older compare.json. */
+  lostChecked?: number | null;
   lostPromised: boolean;
   kMeasured: number[];
   kReads: number;
@@ -97,6 +99,7 @@ export function compareRow(input: {
       ? { valid: lin.valid, count: lin.count, promised: lin.promised, keys: Object.keys((lin['keys'] ?? {}) as object).length, decided: !isUndecided(lin) }
       : null,
     lostWrites: lost?.count ?? 0,
+    lostChecked: typeof lost?.['checked'] === 'number' ? lost['checked'] : null,
     lostPromised: lost?.promised ?? false,
     kMeasured: k.share,
     kReads: k.reads,
@@ -167,14 +170,34 @@ function ms(x: number | null): string {
   return x === null ? '–' : x.toFixed(1);
 }
 
-/** k = 1 as measured, as WARS predicts it, and the closed form's bound: "93.5% / 94.1% / 33.3%". */
-function freshText(measured: number | null | undefined, wars: number | null | undefined, closed: number | null | undefined): string {
-  return `${pct(measured)} / ${pct(wars)} / ${pct(closed)}`;
+/** k = 1 as measured (of how many reads), as WARS predicts it, and the closed form's bound: "93.5% of 692 / 94.1% / 33.3%". */
+function freshText(measured: number | null | undefined, wars: number | null | undefined, closed: number | null | undefined, reads?: number): string {
+  return `${pct(measured)}${reads !== undefined && measured !== null && measured !== undefined ? ` of ${reads}` : ''} / ${pct(wars)} / ${pct(closed)}`;
+}
+
+/** "152 of 728 (20.9%)": stale reads of the ok reads the check looked at. */
+function staleText(r: CompareRow): string {
+  return `${r.staleReads} of ${r.readsChecked} (${pct(r.staleRate)})`;
+}
+
+/** "1 of 685": lost writes of the acknowledged writes held against the final reads. */
+function lostText(r: CompareRow): string {
+  return typeof r.lostChecked === 'number' ? `${r.lostWrites} of ${r.lostChecked}` : String(r.lostWrites);
+}
+
+/**
+ * Why the stale share and the fresh share do not add up to 100 %: they count different reads. Over
+ * the reads the k = 1 share counts, the stale ones are the rest.
+ */
+function denominatorsText(r: CompareRow): string {
+  const k1 = r.kMeasured[0];
+  if (r.kReads === 0 || k1 === undefined) return `${r.staleReads} stale of ${r.readsChecked} ok reads; no read followed an acknowledged write.`;
+  return `${r.staleReads} stale of all ${r.readsChecked} ok reads (final reads too); of the ${r.kReads} reads of the main phase that followed an acknowledged write of their key, ${pct(k1)} fresh and ${pct(1 - k1)} stale.`;
 }
 
 /** The table `godist compare` prints; predicted-only rows (--predict) after the runs. */
 export function formatCompareTable(rows: readonly CompareRow[], predicted: readonly PredictedRow[] = []): string {
-  const header = ['setting', 'reads ok', 'writes ok', 'p50 ms', 'p99 ms', 'stale reads', 'linearizable', 'lost writes', 'fresh (k=1) measured / WARS / bound', 'promises'];
+  const header = ['setting', 'reads ok (of all)', 'writes ok (of all)', 'p50 ms', 'p99 ms', 'stale (of ok reads)', 'linearizable', 'lost (of acked)', 'fresh k=1 (of reads after a write): measured / WARS / bound', 'promises'];
   const cells = [
     ...rows.map((r) => [
       r.label,
@@ -182,10 +205,10 @@ export function formatCompareTable(rows: readonly CompareRow[], predicted: reado
       pct(r.writeAvailability),
       ms(r.p50),
       ms(r.p99),
-      `${r.staleReads} (${pct(r.staleRate)})`,
+      staleText(r),
       linText(r),
-      `${r.lostWrites}${r.lostWrites > 0 && r.lostPromised ? ' BROKEN' : ''}`,
-      freshText(r.kMeasured[0], r.prediction?.predicted?.kStaleness[0], r.kPredicted[0]),
+      `${lostText(r)}${r.lostWrites > 0 && r.lostPromised ? ' BROKEN' : ''}`,
+      freshText(r.kMeasured[0], r.prediction?.predicted?.kStaleness[0], r.kPredicted[0], r.kReads),
       verdictText(r.valid),
     ]),
     ...predicted.map((p) => [`${p.label} (predicted)`, '–', '–', '–', '–', '–', '–', '–', freshText(null, p.predicted?.kStaleness[0], p.kClosedForm[0]), 'not run']),
@@ -277,6 +300,8 @@ function swatch(i: number): string {
 }
 
 const COMPARE_CSS = `
+td.setting { white-space: nowrap; }
+#k-table tr.first td { border-top: 1px solid #9ca3af; }
 tr.predicted td { color: #4b5563; }
 tr.predicted em { font-style: italic; color: #7c3aed; }
 `;
@@ -292,8 +317,8 @@ export function buildCompare(input: CompareInput): string {
       return (
         `<tr class="clickable" data-row="${i}"><td>${swatch(i)}<b>${esc(r.label)}</b></td>` +
         `<td class="num">${pct(r.readAvailability)}</td><td class="num">${pct(r.writeAvailability)}</td><td class="num">${ms(r.p50)}</td><td class="num">${ms(r.p99)}</td>` +
-        `<td class="num">${r.staleReads} (${pct(r.staleRate)})</td><td>${esc(linText(r))}</td><td class="num">${r.lostWrites}</td>` +
-        `<td class="num">${freshText(r.kMeasured[0], r.prediction?.predicted?.kStaleness[0], r.kPredicted[0])}</td><td><span class="verdict ${v}">${esc(verdictText(r.valid))}</span></td>` +
+        `<td class="num" title="${esc(denominatorsText(r))}">${staleText(r)}</td><td>${esc(linText(r))}</td><td class="num">${lostText(r)}</td>` +
+        `<td class="num">${freshText(r.kMeasured[0], r.prediction?.predicted?.kStaleness[0], r.kPredicted[0], r.kReads)}</td><td><span class="verdict ${v}">${esc(verdictText(r.valid))}</span></td>` +
         `<td><a href="${esc(encodeURI(`${r.folder}/report.html`))}">report</a></td></tr>`
       );
     })
@@ -306,18 +331,34 @@ export function buildCompare(input: CompareInput): string {
       ),
     )
     .join('\n');
-  const kCells = (measured: readonly (number | null)[] | null, wars: readonly number[] | null | undefined, closed: readonly (number | null)[]) =>
-    [0, 1, 2, 3, 4].map((k) => `<td class="num">${freshText(measured?.[k], wars?.[k], closed[k])}</td>`).join('');
+  // Per setting three rows (measured, WARS, bound) under five narrow k columns: laid side by side the
+  // three numbers make the table wider than a laptop's screen.
+  const kRows = (swatchAt: number, label: string, measured: readonly (number | null)[] | null, reads: number | null, wars: readonly number[] | null | undefined, closed: readonly (number | null)[], cls: string) => {
+    const cells = (xs: readonly (number | null)[] | null | undefined) => [0, 1, 2, 3, 4].map((k) => `<td class="num">${pct(xs?.[k])}</td>`).join('');
+    const lines: [string, readonly (number | null)[] | null | undefined][] = [
+      [reads === null ? 'measured: not run' : `measured, of ${reads} reads`, measured],
+      ['WARS prediction', wars],
+      ['closed form (bound)', closed],
+    ];
+    return lines
+      .map(([what, xs], i) => `<tr class="${cls}${i === 0 ? ' first' : ''}">${i === 0 ? `<td class="setting" rowspan="3">${swatch(swatchAt)}${label}</td>` : ''}<td class="muted">${what}</td>${cells(xs)}</tr>`)
+      .join('');
+  };
   const kTable =
-    rows.map((r, i) => `<tr><td>${swatch(i)}${esc(r.label)}</td>${kCells(r.kMeasured, r.prediction?.predicted?.kStaleness, r.kPredicted)}<td class="num muted">${r.kReads}</td></tr>`).join('') +
-    predicted.map((p, j) => `<tr class="predicted"><td>${swatch(rows.length + j)}${esc(p.label)} <em>predicted</em></td>${kCells(null, p.predicted?.kStaleness, p.kClosedForm)}<td class="num muted">–</td></tr>`).join('');
+    rows.map((r, i) => kRows(i, esc(r.label), r.kMeasured, r.kReads, r.prediction?.predicted?.kStaleness, r.kPredicted, '')).join('') +
+    predicted.map((p, j) => kRows(rows.length + j, `${esc(p.label)} <em>predicted</em>`, null, null, p.predicted?.kStaleness, p.kClosedForm, 'predicted')).join('');
   const body = [
     `<header><h1>godist compare · ${esc(base.workload)} · ${esc(faults)}</h1><div class="muted">${rows.length} settings, one after another, with the same workload, seed ${base.seed} and fault schedule${predicted.length > 0 ? `, and ${predicted.length} more predicted from their latencies` : ''} · started ${esc(input.startedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC'))}</div></header>`,
     '<section id="summary"><h2>Side by side</h2>',
     `<pre>${esc(input.command)}</pre>`,
-    '<table id="compare"><tr><th>setting (N/R/W, quorum, read repair)</th><th class="num">reads ok</th><th class="num">writes ok</th><th class="num">p50 ms</th><th class="num">p99 ms</th><th class="num">stale reads</th><th>linearizable</th><th class="num">lost writes</th><th class="num">fresh reads: measured / WARS / bound</th><th>promises</th><th></th></tr>',
+    '<table id="compare"><tr><th>setting (N/R/W, quorum, read repair)</th><th class="num">reads ok<br><span class="muted">of all reads</span></th><th class="num">writes ok<br><span class="muted">of all writes</span></th>' +
+      '<th class="num">p50 ms</th><th class="num">p99 ms</th><th class="num">stale reads<br><span class="muted">of ok reads</span></th><th>linearizable</th><th class="num">lost writes<br><span class="muted">of acknowledged</span></th>' +
+      '<th class="num">fresh reads (k = 1)<br><span class="muted">of reads after a write: measured / WARS / bound</span></th><th>promises</th><th></th></tr>',
     table,
     '</table>',
+    `<p class="help" id="denominators">The stale and fresh shares count different reads, so they need not add up to 100%: stale reads are of every ok read, final reads included; fresh reads (k = 1) are of the main phase's ok reads that followed an acknowledged write of their key (a read before any write cannot be stale), and over those, stale and fresh do add up${
+      rows[0] && rows[0].kReads > 0 ? ` (${esc(rows[0].label)}: ${esc(denominatorsText(rows[0]))})` : ''
+    }. Lost writes are of the acknowledged writes held against the final reads.</p>`,
     '<div class="help">Click a setting for what its run found and where its staleness departs from PBS\'s prediction.</div>',
     '<div id="row-detail" class="panel" data-empty="Click a setting above."></div>',
     '</section>',
@@ -326,7 +367,7 @@ export function buildCompare(input: CompareInput): string {
     '<div id="t-visibility" class="chart"></div>',
     '<p class="help">k-staleness: the share of reads that returned one of the k newest acknowledged versions, measured (solid) against the WARS prediction (dashed). The table adds PBS\'s closed form for a strict quorum, 1 − (C(N−W, R) / C(N, R))^k: a bound (a write reaching exactly W replicas), not a prediction, for a system that sends every write to all N.</p>',
     '<div id="k-staleness" class="chart"></div>',
-    `<table id="k-table"><tr><th>setting</th>${[1, 2, 3, 4, 5].map((k) => `<th class="num">k = ${k}: measured / WARS / bound</th>`).join('')}<th class="num">reads</th></tr>${kTable}</table>`,
+    `<table id="k-table"><tr><th>setting</th><th></th>${[1, 2, 3, 4, 5].map((k) => `<th class="num">k = ${k}</th>`).join('')}</tr>${kTable}</table>`,
     `<ul id="departures">${rows.map((r) => `<li><b>${esc(r.label)}</b>: ${esc(r.departure)}</li>`).join('')}${predicted.map((p) => `<li><b>${esc(p.label)}</b> <em>predicted</em>: ${esc(predictedSentence(p))}</li>`).join('')}</ul>`,
     '</section>',
     `<script type="application/json" id="compare-data">${scriptJson(compareData(rows, predicted))}</script>`,

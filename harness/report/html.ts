@@ -71,7 +71,8 @@ h3 { font-size: 15px; margin: 12px 0 6px; }
 table { border-collapse: collapse; margin: 6px 0 10px; }
 th, td { text-align: left; padding: 3px 10px 3px 0; vertical-align: top; border-bottom: 1px solid var(--line); }
 th { font-weight: 600; color: #374151; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num { white-space: nowrap; }
 code, pre { font: 12.5px/1.4 ui-monospace, SFMono-Regular, Menlo, monospace; }
 pre { background: #f6f8fa; padding: 8px 10px; overflow-x: auto; border-radius: 4px; }
 .muted { color: var(--muted); }

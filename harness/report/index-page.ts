@@ -13,6 +13,8 @@ export interface IndexEntry {
   valid: true | false | 'unknown' | null;
   /** Anomalies found per check (stats left out), or 'undecided' for a check that could not decide. */
   found: Record<string, number | 'undecided'>;
+  /** A comparison's findings, setting by setting. */
+  foundBySetting?: { setting: string; found: Record<string, number | 'undecided'> }[];
   /** The page to open: report.html or compare.html when it exists. */
   page: string | null;
 }
@@ -24,14 +26,17 @@ const VERDICT: Record<string, [string, string]> = {
   null: ['none', 'no results'],
 };
 
+/** "stale-reads 12, linearizable undecided"; "0" when every check found nothing. */
+function foundText(found: Record<string, number | 'undecided'>): string {
+  const some = Object.entries(found).filter(([, n]) => n !== 0);
+  return some.length === 0 ? (Object.keys(found).length > 0 ? '0' : '–') : some.map(([c, n]) => `${c} ${n}`).join(', ');
+}
+
 /** results/index.html from the entries. Pure. */
 export function buildIndex(entries: readonly IndexEntry[]): string {
   const rows = entries.map((e) => {
     const [cls, word] = VERDICT[String(e.valid)]!;
-    const found = Object.entries(e.found)
-      .filter(([, n]) => n !== 0)
-      .map(([c, n]) => (n === 'undecided' ? `${c} undecided` : `${n} ${c}`))
-      .join(', ');
+    const found = e.foundBySetting ? e.foundBySetting.map((s) => `${s.setting}: ${foundText(s.found)}`).join(' · ') : foundText(e.found);
     const link = e.page ? `<a href="${esc(encodeURI(e.page))}">${e.kind === 'compare' ? 'comparison' : 'report'}</a>` : `<span class="muted">${esc(e.folder)}</span>`;
     return (
       `<tr class="${e.kind}"><td>${esc(e.startedAt ? e.startedAt.replace('T', ' ').replace(/\.\d+Z$/, '') : '')}</td><td>${e.kind}</td><td>${esc(e.workload)}</td>` +

@@ -29,12 +29,16 @@ export function stalenessPart(prediction: StalenessPrediction | null | undefined
   );
   out.push('<div id="t-visibility" class="chart"></div>');
   const row = (label: string, xs: readonly (number | null)[]) => `<tr><td>${label}</td>${xs.map((x) => `<td class="num">${pct(x)}</td>`).join('')}</tr>`;
+  const counts = (label: string, xs: readonly number[]) => `<tr><td class="muted">${label}</td>${xs.map((x) => `<td class="num muted">${x}</td>`).join('')}</tr>`;
+  const quietPairs = prediction?.quiet?.buckets.map((b) => b.pairs);
   out.push(
     '<table id="t-visibility-table"><tr><th>t (ms)</th>' + t.buckets.map((b) => `<th class="num">${b.fromMs}–${b.toMs}</th>`).join('') + '</tr>' +
-      row('measured', t.buckets.map((b) => b.p)) +
-      (quiet ? row('measured outside fault windows', quiet) : '') +
+      row('measured, of all pairs', t.buckets.map((b) => b.p)) +
+      (quiet ? row('measured, of the pairs outside fault windows', quiet) : '') +
       (wars ? row('WARS prediction', wars.tVisibility) : '') +
-      '<tr><td class="muted">pairs</td>' + t.buckets.map((b) => `<td class="num muted">${b.pairs}</td>`).join('') + '</tr></table>',
+      counts('pairs', t.buckets.map((b) => b.pairs)) +
+      (quiet && quietPairs ? counts('pairs outside fault windows', quietPairs) : '') +
+      '</table>',
   );
   return out.join('\n');
 }

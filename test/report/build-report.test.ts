@@ -162,7 +162,7 @@ describe('report.html', () => {
     expect(html).toContain(`title="t-visibility: ms from the acknowledgement of the oldest write the read missed to the read's start">ms after oldest missed ack</th>`);
     expect(html).toContain('The explanation counts from the newest write it missed');
     expect(html).toContain(`title="when the read began, in s since the run began (the timeline's clock)">read began</th>`);
-    expect(html).toMatch(/td\.num, th\.num \{[^}]*white-space: nowrap/);
+    expect(html).toMatch(/td\.num \{ white-space: nowrap; \}/);
     expect(html).toMatch(/td\.node, td code \{ white-space: nowrap; \}/);
   });
 
@@ -280,7 +280,18 @@ describe('results index', () => {
       writeFileSync(path.join(root, name, 'report.html'), '');
     }
     mkdirSync(path.join(root, 'c-compare'));
-    writeFileSync(path.join(root, 'c-compare', 'compare.json'), JSON.stringify({ startedAt: '2026-01-03T00:00:00Z', base: settings, rows: [{ text: '3/1/1', valid: true }] }));
+    writeFileSync(
+      path.join(root, 'c-compare', 'compare.json'),
+      JSON.stringify({
+        startedAt: '2026-01-03T00:00:00Z',
+        base: settings,
+        rows: [
+          { text: '3/1/1', valid: true, staleReads: 3, lostWrites: 0, linearizable: { count: 2, decided: true } },
+          { text: '3/2/2', valid: true, staleReads: 0, lostWrites: 0, linearizable: { count: 0, decided: false } },
+          { text: '3/3/3', valid: true, staleReads: 0, lostWrites: 0, linearizable: { count: 0, decided: true } },
+        ],
+      }),
+    );
     mkdirSync(path.join(root, 'd-torn'));
     writeFileSync(path.join(root, 'd-torn', 'run.json'), '{"settings": {');
     const entries = scanResults(root);
@@ -289,6 +300,8 @@ describe('results index', () => {
     const html = readFileSync(writeIndex(root), 'utf8');
     expect(html).toContain('href="b-run/report.html"');
     expect(html).toContain('a promise was broken');
+    // A comparison's findings, setting by setting.
+    expect(html).toContain('<td>3/1/1: linearizable 2, stale-reads 3 · 3/2/2: linearizable undecided · 3/3/3: 0</td>');
     expect(buildIndex([])).toContain('0 folders');
   });
 });
@@ -331,7 +344,7 @@ describe('compare', () => {
     expect(row.kPredicted[0]).toBeCloseTo(1 / 3);
     expect(row.staleReads).toBe(results.checks['stale-reads']!.count);
     const table = formatCompareTable([row]);
-    expect(table.split('\n')[0]).toMatch(/^setting\s+reads ok\s+writes ok\s+p50 ms\s+p99 ms\s+stale reads\s+linearizable\s+lost writes/);
+    expect(table.split('\n')[0]).toMatch(/^setting\s+reads ok \(of all\)\s+writes ok \(of all\)\s+p50 ms\s+p99 ms\s+stale \(of ok reads\)\s+linearizable\s+lost \(of acked\)/);
     const html = buildCompare({ command: 'npx godist compare --settings 3/1/1', startedAt: '2026-01-01T00:00:00.000Z', base: settings, rows: [row] });
     expect(html).toContain('href="runs/x/report.html"');
     expect(html).toContain('id="t-visibility"');
@@ -357,6 +370,22 @@ describe('compare', () => {
     expect(data.rows.map((r) => [r.label, r.folder, r.kWars?.[0] ?? null])).toEqual([['godist n3r1w1', 'runs/x', null], ['godist 3/1/2', null, 0.95]]);
     expect(data.rows[1]!.tWars).toEqual(buckets.map(() => 0.9));
     expect(data.rows[1]!.tMeasured).toBeNull();
+  });
+
+  it('names the denominator of every share, and the stale and fresh shares add up over the reads they share', () => {
+    const { history, results } = syntheticRun();
+    const row = compareRow({ text: '3/1/1', folder: 'runs/x', settings, system: describeRun(settings), history, results });
+    const html = buildCompare({ command: 'npx godist compare --settings 3/1/1', startedAt: '2026-01-01T00:00:00.000Z', base: settings, rows: [row] });
+    const okReads = pairOps(history).filter((p) => p.f === 'read' && p.type === 'ok').length;
+    expect(row.readsChecked).toBe(okReads);
+    expect(html).toContain(`>${row.staleReads} of ${okReads} (${((row.staleReads / okReads) * 100).toFixed(1)}%)</td>`);
+    expect(html).toContain(`${(row.kMeasured[0]! * 100).toFixed(1)}% of ${row.kReads} / `);
+    expect(html).toContain(`<td class="num">0 of ${results.checks['lost-writes']!['checked']}</td>`);
+    for (const head of ['of all reads', 'of all writes', 'of ok reads', 'of acknowledged', 'of reads after a write: measured / WARS / bound']) expect(html).toContain(`<span class="muted">${head}</span>`);
+    // Over the reads k = 1 counts, the stale ones (the check's, final reads left out) and the fresh ones are all of them.
+    const mainStale = results.checks['stale-reads']!.anomalies.filter((a) => a['final'] !== true).length;
+    expect(row.kReads * (1 - row.kMeasured[0]!)).toBeCloseTo(mainStale);
+    expect(html).toContain(`${((1 - row.kMeasured[0]!) * 100).toFixed(1)}% stale.`);
   });
 
   it("a row's prediction, when it comes (from the pool), replaces the closed form's sentence", () => {
