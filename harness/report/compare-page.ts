@@ -1,11 +1,24 @@
 import type { HistoryOp } from '../history/op.js';
 import { pairOps } from '../history/pairs.js';
-import { isUndecided, type Anomaly, type RunResults, type Verdict } from '../checks/result.js';
+import { isUndecided, outcomeOf, type Anomaly, type Outcome, type RunResults, type Verdict } from '../checks/result.js';
+import { foundWords, OUTCOME_CLASS, outcomeWords, promisedWords, runVerdictWords } from '../checks/words.js';
 import type { RunSettings } from '../run/settings.js';
 import { browserScript, esc, page, scriptJson } from './html.js';
 import type { SystemDescription } from './report-data.js';
 import { kStaleness, pbsKStaleness, tVisibility, type TVisibilityBucket } from '../checks/staleness.js';
 import type { PredictedStaleness, StalenessPrediction } from '../checks/staleness-prediction.js';
+
+/** One check of a setting, in the words every page uses (checks/words.ts). */
+export interface CheckWords {
+  check: string;
+  /** no, by the settings, by --expect */
+  promised: string;
+  /** a count, undecided, – */
+  found: string;
+  /** kept, BROKEN, undecided, found, allowed, none found, not applicable */
+  verdict: string;
+  outcome: Outcome;
+}
 
 /** One setting's line in the comparison, everything compare.html and the terminal table need. */
 export interface CompareRow {
@@ -43,6 +56,8 @@ export interface CompareRow {
   /** Where the measured k = 1 departs from the closed form, and what the run's stale reads blame. */
   closedForm: string;
   highlights: string[];
+  /** Each check (stats left out) in the pages' words; absent in a compare.json older versions wrote. */
+  checks?: CheckWords[];
 }
 
 /** A setting that was not run (`--predict`): PBS's prediction from the latencies the runs measured, pooled. */
@@ -109,6 +124,9 @@ export function compareRow(input: {
     departure: sentenceOf(input.prediction ?? null, closedForm),
     closedForm,
     highlights: results.highlights,
+    checks: Object.entries(results.checks)
+      .filter(([name]) => name !== 'stats')
+      .map(([check, c]) => ({ check, promised: promisedWords(c), found: foundWords(c), verdict: outcomeWords(c), outcome: outcomeOf(c) })),
   };
 }
 
@@ -154,16 +172,36 @@ export function compareExitCode(rows: readonly Pick<CompareRow, 'valid'>[]): num
   return 0;
 }
 
-function linText(r: CompareRow): string {
-  const l = r.linearizable;
-  if (!l) return '–';
-  if (!l.decided) return 'undecided';
-  if (l.count === 0) return 'yes';
-  return `no (${l.count} key${l.count === 1 ? '' : 's'})${l.promised ? ' BROKEN' : ''}`;
+/** A check's cell: what it counted, then its verdict ("152 of 728 (20.9%), found, allowed"); older rows say what they can. */
+function checkText(r: CompareRow, check: string, counted: string): string {
+  const c = r.checks?.find((x) => x.check === check);
+  if (!c) return counted;
+  return c.found === 'undecided' || c.found === '–' ? c.verdict : `${counted}, ${c.verdict}`;
 }
 
+/** The same in HTML: the count, then the verdict as the report draws it. */
+function checkCell(r: CompareRow, check: string, counted: string): string {
+  const c = r.checks?.find((x) => x.check === check);
+  if (!c) return esc(counted);
+  const badge = `<span class="verdict ${OUTCOME_CLASS[c.outcome]}">${esc(c.verdict)}</span>`;
+  return c.found === 'undecided' || c.found === '–' ? badge : `${esc(counted)}<br>${badge}`;
+}
+
+/** What the linearizability check counted: keys that failed (older rows: their words). */
+function linCount(r: CompareRow): string {
+  const l = r.linearizable;
+  if (!l) return '–';
+  if (!r.checks) return !l.decided ? 'undecided' : l.count === 0 ? 'yes' : `no (${l.count} key${l.count === 1 ? '' : 's'})${l.promised ? ' BROKEN' : ''}`;
+  return `${l.count} of ${l.keys} keys`;
+}
+
+/** The run's verdict, in the report's words. */
 function verdictText(v: Verdict): string {
-  return v === true ? 'kept' : v === false ? 'BROKEN' : 'undecided';
+  return runVerdictWords(v);
+}
+
+function verdictClass(v: Verdict): string {
+  return v === true ? 'kept' : v === false ? 'broken' : 'unknown';
 }
 
 function ms(x: number | null): string {
@@ -197,7 +235,7 @@ function denominatorsText(r: CompareRow): string {
 
 /** The table `godist compare` prints; predicted-only rows (--predict) after the runs. */
 export function formatCompareTable(rows: readonly CompareRow[], predicted: readonly PredictedRow[] = []): string {
-  const header = ['setting', 'reads ok (of all)', 'writes ok (of all)', 'p50 ms', 'p99 ms', 'stale (of ok reads)', 'linearizable', 'lost (of acked)', 'fresh k=1 (of reads after a write): measured / WARS / bound', 'promises'];
+  const header = ['setting', 'reads ok (of all)', 'writes ok (of all)', 'p50 ms', 'p99 ms', 'stale (of ok reads)', 'linearizable (keys failed)', 'lost (of acked)', 'fresh k=1 (of reads after a write): measured / WARS / bound', 'verdict'];
   const cells = [
     ...rows.map((r) => [
       r.label,
@@ -205,9 +243,9 @@ export function formatCompareTable(rows: readonly CompareRow[], predicted: reado
       pct(r.writeAvailability),
       ms(r.p50),
       ms(r.p99),
-      staleText(r),
-      linText(r),
-      `${lostText(r)}${r.lostWrites > 0 && r.lostPromised ? ' BROKEN' : ''}`,
+      checkText(r, 'stale-reads', staleText(r)),
+      checkText(r, 'linearizable', linCount(r)),
+      r.checks ? checkText(r, 'lost-writes', lostText(r)) : `${lostText(r)}${r.lostWrites > 0 && r.lostPromised ? ' BROKEN' : ''}`,
       freshText(r.kMeasured[0], r.prediction?.predicted?.kStaleness[0], r.kPredicted[0], r.kReads),
       verdictText(r.valid),
     ]),
@@ -253,6 +291,8 @@ export interface CompareSeries {
   /** The WARS prediction; null when there is none. */
   tWars: number[] | null;
   kWars: number[] | null;
+  /** Each check in the pages' words, with its verdict's CSS class; empty for a predicted-only setting. */
+  checks: (CheckWords & { cls: string })[];
 }
 
 /** What compare.html's script (browser/compare.js) draws from. */
@@ -277,6 +317,7 @@ function compareData(rows: readonly CompareRow[], predicted: readonly PredictedR
         kMeasured: r.kMeasured,
         tWars: r.prediction?.predicted?.tVisibility.map((b) => b.p) ?? null,
         kWars: r.prediction?.predicted?.kStaleness ?? null,
+        checks: (r.checks ?? []).map((c) => ({ ...c, cls: OUTCOME_CLASS[c.outcome] })),
       })),
       ...predicted.map((p) => ({
         label: p.label,
@@ -287,6 +328,7 @@ function compareData(rows: readonly CompareRow[], predicted: readonly PredictedR
         kMeasured: null,
         tWars: p.predicted?.tVisibility.map((b) => b.p) ?? null,
         kWars: p.predicted?.kStaleness ?? null,
+        checks: [],
       })),
     ],
     colours: SERIES_COLOURS,
@@ -313,11 +355,11 @@ export function buildCompare(input: CompareInput): string {
   const faults = base.nemesis.length > 0 ? base.nemesis.join(', ') : 'no faults';
   const table = rows
     .map((r, i) => {
-      const v = r.valid === true ? 'kept' : r.valid === false ? 'broken' : 'unknown';
+      const v = verdictClass(r.valid);
       return (
         `<tr class="clickable" data-row="${i}"><td>${swatch(i)}<b>${esc(r.label)}</b></td>` +
         `<td class="num">${pct(r.readAvailability)}</td><td class="num">${pct(r.writeAvailability)}</td><td class="num">${ms(r.p50)}</td><td class="num">${ms(r.p99)}</td>` +
-        `<td class="num" title="${esc(denominatorsText(r))}">${staleText(r)}</td><td>${esc(linText(r))}</td><td class="num">${lostText(r)}</td>` +
+        `<td class="num" title="${esc(denominatorsText(r))}">${checkCell(r, 'stale-reads', staleText(r))}</td><td class="num">${checkCell(r, 'linearizable', linCount(r))}</td><td class="num">${checkCell(r, 'lost-writes', lostText(r))}</td>` +
         `<td class="num">${freshText(r.kMeasured[0], r.prediction?.predicted?.kStaleness[0], r.kPredicted[0], r.kReads)}</td><td><span class="verdict ${v}">${esc(verdictText(r.valid))}</span></td>` +
         `<td><a href="${esc(encodeURI(`${r.folder}/report.html`))}">report</a></td></tr>`
       );
@@ -352,12 +394,12 @@ export function buildCompare(input: CompareInput): string {
     '<section id="summary"><h2>Side by side</h2>',
     `<pre>${esc(input.command)}</pre>`,
     '<table id="compare"><tr><th>setting (N/R/W, quorum, read repair)</th><th class="num">reads ok<br><span class="muted">of all reads</span></th><th class="num">writes ok<br><span class="muted">of all writes</span></th>' +
-      '<th class="num">p50 ms</th><th class="num">p99 ms</th><th class="num">stale reads<br><span class="muted">of ok reads</span></th><th>linearizable</th><th class="num">lost writes<br><span class="muted">of acknowledged</span></th>' +
-      '<th class="num">fresh reads (k = 1)<br><span class="muted">of reads after a write: measured / WARS / bound</span></th><th>promises</th><th></th></tr>',
+      '<th class="num">p50 ms</th><th class="num">p99 ms</th><th class="num">stale reads<br><span class="muted">of ok reads</span></th><th class="num">linearizable<br><span class="muted">keys that failed</span></th><th class="num">lost writes<br><span class="muted">of acknowledged</span></th>' +
+      '<th class="num">fresh reads (k = 1)<br><span class="muted">of reads after a write: measured / WARS / bound</span></th><th>verdict</th><th></th></tr>',
     table,
     '</table>',
     `<p class="help" id="denominators">The stale and fresh shares count different reads, so they need not add up to 100%: stale reads are of every ok read, final reads included; fresh reads (k = 1) are of the main phase's ok reads that followed an acknowledged write of their key (a read before any write cannot be stale), and over those, stale and fresh do add up${
-      rows[0] && rows[0].kReads > 0 ? ` (${esc(rows[0].label)}: ${esc(denominatorsText(rows[0]))})` : ''
+      rows[0] && rows[0].kReads > 0 ? ` (${esc(rows[0].label)}: ${esc(denominatorsText(rows[0]).replace(/\.$/, ''))})` : ''
     }. Lost writes are of the acknowledged writes held against the final reads.</p>`,
     '<div class="help">Click a setting for what its run found and where its staleness departs from PBS\'s prediction.</div>',
     '<div id="row-detail" class="panel" data-empty="Click a setting above."></div>',

@@ -76,7 +76,7 @@ td.num { white-space: nowrap; }
 code, pre { font: 12.5px/1.4 ui-monospace, SFMono-Regular, Menlo, monospace; }
 pre { background: #f6f8fa; padding: 8px 10px; overflow-x: auto; border-radius: 4px; }
 .muted { color: var(--muted); }
-.verdict { display: inline-block; padding: 1px 8px; border-radius: 10px; font-weight: 600; font-size: 12.5px; color: #fff; }
+.verdict { display: inline-block; padding: 1px 8px; border-radius: 10px; font-weight: 600; font-size: 12.5px; color: #fff; white-space: nowrap; }
 .verdict.kept { background: var(--ok); }
 .verdict.broken { background: var(--fail); }
 .verdict.unknown { background: #7c3aed; }

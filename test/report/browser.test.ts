@@ -300,6 +300,10 @@ describe('compare.html in Chromium', () => {
     for (const chart of ['#t-visibility', '#k-staleness']) expect(await colouredPixels(page, chart), `${chart} draws nothing`).toBeGreaterThan(50);
     await page.locator('tr[data-row="0"]').click();
     expect(await page.locator('#row-detail').textContent()).toContain(outcome.rows[0]!.departure);
+    // What each check promised, found and concluded, in the report's words.
+    const checks = await page.locator('#row-detail table.checks tr').allTextContents();
+    expect(checks.length).toBe(1 + outcome.rows[0]!.checks!.length);
+    expect(checks.join('\n')).toContain(outcome.rows[0]!.checks!.find((c) => c.check === 'stale-reads')!.verdict);
     const href = await page.locator('tr[data-row="0"] a').getAttribute('href');
     expect(href).toBe(`${outcome.rows[0]!.folder}/report.html`);
     await page.screenshot({ path: path.join(artifacts, 'compare.png'), fullPage: true });

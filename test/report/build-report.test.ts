@@ -11,6 +11,8 @@ import { scanResults, writeIndex } from '../../harness/run/results-index.js';
 import { describeRun, systemOf } from '../../harness/run/run-settings.js';
 import { runStaleness } from '../../harness/run/predict-staleness.js';
 import { holdAgainstPrediction } from '../../harness/checks/staleness-prediction.js';
+import { outcomeOf } from '../../harness/checks/result.js';
+import { foundWords, outcomeWords, promisedWords, runVerdictWords } from '../../harness/checks/words.js';
 import { tVisibility } from '../../harness/checks/staleness.js';
 import { faultSpans } from '../../harness/history/fault-spans.js';
 import { compareExitCode, compareRow, departure, formatCompareTable, buildCompare, withPrediction, type CompareData, type PredictedRow } from '../../harness/report/compare-page.js';
@@ -344,7 +346,7 @@ describe('compare', () => {
     expect(row.kPredicted[0]).toBeCloseTo(1 / 3);
     expect(row.staleReads).toBe(results.checks['stale-reads']!.count);
     const table = formatCompareTable([row]);
-    expect(table.split('\n')[0]).toMatch(/^setting\s+reads ok \(of all\)\s+writes ok \(of all\)\s+p50 ms\s+p99 ms\s+stale \(of ok reads\)\s+linearizable\s+lost \(of acked\)/);
+    expect(table.split('\n')[0]).toMatch(/^setting\s+reads ok \(of all\)\s+writes ok \(of all\)\s+p50 ms\s+p99 ms\s+stale \(of ok reads\)\s+linearizable \(keys failed\)\s+lost \(of acked\)/);
     const html = buildCompare({ command: 'npx godist compare --settings 3/1/1', startedAt: '2026-01-01T00:00:00.000Z', base: settings, rows: [row] });
     expect(html).toContain('href="runs/x/report.html"');
     expect(html).toContain('id="t-visibility"');
@@ -378,14 +380,34 @@ describe('compare', () => {
     const html = buildCompare({ command: 'npx godist compare --settings 3/1/1', startedAt: '2026-01-01T00:00:00.000Z', base: settings, rows: [row] });
     const okReads = pairOps(history).filter((p) => p.f === 'read' && p.type === 'ok').length;
     expect(row.readsChecked).toBe(okReads);
-    expect(html).toContain(`>${row.staleReads} of ${okReads} (${((row.staleReads / okReads) * 100).toFixed(1)}%)</td>`);
+    expect(html).toContain(`>${row.staleReads} of ${okReads} (${((row.staleReads / okReads) * 100).toFixed(1)}%)<br>`);
     expect(html).toContain(`${(row.kMeasured[0]! * 100).toFixed(1)}% of ${row.kReads} / `);
-    expect(html).toContain(`<td class="num">0 of ${results.checks['lost-writes']!['checked']}</td>`);
+    expect(html).toContain(`<td class="num">0 of ${results.checks['lost-writes']!['checked']}<br><span class="verdict kept">none found</span></td>`);
     for (const head of ['of all reads', 'of all writes', 'of ok reads', 'of acknowledged', 'of reads after a write: measured / WARS / bound']) expect(html).toContain(`<span class="muted">${head}</span>`);
     // Over the reads k = 1 counts, the stale ones (the check's, final reads left out) and the fresh ones are all of them.
     const mainStale = results.checks['stale-reads']!.anomalies.filter((a) => a['final'] !== true).length;
     expect(row.kReads * (1 - row.kMeasured[0]!)).toBeCloseTo(mainStale);
     expect(html).toContain(`${((1 - row.kMeasured[0]!) * 100).toFixed(1)}% stale.`);
+  });
+
+  it('says what each check promised, found and concluded in the words report.html uses, in the table, the terminal and the index', () => {
+    const { history, results } = syntheticRun();
+    const row = compareRow({ text: '3/1/1', folder: 'runs/x', settings, system: describeRun(settings), history, results });
+    for (const check of ['linearizable', 'stale-reads', 'lost-writes']) {
+      const c = results.checks[check]!;
+      expect(row.checks!.find((x) => x.check === check)).toEqual({ check, promised: promisedWords(c), found: foundWords(c), verdict: outcomeWords(c), outcome: outcomeOf(c) });
+    }
+    // The synthetic run: 3/1/1 promises none of them; one key not linearizable, one stale read, no lost write.
+    const html = buildCompare({ command: 'x', startedAt: '2026-01-01T00:00:00.000Z', base: settings, rows: [row] });
+    expect(html).toContain('<td class="num">1 of 2 keys<br><span class="verdict allowed">found, allowed</span></td>');
+    expect(html).toMatch(/1 of \d+ \(\d+\.\d%\)<br><span class="verdict allowed">found, allowed<\/span>/);
+    expect(html).toContain(`<span class="verdict kept">${runVerdictWords(true)}</span>`);
+    const line = formatCompareTable([row]).split('\n')[1]!;
+    expect(line).toContain('1 of 2 keys, found, allowed');
+    expect(line).toContain('none found');
+    expect(line).toMatch(/every promise held$/);
+    const data = JSON.parse(/<script type="application\/json" id="compare-data">(.*?)<\/script>/s.exec(html)![1]!) as CompareData;
+    expect(data.rows[0]!.checks.map((c) => [c.check, c.promised, c.found, c.verdict, c.cls])).toContainEqual(['lost-writes', 'no', '0', 'none found', 'kept']);
   });
 
   it("a row's prediction, when it comes (from the pool), replaces the closed form's sentence", () => {

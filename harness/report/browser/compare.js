@@ -40,7 +40,10 @@ function showRow(i) {
     panel.innerHTML = '<div><b>' + esc(r.label) + '</b> · <em>predicted</em>, not run</div><div class="anomaly-explanation">' + esc(r.departure) + '</div>';
     return;
   }
-  panel.innerHTML = '<div><b>' + esc(r.label) + '</b> · <a href="' + esc(encodeURI(r.folder + '/report.html')) + '">open its report</a></div>' +
+  var checks = r.checks.length === 0 ? '' : '<table class="checks"><tr><th>check</th><th>promised</th><th class="num">found</th><th>verdict</th></tr>' + r.checks.map(function (c) {
+    return '<tr><td>' + esc(c.check) + '</td><td>' + esc(c.promised) + '</td><td class="num">' + esc(c.found) + '</td><td><span class="verdict ' + esc(c.cls) + '">' + esc(c.verdict) + '</span></td></tr>';
+  }).join('') + '</table>';
+  panel.innerHTML = '<div><b>' + esc(r.label) + '</b> · <a href="' + esc(encodeURI(r.folder + '/report.html')) + '">open its report</a></div>' + checks +
     '<div class="anomaly-explanation">' + esc(r.departure) + '</div>' +
     (r.highlights.length > 0 ? '<ul>' + r.highlights.map(function (h) { return '<li>' + esc(h) + '</li>'; }).join('') + '</ul>' : '<div class="muted">The run found no anomalies.</div>');
 }
