@@ -100,6 +100,26 @@ export function windowOf(faults: readonly FaultSpan[]): (read: OpPair) => number
 }
 
 /**
+ * t-visibility of the reads begun in each fault window, then of those begun outside every one (the
+ * last); null without faults. They add up to the whole curve (`sumGroups`).
+ */
+export function measuredByWindow(pairs: readonly OpPair[], faults: readonly FaultSpan[], buckets: readonly { fromMs: number; toMs: number }[]): TVisibility[] | null {
+  if (faults.length === 0 || buckets.length === 0) return null;
+  const edges = [...buckets.map((b) => b.fromMs), buckets.at(-1)!.toMs];
+  return tVisibilityByGroup(pairs, windowOf(faults), faults.length + 1, edges);
+}
+
+/** The whole curve from its groups' (one pass over the history instead of two). */
+export function sumGroups(groups: readonly TVisibility[]): TVisibility {
+  const buckets = groups[0]!.buckets.map((b, i) => {
+    const pairs = groups.reduce((s, g) => s + g.buckets[i]!.pairs, 0);
+    const consistent = groups.reduce((s, g) => s + g.buckets[i]!.consistent, 0);
+    return { fromMs: b.fromMs, toMs: b.toMs, pairs, consistent, p: pairs === 0 ? null : consistent / pairs };
+  });
+  return { buckets, pairs: groups.reduce((s, g) => s + g.pairs, 0), consistent: groups.reduce((s, g) => s + g.consistent, 0) };
+}
+
+/**
  * The measurement held against the prediction. `measured` is the run's t-visibility over all its
  * reads, in the buckets the prediction was averaged over; `unavailable` says why there is no
  * prediction when `predicted` is null.
@@ -110,10 +130,11 @@ export function holdAgainstPrediction(input: {
   measured: TVisibility;
   predicted: PredictedStaleness | null;
   unavailable?: string;
+  /** The measurement by fault window (measuredByWindow), when the caller has it already. */
+  byWindow?: TVisibility[] | null;
 }): StalenessPrediction {
   const { pairs, faults, measured, predicted } = input;
-  const edges = [...measured.buckets.map((b) => b.fromMs), measured.buckets.at(-1)?.toMs ?? 0];
-  const byWindow = faults.length > 0 && measured.buckets.length > 0 ? tVisibilityByGroup(pairs, windowOf(faults), faults.length + 1, edges) : null;
+  const byWindow = input.byWindow !== undefined ? input.byWindow : measuredByWindow(pairs, faults, measured.buckets);
   const quiet = byWindow ? byWindow[faults.length]! : null;
   if (!predicted) {
     const why = input.unavailable ?? 'no prediction was made';

@@ -8,12 +8,15 @@
 import { faultSpans, type FaultSpan } from '../history/fault-spans.js';
 import type { HistoryOp } from '../history/op.js';
 import { pairOps, type OpPair } from '../history/pairs.js';
-import { holdAgainstPrediction, outsideFaults, predictStaleness, type PredictedStaleness, type StalenessPrediction } from '../checks/staleness-prediction.js';
+import { holdAgainstPrediction, measuredByWindow, outsideFaults, predictStaleness, sumGroups, type PredictedStaleness, type StalenessPrediction } from '../checks/staleness-prediction.js';
 import { DEFAULT_T_EDGES_MS, pbsKStaleness, tVisibility, type TVisibility } from '../checks/staleness.js';
 import type { PredictedRow } from '../report/compare-page.js';
 import { mergeSamples, warsSamples, type QuorumSetting, type WarsSamples } from '../checks/wars.js';
 import { systemOf } from './run-settings.js';
 import type { RunSettings } from './settings.js';
+
+/** The buckets a prediction without a measurement is averaged over (the run's measured curve's too). */
+export const DEFAULT_BUCKETS: readonly { fromMs: number; toMs: number }[] = DEFAULT_T_EDGES_MS.slice(1).map((toMs, i) => ({ fromMs: DEFAULT_T_EDGES_MS[i]!, toMs }));
 
 /** A run's latencies for the model: of the ops outside every fault window, and of all of them. */
 export interface RunSamples {
@@ -37,7 +40,8 @@ export function runSamples(settings: RunSettings, pairs: readonly OpPair[], faul
   if (!timings) return { unavailable: `${system.name} gives no per-replica timings of its coordinators, which PBS's WARS model predicts from` };
   const timingsOf = (op: OpPair) => (op.trace ? timings(op.trace) : undefined);
   const all = warsSamples(pairs, { timingsOf });
-  if (faults.length === 0) return { quiet: all, all, faulted: false };
+  // Nothing timed at all: the ops outside fault windows have nothing either.
+  if (faults.length === 0 || all.ops.write + all.ops.read === 0) return { quiet: all, all, faulted: faults.length > 0 };
   return { quiet: warsSamples(pairs, { timingsOf, keep: outsideFaults(faults) }), all, faulted: true };
 }
 
@@ -77,6 +81,8 @@ export interface RunStaleness {
   pairs: readonly OpPair[];
   faults: FaultSpan[];
   measured: TVisibility;
+  /** The measurement by fault window, then outside them; null without faults. */
+  byWindow: TVisibility[] | null;
   /** The run's latencies; null when its system cannot give them. */
   samples: RunSamples | null;
   /** Why its own latencies cannot predict, when they cannot (other runs' may: a comparison pools them). */
@@ -87,10 +93,12 @@ export interface RunStaleness {
 /** A run's staleness against its own prediction (report.html); `samples` is kept for a comparison's pool. */
 export function runStaleness(settings: RunSettings, history: readonly HistoryOp[], pairs: readonly OpPair[] = pairOps(history), o: { trials?: number } = {}): RunStaleness {
   const faults = faultSpans(history);
-  const measured = tVisibility(pairs);
+  // One pass over the history by fault window gives the whole curve too.
+  const byWindow = measuredByWindow(pairs, faults, DEFAULT_BUCKETS);
+  const measured = byWindow ? sumGroups(byWindow) : tVisibility(pairs);
   const setting = quorumSetting(settings);
   const samples = runSamples(settings, pairs, faults);
-  const base = { settings, pairs, faults, measured };
+  const base = { settings, pairs, faults, measured, byWindow };
   if ('unavailable' in samples) return { ...base, samples: null, cannot: null, prediction: holdAgainstPrediction({ ...base, predicted: null, unavailable: samples.unavailable }) };
   const p = predictFromRun(samples, setting!, { seed: settings.seed, buckets: measured.buckets, ...o });
   if ('cannot' in p) {
@@ -124,7 +132,7 @@ export function comparePredictions(
     if (!r.samples || r.cannot === null || pool.length < 2) return null;
     const setting = quorumSetting(r.settings)!;
     const p = predictFromPool(pool, setting, { seed: r.settings.seed, buckets: r.measured.buckets, readAges: r.samples.all.readAges, why: `its own alone cannot predict: ${r.cannot}`, ...o });
-    return 'cannot' in p ? null : holdAgainstPrediction({ pairs: r.pairs, faults: r.faults, measured: r.measured, predicted: p });
+    return 'cannot' in p ? null : holdAgainstPrediction({ pairs: r.pairs, faults: r.faults, measured: r.measured, byWindow: r.byWindow, predicted: p });
   });
   const predicted = toPredict.map((t): PredictedRow => {
     const kClosedForm = [1, 2, 3, 4, 5].map((k) => pbsKStaleness(t.setting.N, t.setting.R, t.setting.W, k));
@@ -136,8 +144,6 @@ export function comparePredictions(
   return { runs: fromPool, predicted };
 }
 
-/** The buckets a prediction without a measurement is averaged over (a compare's predicted-only rows). */
-export const DEFAULT_BUCKETS: readonly { fromMs: number; toMs: number }[] = DEFAULT_T_EDGES_MS.slice(1).map((toMs, i) => ({ fromMs: DEFAULT_T_EDGES_MS[i]!, toMs }));
 
 export function label(s: Pick<QuorumSetting, 'N' | 'R' | 'W'>): string {
   return `${s.N}/${s.R}/${s.W}`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { holdAgainstPrediction, type PredictedStaleness } from '../../harness/checks/staleness-prediction.js';
+import { holdAgainstPrediction, sumGroups, type PredictedStaleness } from '../../harness/checks/staleness-prediction.js';
 import { tVisibility, tVisibilityByGroup } from '../../harness/checks/staleness.js';
 import { faultSpans } from '../../harness/history/fault-spans.js';
 import { pairOps } from '../../harness/history/pairs.js';
@@ -55,6 +55,7 @@ describe('t-visibility by group', () => {
       expect(groups[0]!.buckets[i]!.pairs + groups[1]!.buckets[i]!.pairs).toBe(b.pairs);
       expect(groups[0]!.buckets[i]!.consistent + groups[1]!.buckets[i]!.consistent).toBe(b.consistent);
     });
+    expect(sumGroups(groups)).toEqual(whole);
     // 20 rounds before 200.5 s, of which rounds 0, 3, ..., 18 (7) were stale.
     expect(groups[0]!.buckets.find((b) => b.fromMs === 2)).toMatchObject({ pairs: 20, consistent: 13 });
   });
