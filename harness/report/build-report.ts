@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { pairsOf, faultsOf } from '../history/derived.js';
 import { outcomeOf, type CheckResult } from '../checks/result.js';
-import { faultSpans } from '../history/fault-spans.js';
-import { pairOps, type OpPair } from '../history/pairs.js';
+import type { OpPair } from '../history/pairs.js';
 import { browserScript, esc, page, scriptJson } from './html.js';
 import { clusterData } from './cluster-data.js';
 import { CLUSTER_CSS, clusterSection } from './cluster-section.js';
@@ -18,9 +18,9 @@ import { foundWords, OUTCOME_CLASS, outcomeWords, promisedWords, runVerdictWords
  * writes with their staleness, and the performance plots. Pure: the same input gives the same page.
  */
 export function buildReport(input: ReportInput): string {
-  const pairs = pairOps(input.history);
+  const pairs = pairsOf(input.history);
   const data = reportData(input, pairs);
-  const cluster = input.observations ? clusterData(input.observations, faultSpans(input.history), (input.settings ?? input.results?.settings)?.nodes, input.results) : null;
+  const cluster = input.observations ? clusterData(input.observations, faultsOf(input.history), (input.settings ?? input.results?.settings)?.nodes, input.results) : null;
   const body = [
     header(input, data),
     '<nav><a href="#summary">Summary</a><a href="#timeline">Timeline</a><a href="#cluster">Cluster</a><a href="#linearizability">Linearizability</a><a href="#stale">Stale reads &amp; lost writes</a><a href="#performance">Performance</a></nav>',

@@ -1,5 +1,5 @@
+import { pairsOf, faultsOf } from '../history/derived.js';
 import type { HistoryOp } from '../history/op.js';
-import { pairOps } from '../history/pairs.js';
 import { isUndecided, outcomeOf, type Anomaly, type Outcome, type RunResults, type Verdict } from '../checks/result.js';
 import { foundWords, OUTCOME_CLASS, outcomeWords, promisedWords, runVerdictWords } from '../checks/words.js';
 import type { RunSettings } from '../run/settings.js';
@@ -8,7 +8,6 @@ import type { SystemDescription } from './report-data.js';
 import { kStaleness, pbsKStaleness, tVisibility, type TVisibilityBucket } from '../checks/staleness.js';
 import type { PredictedStaleness, StalenessPrediction } from '../checks/staleness-prediction.js';
 import { availabilityBySide } from '../checks/partition-sides.js';
-import { faultSpans } from '../history/fault-spans.js';
 import { nodeIds } from '../run/settings.js';
 
 /** One check of a setting, in the words every page uses (checks/words.ts). */
@@ -95,7 +94,7 @@ export function compareRow(input: {
   prediction?: StalenessPrediction | null;
 }): CompareRow {
   const { settings: s, results, system } = input;
-  const pairs = pairOps(input.history);
+  const pairs = pairsOf(input.history);
   const stats = results.checks['stats'] as unknown as { byF?: Record<string, { count: number; ok: number }>; total?: { latencyMs: { p50: number; p99: number } | null } } | undefined;
   const stale = results.checks['stale-reads'];
   const lin = results.checks['linearizable'];
@@ -106,7 +105,7 @@ export function compareRow(input: {
   const readsChecked = typeof stale?.['readsChecked'] === 'number' ? stale['readsChecked'] : 0;
   const election = results.checks['election'];
   const seconds = (x: unknown) => (election?.applicable && typeof x === 'number' ? x : null);
-  const faults = faultSpans(input.history);
+  const faults = faultsOf(input.history);
   const minority = (fs: string[]) => share(availabilityBySide(pairs.filter((p) => fs.includes(p.f)), faults, nodeIds(s.nodes)).minority);
   const closedForm = departure(stale?.anomalies ?? [], k.share[0]!, kPredicted[0] ?? null, k.reads);
   return {

@@ -1,8 +1,8 @@
+import { faultsOf } from '../history/derived.js';
 import type { ClusterObservations } from '../checks/observations.js';
 import type { Anomaly, RunResults } from '../checks/result.js';
 import type { StalenessPrediction } from '../checks/staleness-prediction.js';
 import { kStaleness, pbsKStaleness, tVisibility, type KStaleness, type TVisibility } from '../checks/staleness.js';
-import { faultSpans } from '../history/fault-spans.js';
 import type { HistoryOp } from '../history/op.js';
 import { pairOps, type OpPair } from '../history/pairs.js';
 import type { RunSettings } from '../run/settings.js';
@@ -245,7 +245,7 @@ export function reportData(input: ReportInput, pairs: readonly OpPair[] = pairOp
     }
   }
 
-  const faults: FaultWindow[] = faultSpans(history).map((f) => ({
+  const faults: FaultWindow[] = faultsOf(history).map((f) => ({
     kind: f.kind,
     start: f.start / 1e9,
     end: Number.isFinite(f.end) ? f.end / 1e9 : null,

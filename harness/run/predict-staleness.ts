@@ -5,9 +5,10 @@
  * latencies of those that were, pooled (docs/staleness.md). Pure: a history in, plain data out, for
  * the page builders (report.html, compare.html), which only draw it.
  */
-import { faultSpans, type FaultSpan } from '../history/fault-spans.js';
+import { pairsOf, faultsOf } from '../history/derived.js';
+import type { FaultSpan } from '../history/fault-spans.js';
 import type { HistoryOp } from '../history/op.js';
-import { pairOps, type OpPair } from '../history/pairs.js';
+import type { OpPair } from '../history/pairs.js';
 import { holdAgainstPrediction, measuredByWindow, outsideFaults, predictStaleness, sumGroups, type PredictedStaleness, type StalenessPrediction } from '../checks/staleness-prediction.js';
 import { DEFAULT_T_EDGES_MS, pbsKStaleness, tVisibility, type TVisibility } from '../checks/staleness.js';
 import type { PredictedRow } from '../report/compare-page.js';
@@ -91,8 +92,8 @@ export interface RunStaleness {
 }
 
 /** A run's staleness against its own prediction (report.html); `samples` is kept for a comparison's pool. */
-export function runStaleness(settings: RunSettings, history: readonly HistoryOp[], pairs: readonly OpPair[] = pairOps(history), o: { trials?: number } = {}): RunStaleness {
-  const faults = faultSpans(history);
+export function runStaleness(settings: RunSettings, history: readonly HistoryOp[], pairs: readonly OpPair[] = pairsOf(history), o: { trials?: number } = {}): RunStaleness {
+  const faults = faultsOf(history);
   // One pass over the history by fault window gives the whole curve too.
   const byWindow = measuredByWindow(pairs, faults, DEFAULT_BUCKETS);
   const measured = byWindow ? sumGroups(byWindow) : tVisibility(pairs);
