@@ -6,6 +6,7 @@
  * I will take over"); POST /internal/leader {from, leader} — an announcement.
  */
 import type { Cluster } from './cluster.js';
+import { compareIds } from './ids.js';
 import type { EventLog } from './log.js';
 import { parseElection, parseLeader } from './peer-messages.js';
 import { initialElection, stepElection, type ElectionContext, type ElectionEffect, type ElectionInput, type ElectionState } from './election.js';
@@ -33,7 +34,10 @@ export class ElectionLoop {
   start(): void {
     this.timer = setInterval(() => {
       const leader = this.state.leader;
-      this.feed({ kind: 'tick', nowMs: this.clock(), leaderState: leader === null ? undefined : this.cluster.membership.stateOf(leader) });
+      const membership = this.cluster.membership;
+      const aboveLeader =
+        leader === null ? undefined : membership.ids().filter((id) => id !== this.cluster.config.id && membership.stateOf(id) === 'alive' && compareIds(id, leader) > 0).sort(compareIds).at(-1);
+      this.feed({ kind: 'tick', nowMs: this.clock(), leaderState: leader === null ? undefined : membership.stateOf(leader), ...(aboveLeader ? { aboveLeader } : {}) });
     }, this.cluster.config.heartbeatMs);
   }
 

@@ -5,7 +5,7 @@
  *
  * The rules: the highest id wins (ids compare numeric-aware, node-10 above node-9). A node starts an
  * election when it knows no leader, when its leader is suspect or dead, or when a member ranked above
- * its leader shows up. It asks every higher member; if none answers it becomes leader and announces
+ * its leader shows up or is heard while it follows the lower one. It asks every higher member; if none answers it becomes leader and announces
  * itself to everyone; if one answers it waits for that member's announcement, and starts over if none
  * comes. A node asked by a lower one answers and runs its own election. A node told of a leader ranked
  * below itself bullies it with an election. Under a partition each side elects its own leader: split
@@ -38,7 +38,8 @@ export interface ElectionContext {
 }
 
 export type ElectionInput =
-  | { kind: 'tick'; nowMs: number; leaderState: PeerState | undefined }
+  /** `aboveLeader`: a member this node hears (alive) that ranks above its leader, if any. */
+  | { kind: 'tick'; nowMs: number; leaderState: PeerState | undefined; aboveLeader?: string }
   | { kind: 'peer-up'; peer: string; nowMs: number }
   | { kind: 'election-received'; from: string; nowMs: number }
   | { kind: 'answers'; round: number; okFrom: readonly string[]; nowMs: number }
@@ -71,6 +72,11 @@ export function stepElection(state: ElectionState, input: ElectionInput, ctx: El
       }
       if (state.phase === 'asking') return unchanged(state);
       if (state.leader === null) return startElection(state, ctx, 'no leader known', input.nowMs);
+      // A higher member's own announcement may have been lost (a dropped request): ask again, so
+      // that one lost message cannot leave a node following (or being) the wrong leader for good.
+      if (input.aboveLeader !== undefined && compareIds(input.aboveLeader, state.leader) > 0) {
+        return startElection(state, ctx, `${input.aboveLeader} is alive and ranks above leader ${state.leader}`, input.nowMs);
+      }
       if (state.leader === state.self) return unchanged(state);
       const ls = input.leaderState;
       if (ls === undefined) return startElection(state, ctx, `leader ${state.leader} is not a known member`, input.nowMs);

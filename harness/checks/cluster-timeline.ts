@@ -80,10 +80,17 @@ const DEFAULT_MAX_GAP_MS = 1000;
  * at least 1 s) say nothing about the time between them.
  */
 export function runTimelines(obs: ClusterObservations, faults: readonly FaultSpan[], nodeCount = 0): NodeTimeline[] {
+  // The checks and the report ask for the same run's timelines: built once (they are read, never changed).
+  const last = builtFor.get(obs);
+  if (last && last.faults === faults && last.nodeCount === nodeCount) return last.timelines;
   const nodes = nodeIds(nodeCount);
   for (const n of [...obs.samples.map((s) => s.node), ...obs.events.map((e) => e.node)]) if (!nodes.includes(n)) nodes.push(n);
-  return buildTimelines(obs, { nodes, faults, maxGapMs: Math.max(1000, 6 * obs.intervalMs) });
+  const timelines = buildTimelines(obs, { nodes, faults, maxGapMs: Math.max(1000, 6 * obs.intervalMs) });
+  builtFor.set(obs, { faults, nodeCount, timelines });
+  return timelines;
 }
+
+const builtFor = new WeakMap<ClusterObservations, { faults: readonly FaultSpan[]; nodeCount: number; timelines: NodeTimeline[] }>();
 
 /** Every node's timeline over the observation window. */
 export function buildTimelines(obs: ClusterObservations, o: TimelineOptions): NodeTimeline[] {

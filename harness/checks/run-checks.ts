@@ -2,10 +2,9 @@
  * Every check over one history, judged against what the system's settings promise (and what --expect
  * holds the run to). Pure: the system under test comes in as its record of plain functions.
  */
+import { pairsOf, faultsOf } from '../history/derived.js';
 import type { ModelName } from '../checker/index.js';
-import { faultSpans } from '../history/fault-spans.js';
 import type { HistoryOp } from '../history/op.js';
-import { pairOps } from '../history/pairs.js';
 import type { ExpectableCheck, RunSettings } from '../run/settings.js';
 import type { SystemUnderTest } from '../systems/types.js';
 import { clusterChecks, type ClusterFacts } from './cluster.js';
@@ -39,7 +38,7 @@ const NOTHING: Promised = { promised: false, reason: 'nothing promised by these 
 
 export function runChecks(history: readonly HistoryOp[], settings: RunSettings, o: CheckOptions): RunResults {
   const { system } = o;
-  const pairs = pairOps(history);
+  const pairs = pairsOf(history);
   const promises = system.promises(settings.system, settings);
   const promiseOf = (name: ExpectableCheck): Promised & { by: 'settings' | 'expect' } => {
     const p = promises[name] ?? NOTHING;
@@ -47,7 +46,7 @@ export function runChecks(history: readonly HistoryOp[], settings: RunSettings, 
       ? { promised: true, by: 'expect', reason: `held to it by --expect ${name} (the settings alone do not promise it: ${p.reason})` }
       : { ...p, by: 'settings' };
   };
-  const faults = faultSpans(history);
+  const faults = faultsOf(history);
   const explainer: Explainer = { system, ctx: { settings: settings.system, faults } };
   const writes = indexWrites(pairs);
 

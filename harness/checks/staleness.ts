@@ -108,14 +108,25 @@ function measuredReads(pairs: readonly OpPair[], keys: Map<string, KeyIndex>): {
  * the work is reads × writes-per-horizon, not reads × writes.
  */
 export function tVisibility(pairs: readonly OpPair[], edgesMs: readonly number[] = DEFAULT_T_EDGES_MS): TVisibility {
+  return tVisibilityByGroup(pairs, () => 0, 1, edgesMs)[0]!;
+}
+
+/**
+ * t-visibility counted apart for groups of reads (e.g. by the fault window a read began in): the
+ * pairs of a read go to group `groupOf(read)` (0 ≤ it < groups; other numbers leave the read out).
+ * Every acknowledged write counts as w whatever its group, so the groups' pairs add up to the whole.
+ */
+export function tVisibilityByGroup(pairs: readonly OpPair[], groupOf: (read: OpPair) => number, groups: number, edgesMs: readonly number[] = DEFAULT_T_EDGES_MS): TVisibility[] {
   if (edgesMs.length < 2) throw new Error('t-visibility needs at least two bucket edges');
   const keys = indexKeys(pairs);
   const n = edgesMs.length - 1;
-  const total = new Array<number>(n).fill(0);
-  const good = new Array<number>(n).fill(0);
+  const total = Array.from({ length: groups }, () => new Array<number>(n).fill(0));
+  const good = Array.from({ length: groups }, () => new Array<number>(n).fill(0));
   const horizonNs = edgesMs[n]! * 1e6;
   const firstNs = edgesMs[0]! * 1e6;
   for (const { read, key, sourceEnd } of measuredReads(pairs, keys)) {
+    const g = groupOf(read);
+    if (!(g >= 0 && g < groups)) continue;
     // Writes acknowledged in (read.start − horizon, read.start − first edge]; t = read.start − w.end.
     const from = upperBound(key.ackEnds, read.start - horizonNs);
     const to = upperBound(key.ackEnds, read.start - firstNs);
@@ -124,18 +135,20 @@ export function tVisibility(pairs: readonly OpPair[], edgesMs: readonly number[]
       const tMs = (read.start - w.end) / 1e6;
       const b = upperBound(edgesMs, tMs) - 1;
       if (b < 0 || b >= n) continue;
-      total[b]!++;
-      if (sourceEnd >= w.start) good[b]!++;
+      total[g]![b]!++;
+      if (sourceEnd >= w.start) good[g]![b]!++;
     }
   }
-  const buckets = total.map((pairsIn, b) => ({
-    fromMs: edgesMs[b]!,
-    toMs: edgesMs[b + 1]!,
-    pairs: pairsIn,
-    consistent: good[b]!,
-    p: pairsIn === 0 ? null : good[b]! / pairsIn,
-  }));
-  return { buckets, pairs: sum(total), consistent: sum(good) };
+  return total.map((counts, g) => {
+    const buckets = counts.map((pairsIn, b) => ({
+      fromMs: edgesMs[b]!,
+      toMs: edgesMs[b + 1]!,
+      pairs: pairsIn,
+      consistent: good[g]![b]!,
+      p: pairsIn === 0 ? null : good[g]![b]! / pairsIn,
+    }));
+    return { buckets, pairs: sum(counts), consistent: sum(good[g]!) };
+  });
 }
 
 /**

@@ -1,14 +1,14 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { pairsOf, faultsOf } from '../history/derived.js';
 import { outcomeOf, type CheckResult } from '../checks/result.js';
-import { faultSpans } from '../history/fault-spans.js';
-import { pairOps, type OpPair } from '../history/pairs.js';
-import { esc, page, scriptJson } from './html.js';
+import type { OpPair } from '../history/pairs.js';
+import { browserScript, esc, page, scriptJson } from './html.js';
 import { clusterData } from './cluster-data.js';
-import { CLUSTER_JS } from './cluster-script.js';
 import { CLUSTER_CSS, clusterSection } from './cluster-section.js';
 import { linearizationDiagram } from './linearization-diagram.js';
-import { CHART_HELPERS_JS, REPORT_JS } from './report-script.js';
+import { FINDINGS_CSS, findingsParts } from './findings-section.js';
+import { stalenessPart } from './staleness-section.js';
 import { ownershipRows, reportData, type ReportData, type ReportInput } from './report-data.js';
 import { membershipSection } from './membership-section.js';
 import { foundWords, OUTCOME_CLASS, outcomeWords, promisedWords, runVerdictWords } from '../checks/words.js';
@@ -19,9 +19,9 @@ import { foundWords, OUTCOME_CLASS, outcomeWords, promisedWords, runVerdictWords
  * writes with their staleness, and the performance plots. Pure: the same input gives the same page.
  */
 export function buildReport(input: ReportInput): string {
-  const pairs = pairOps(input.history);
+  const pairs = pairsOf(input.history);
   const data = reportData(input, pairs);
-  const cluster = input.observations ? clusterData(input.observations, faultSpans(input.history), (input.settings ?? input.results?.settings)?.nodes, input.results) : null;
+  const cluster = input.observations ? clusterData(input.observations, faultsOf(input.history), (input.settings ?? input.results?.settings)?.nodes, input.results) : null;
   const body = [
     header(input, data),
     '<nav><a href="#summary">Summary</a><a href="#timeline">Timeline</a><a href="#cluster">Cluster</a><a href="#linearizability">Linearizability</a><a href="#stale">Stale reads &amp; lost writes</a><a href="#performance">Performance</a></nav>',
@@ -38,9 +38,9 @@ export function buildReport(input: ReportInput): string {
   return page({
     title: `godist report — ${data.title}`,
     head: '<link rel="icon" href="data:,">',
-    css: CLUSTER_CSS,
+    css: CLUSTER_CSS + FINDINGS_CSS,
     body,
-    scripts: [CHART_HELPERS_JS + REPORT_JS, ...(cluster ? [CLUSTER_JS] : [])],
+    scripts: [browserScript('chart-helpers') + browserScript('report'), ...(cluster ? [browserScript('cluster')] : [])],
   });
 }
 
@@ -137,7 +137,7 @@ function timelineSection(data: ReportData): string {
     swatch('#d9534f', 'fail'),
     swatch('#e8a33d', 'info (unknown outcome)'),
     '<span><span style="color:#c0158b">▼ outlined</span>: an anomaly; dashed: its evidence</span>',
-    ...kinds.map((k) => swatch(FAULT[k] ?? 'rgba(107,114,128,0.3)', `${k} (fault window)`)),
+    ...kinds.map((k) => swatch(FAULT[k] ?? 'rgba(107,114,128,0.3)', k === 'join' || k === 'leave' ? `${k} (a membership change: an instant)` : `${k} (fault window)`)),
   ];
   const faults =
     data.faults.length > 0
@@ -212,82 +212,13 @@ function numbers(v: unknown): number[] {
   return Array.isArray(v) ? v.filter((x): x is number => typeof x === 'number') : [];
 }
 
-function pct(x: number | null | undefined): string {
-  return x === null || x === undefined ? '–' : `${(x * 100).toFixed(1)}%`;
-}
-
 function staleSection(input: ReportInput, data: ReportData): string {
-  const out: string[] = ['<section id="stale"><h2>Stale reads &amp; lost writes</h2>'];
-  const stale = data.anomalies.map((a, ai) => [a, ai] as const).filter(([a]) => a.check === 'stale-reads');
-  const lost = data.anomalies.map((a, ai) => [a, ai] as const).filter(([a]) => a.check === 'lost-writes');
-  const staleCheck = input.results?.checks['stale-reads'];
-  const lostCheck = input.results?.checks['lost-writes'];
-
-  out.push(`<h3>Stale reads ${staleCheck ? checkVerdict(staleCheck) : ''}</h3>`);
-  if (staleCheck) out.push(`<p class="muted">${esc(staleCheck.reason)}</p>`);
-  if (stale.length === 0) out.push('<p>No stale reads.</p>');
-  else {
-    out.push(
-      '<table id="stale-reads"><tr><th class="num">at</th><th>key</th><th>via</th><th>returned</th><th class="num" title="k-staleness: acknowledged writes the read missed">k behind</th><th class="num" title="t-visibility: ms from the first missed acknowledgement to the read">t ms</th><th>final</th><th>explanation</th></tr>',
-    );
-    for (const [a, ai] of stale.slice(0, ROWS_SHOWN)) {
-      const d = a.details;
-      out.push(
-        `<tr class="clickable" data-anomaly="${ai}"><td class="num">${a.time.toFixed(3)} s</td><td><code>${esc(a.key)}</code></td><td>${esc(d['node'] ?? '')}</td><td>${esc(showValue(d['value']))}</td>` +
-          `<td class="num">${esc(d['versionsBehind'] ?? '')}</td><td class="num">${esc(d['msSinceAck'] ?? '')}</td><td>${d['final'] === true ? 'yes' : ''}</td><td>${esc(a.explanation)}</td></tr>`,
-      );
-    }
-    out.push('</table>');
-    out.push(moreRows('stale-reads', stale.length));
-    if (staleCheck?.truncated) out.push(`<p class="muted">${staleCheck.count} stale reads; the first ${staleCheck.anomalies.length} are listed.</p>`);
-  }
-
-  out.push(`<h3>Lost writes ${lostCheck ? checkVerdict(lostCheck) : ''}</h3>`);
-  if (lost.length === 0) out.push(`<p>No lost writes${lostCheck ? ` (${esc(lostCheck['checked'] ?? '?')} acknowledged writes checked against the final reads)` : ''}.</p>`);
-  else {
-    out.push('<table id="lost-writes"><tr><th class="num">acknowledged</th><th>key</th><th>value</th><th>explanation</th></tr>');
-    for (const [a, ai] of lost.slice(0, ROWS_SHOWN)) {
-      out.push(`<tr class="clickable" data-anomaly="${ai}"><td class="num">${a.time.toFixed(3)} s</td><td><code>${esc(a.key)}</code></td><td>${esc(showValue(a.details['value']))}</td><td>${esc(a.explanation)}</td></tr>`);
-    }
-    out.push('</table>');
-    out.push(moreRows('lost-writes', lost.length));
-  }
-
-  const { kStaleness: k, tVisibility: t, predicted } = data.staleness;
-  out.push('<h3>Staleness, as PBS measures it</h3>');
-  out.push(
-    `<p class="help">k-staleness: the share of the ${k.reads} ok reads (main phase, with a write acknowledged before them) that returned one of the k newest acknowledged versions (k = 1: the newest). ` +
-      `PBS predicts 1 − (C(N−W, R) / C(N, R))^k for a strict quorum whose writes reach exactly W replicas; GoDist sends every write to all N replicas and repairs on read, so it usually does better, and sloppy quorums or faults can make it worse.</p>`,
-  );
-  out.push('<table id="k-staleness"><tr><th>k</th>' + k.share.map((_, i) => `<th class="num">${i + 1}</th>`).join('') + '</tr>');
-  out.push('<tr><td>measured</td>' + k.share.map((x) => `<td class="num">${k.reads > 0 ? pct(x) : '–'}</td>`).join('') + '</tr>');
-  if (predicted) out.push('<tr><td>PBS prediction</td>' + predicted.map((x) => `<td class="num">${pct(x)}</td>`).join('') + '</tr>');
-  out.push('</table>');
-  out.push(
-    `<p class="help">t-visibility: of ${t.pairs} (acknowledged write, later read of the same key) pairs, the share in which the read saw that write or a newer one, by how long after the acknowledgement the read began.</p>`,
-  );
-  out.push('<div id="t-visibility" class="chart"></div>');
-  out.push(
-    '<table id="t-visibility-table"><tr><th>t (ms)</th>' + t.buckets.map((b) => `<th class="num">${b.fromMs}–${b.toMs}</th>`).join('') + '</tr>' +
-      '<tr><td>P(consistent)</td>' + t.buckets.map((b) => `<td class="num">${pct(b.p)}</td>`).join('') + '</tr>' +
-      '<tr><td class="muted">pairs</td>' + t.buckets.map((b) => `<td class="num muted">${b.pairs}</td>`).join('') + '</tr></table>',
-  );
-  out.push('</section>');
-  return out.join('\n');
-}
-
-/**
- * Tables list their first rows; the page's script adds the rest on demand from the embedded data
- * (2,000 long rows laid out at load cost more than everything else on the page together).
- */
-const ROWS_SHOWN = 50;
-
-function moreRows(check: string, total: number): string {
-  return total > ROWS_SHOWN ? `<button class="more-rows" data-check="${check}" data-shown="${ROWS_SHOWN}">show all ${total}</button>` : '';
-}
-
-function showValue(v: unknown): string {
-  return v === null || v === undefined ? 'nothing' : typeof v === 'string' ? v : JSON.stringify(v);
+  return [
+    '<section id="stale"><h2>Stale reads &amp; lost writes</h2>',
+    findingsParts(input.results?.checks, data, checkVerdict),
+    stalenessPart(input.prediction, data.staleness),
+    '</section>',
+  ].join('\n');
 }
 
 function performanceSection(input: ReportInput): string {

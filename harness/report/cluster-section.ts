@@ -38,7 +38,7 @@ export function clusterSection(results: RunResults | null | undefined, data: Rep
     ].join('')}</div>`,
   );
   out.push(
-    `<div class="help">One lane per node. Its thin rows: how each other node saw it over time (the row "by node-1" is node-1's view of it). Its thick row: whom it believed led, coloured by that leader. ` +
+    `<div class="help">One lane per node. Its thin rows: how each other node saw it over time (the row "seen by node-1" is node-1's view of it). Its thick row, under its name: whom it believed led, coloured by that leader. ` +
       `Views come from ${logs === cluster.nodes.length ? "the nodes' own logs (exact times)" : logs === 0 ? `${cluster.samples} samples of each node's view, one per node every ${cluster.sampleIntervalMs} ms (a change is known to within one sample)` : "the nodes' logs where read, samples elsewhere"}. ` +
       'Zoom and pan follow the timeline above; click a row for what that node believed then.</div>',
   );

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
+import { packageRoot } from '../shared/paths.js';
 
 /** Text for HTML element content and attribute values. */
 export function esc(value: unknown): string {
@@ -37,6 +39,24 @@ export function uplotAssets(): { js: string; css: string } {
   return uplot;
 }
 
+/** The pages' scripts: plain JavaScript files beside this module's source, checked by tsconfig.browser.json. */
+export type BrowserScript = 'chart-helpers' | 'report' | 'cluster' | 'compare';
+
+const scripts = new Map<BrowserScript, string>();
+
+/**
+ * A page script's text, read from harness/report/browser/ in the package (the same files whether
+ * this module runs from dist/ or from source; the package ships them), to be inlined in the page.
+ */
+export function browserScript(name: BrowserScript): string {
+  let text = scripts.get(name);
+  if (text === undefined) {
+    text = readFileSync(path.join(packageRoot, 'harness', 'report', 'browser', `${name}.js`), 'utf8');
+    scripts.set(name, text);
+  }
+  return text;
+}
+
 export const BASE_CSS = `
 :root { --ok: #2e9e44; --fail: #d9534f; --info: #e8a33d; --anomaly: #c0158b; --muted: #6b7280; --line: #e5e7eb; --bg: #fff; --fg: #111827; --link: #1d4ed8; }
 * { box-sizing: border-box; }
@@ -52,10 +72,11 @@ table { border-collapse: collapse; margin: 6px 0 10px; }
 th, td { text-align: left; padding: 3px 10px 3px 0; vertical-align: top; border-bottom: 1px solid var(--line); }
 th { font-weight: 600; color: #374151; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num { white-space: nowrap; }
 code, pre { font: 12.5px/1.4 ui-monospace, SFMono-Regular, Menlo, monospace; }
 pre { background: #f6f8fa; padding: 8px 10px; overflow-x: auto; border-radius: 4px; }
 .muted { color: var(--muted); }
-.verdict { display: inline-block; padding: 1px 8px; border-radius: 10px; font-weight: 600; font-size: 12.5px; color: #fff; }
+.verdict { display: inline-block; padding: 1px 8px; border-radius: 10px; font-weight: 600; font-size: 12.5px; color: #fff; white-space: nowrap; }
 .verdict.kept { background: var(--ok); }
 .verdict.broken { background: var(--fail); }
 .verdict.unknown { background: #7c3aed; }
@@ -75,6 +96,7 @@ button:hover { background: #f3f4f6; }
 .grid2 { display: grid; grid-template-columns: repeat(auto-fit, minmax(520px, 1fr)); gap: 8px 24px; }
 a { color: var(--link); }
 .u-legend { font-size: 12px; }
+.line-legend .u-legend .u-marker { width: 22px; height: 0; vertical-align: middle; background: none !important; border-left: none !important; border-right: none !important; border-bottom: none !important; }
 `;
 
 /** One self-contained page: every style and script inline. */

@@ -1,8 +1,9 @@
+import { faultsOf } from '../history/derived.js';
 import type { ClusterObservations } from '../checks/observations.js';
 import type { OwnershipChange } from '../checks/ownership.js';
 import type { Anomaly, RunResults } from '../checks/result.js';
+import type { StalenessPrediction } from '../checks/staleness-prediction.js';
 import { kStaleness, pbsKStaleness, tVisibility, type KStaleness, type TVisibility } from '../checks/staleness.js';
-import { faultSpans } from '../history/fault-spans.js';
 import type { HistoryOp } from '../history/op.js';
 import { pairOps, type OpPair } from '../history/pairs.js';
 import type { RunSettings } from '../run/settings.js';
@@ -53,6 +54,12 @@ export interface ReportInput {
   results?: RunResults | null;
   /** The cluster's own view as sampled (cluster.jsonl) and logged; absent when the run did not sample it. */
   observations?: ClusterObservations | null;
+  /**
+   * PBS's WARS prediction of the run's staleness from its own latencies, held against what it
+   * measured (run/predict-staleness.ts); its `unavailable` says why there is none. Absent: the caller
+   * made none, and the page says so.
+   */
+  prediction?: StalenessPrediction | null;
 }
 
 /**
@@ -115,7 +122,10 @@ export interface PerfSeries {
   /** Bucket width in seconds, and each bucket's middle. */
   bucketS: number;
   t: number[];
-  /** Latency quantiles (ms) of ok ops invoked in the bucket, per function. */
+  /**
+   * Latency quantiles (ms) of ok ops invoked in the bucket, per function; null where the bucket has
+   * too few to tell the quantile from the maximum (p95 below 20 ops, p99 below 100, max below 2).
+   */
   latency: Record<string, { p50: (number | null)[]; p95: (number | null)[]; p99: (number | null)[]; max: (number | null)[] }>;
   /** Completions per second in the bucket, by outcome. */
   throughput: { ok: number[]; fail: number[]; info: number[] };
@@ -128,6 +138,10 @@ export interface StalenessData {
   kStaleness: KStaleness;
   /** PBS's closed-form k-staleness for these N/R/W (k = 1..5); null when N/R/W are unknown. */
   predicted: number[] | null;
+  /** The WARS model's prediction per t bucket and per k (k = 1..5); null when there is none. */
+  wars: { tVisibility: number[]; kStaleness: number[] } | null;
+  /** Measured t-visibility per bucket of the reads begun outside every fault window; null without faults. */
+  quiet: (number | null)[] | null;
 }
 
 export interface ReportData {
@@ -232,7 +246,7 @@ export function reportData(input: ReportInput, pairs: readonly OpPair[] = pairOp
     }
   }
 
-  const faults: FaultWindow[] = faultSpans(history).map((f) => ({
+  const faults: FaultWindow[] = faultsOf(history).map((f) => ({
     kind: f.kind,
     start: f.start / 1e9,
     end: Number.isFinite(f.end) ? f.end / 1e9 : null,
@@ -257,7 +271,13 @@ export function reportData(input: ReportInput, pairs: readonly OpPair[] = pairOp
     anomalies,
     traces,
     perf: perfSeries(pairs, completionTime, lastTime),
-    staleness: { tVisibility: tVisibility(pairs), kStaleness: kStaleness(pairs), predicted },
+    staleness: {
+      tVisibility: tVisibility(pairs),
+      kStaleness: kStaleness(pairs),
+      predicted,
+      wars: input.prediction?.predicted ? { tVisibility: input.prediction.predicted.tVisibility.map((b) => b.p), kStaleness: input.prediction.predicted.kStaleness } : null,
+      quiet: input.prediction?.quiet ? input.prediction.quiet.buckets.map((b) => b.p) : null,
+    },
   };
 }
 
@@ -322,11 +342,13 @@ function perfSeries(pairs: readonly OpPair[], completionTime: Map<number, number
     const q = { p50: [] as (number | null)[], p95: [] as (number | null)[], p99: [] as (number | null)[], max: [] as (number | null)[] };
     for (const xs of buckets) {
       xs.sort((a, b) => a - b);
-      const pick = (x: number) => (xs.length === 0 ? null : round3(xs[Math.min(xs.length - 1, Math.floor(x * xs.length))]!));
-      q.p50.push(pick(0.5));
+      // A quantile is drawn where the bucket has the samples to tell it from the maximum (p95: 20,
+      // p99: 100); with fewer it would be the maximum, a line drawn twice and listed twice.
+      const pick = (x: number) => (xs.length < Math.round(1 / (1 - x)) ? null : round3(xs[Math.min(xs.length - 1, Math.floor(x * xs.length))]!));
+      q.p50.push(xs.length === 0 ? null : round3(xs[Math.min(xs.length - 1, Math.floor(0.5 * xs.length))]!));
       q.p95.push(pick(0.95));
       q.p99.push(pick(0.99));
-      q.max.push(xs.length === 0 ? null : round3(xs[xs.length - 1]!));
+      q.max.push(xs.length < 2 ? null : round3(xs[xs.length - 1]!));
     }
     latency[f] = q;
   }

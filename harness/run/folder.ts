@@ -11,7 +11,9 @@ import { readJsonl } from '../history/read-jsonl.js';
 import type { HistoryOp } from '../history/op.js';
 import { packageRoot } from '../shared/paths.js';
 import { UsageError } from '../shared/usage-error.js';
+import type { StalenessPrediction } from '../checks/staleness-prediction.js';
 import type { RunInfo, SystemDescription } from '../report/report-data.js';
+import { runStaleness } from './predict-staleness.js';
 import { describeRun, reproduceCommand, resolveSettings, systemOf } from './run-settings.js';
 import type { RunSettings } from './settings.js';
 
@@ -76,6 +78,8 @@ export interface RunFolder {
   history: HistoryOp[];
   results: RunResults | null;
   observations: ClusterObservations | null;
+  /** PBS's prediction of its staleness from its latencies, as the run made it (run/predict-staleness.ts); null without settings. */
+  prediction: StalenessPrediction | null;
 }
 
 export function readRunFolder(dir: string): RunFolder {
@@ -88,7 +92,15 @@ export function readRunFolder(dir: string): RunFolder {
   const logEvents = settings ? systemOf(settings).logEvents : undefined;
   // A folder from before run.json kept the command still shows how to repeat its run.
   if (!run.command && settings) run.command = reproduceCommand(settings);
-  return { run, settings, system: settings ? describeRun(settings) : null, history, results, observations: readObservations(dir, logEvents) ?? null };
+  return {
+    run,
+    settings,
+    system: settings ? describeRun(settings) : null,
+    history,
+    results,
+    observations: readObservations(dir, logEvents) ?? null,
+    prediction: settings ? runStaleness(settings, history).prediction : null,
+  };
 }
 
 function settingsOf(raw: unknown): RunSettings | null {

@@ -9,7 +9,16 @@ import { resolveSettings, systemTitle } from './run-settings.js';
 interface CompareJson {
   startedAt?: string;
   base?: Record<string, unknown>;
-  rows?: { text: string; valid: Verdict }[];
+  rows?: { text: string; valid: Verdict; staleReads?: number; lostWrites?: number; linearizable?: { count: number; decided?: boolean } | null }[];
+}
+
+/** What one setting of a comparison found, per check, as its compare.json row says. */
+function foundOf(row: NonNullable<CompareJson['rows']>[number]): IndexEntry['found'] {
+  const found: IndexEntry['found'] = {};
+  if (row.linearizable) found['linearizable'] = row.linearizable.decided === false ? 'undecided' : row.linearizable.count;
+  if (typeof row.staleReads === 'number') found['stale-reads'] = row.staleReads;
+  if (typeof row.lostWrites === 'number') found['lost-writes'] = row.lostWrites;
+  return found;
 }
 
 /** What the results root holds, newest first. A folder whose files do not parse is left out, not a crash. */
@@ -44,6 +53,7 @@ function entryOf(dir: string, name: string): IndexEntry | null {
       faults: base ? faultsOf(base.nemesis) : '',
       valid: rows.some((r) => r.valid === false) ? false : rows.some((r) => r.valid === 'unknown') ? 'unknown' : rows.length > 0 ? true : null,
       found: {},
+      foundBySetting: rows.map((r) => ({ setting: r.text, found: foundOf(r) })),
       page: existsSync(path.join(dir, 'compare.html')) ? `${name}/compare.html` : null,
     };
   }

@@ -20,6 +20,7 @@ import { createRandom } from '../shared/random.js';
 import { launchCluster } from './launch.js';
 import { finalReads, runWorkload, type Tally } from './runner.js';
 import { describeRun, preflight, runLabel, systemOf } from './run-settings.js';
+import { runStaleness } from './predict-staleness.js';
 import { nodeIds, type RunSettings } from './settings.js';
 
 export interface RunOptions {
@@ -199,7 +200,8 @@ export async function runTest(settings: RunSettings, options: RunOptions): Promi
   forgetNotice();
   // The verdict is on disk already: a fault in drawing the pages must not turn it into a crash.
   try {
-    writeReport(dir, { run: runJson, settings, system: describeRun(settings), history: history.ops, results, observations: observations ?? null });
+    const prediction = runStaleness(settings, history.ops).prediction;
+    writeReport(dir, { run: runJson, settings, system: describeRun(settings), history: history.ops, results, observations: observations ?? null, prediction });
     writeIndex(options.resultsRoot);
   } catch (error) {
     process.stderr.write(`godist: could not build the report (${error instanceof Error ? (error.stack ?? error.message) : String(error)}); rebuild it with: godist report ${dir}\n`);

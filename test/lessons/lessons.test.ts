@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cliMain, packageRoot } from '../../harness/shared/paths.js';
 import type { CheckResult, RunResults } from '../../harness/checks/result.js';
+import type { CompareRow, PredictedRow } from '../../harness/report/compare-page.js';
 
 /**
  * docs/lessons.md, run: each lesson's commands are read from the guide itself and run as written
@@ -62,17 +63,8 @@ function godist(command: string): Promise<Ran> {
 const results = (dir: string): RunResults => JSON.parse(readFileSync(path.join(dir, 'results.json'), 'utf8')) as RunResults;
 
 interface CompareJson {
-  rows: {
-    text: string;
-    folder: string;
-    staleReads: number;
-    readsChecked: number;
-    staleRate: number | null;
-    valid: RunResults['valid'];
-    linearizable: { valid: unknown; count: number; promised: boolean } | null;
-    minorityAvailability?: { read: number | null; write: number | null };
-    splitBrainS?: number | null;
-  }[];
+  rows: (Pick<CompareRow, 'text' | 'folder' | 'staleReads' | 'readsChecked' | 'staleRate' | 'valid' | 'linearizable' | 'kMeasured' | 'prediction' | 'departure' | 'minorityAvailability' | 'splitBrainS'>)[];
+  predicted: PredictedRow[];
 }
 const compareOf = (dir: string) => JSON.parse(readFileSync(path.join(dir, 'compare.json'), 'utf8')) as CompareJson;
 const rowResults = (dir: string, folder: string) => results(path.join(dir, folder));
@@ -154,6 +146,12 @@ describe('docs/lessons.md, run as written', { timeout: 300_000 }, () => {
     expect(quorum!.staleRate ?? 0).toBeLessThan(weak!.staleRate!);
     expect(abd!.linearizable).toMatchObject({ promised: true, valid: true, count: 0 });
     expect(readFileSync(path.join(dir, 'compare.html'), 'utf8')).toContain('t-visibility');
+    // PBS's prediction: 3/1/1 on three nodes from the pooled latencies, fresher than measured, the partitions blamed.
+    const { predicted } = compareOf(dir);
+    expect(predicted.map((p) => [p.text, p.predicted !== null])).toEqual([['3/1/2', true], ['3/2/1', true]]);
+    expect(weak!.prediction!.predicted!.from).toMatch(/pooled/);
+    expect(weak!.kMeasured[0]!).toBeLessThan(weak!.prediction!.predicted!.kStaleness[0]!);
+    expect(weak!.departure).toMatch(/^Staler than predicted .* had their read begin in a fault window: partition/);
   });
 
   it('5. durability is part of consistency: in-memory nodes killed and restarted forget acknowledged writes; durable ones do not', async () => {

@@ -141,6 +141,19 @@ describe('Bully election', () => {
     expect(stepElection(step.state, { kind: 'answers', round: 2, okFrom: [], nowMs: 1020 }, ctx).state.leader).toBe('node-1');
   });
 
+  it('a node that follows (or is) a lower leader while it hears a higher member asks again: a lost announcement is not for good', () => {
+    const ctx = { members: ['node-2', 'node-3'], awaitLeaderMs: 1000, cooldownMs: 0 };
+    const follower = { ...initialElection('node-1'), leader: 'node-2' };
+    // node-3's announcement never came; node-1 still hears node-3 alive.
+    const step = stepElection(follower, { kind: 'tick', nowMs: 100, leaderState: 'alive', aboveLeader: 'node-3' }, ctx);
+    expect(step.effects).toEqual([{ kind: 'election-started', reason: 'node-3 is alive and ranks above leader node-2', round: 1, ask: ['node-2', 'node-3'] }]);
+    // Nobody above the leader: nothing to do.
+    expect(stepElection(follower, { kind: 'tick', nowMs: 100, leaderState: 'alive' }, ctx).effects).toEqual([]);
+    // A leader that hears a higher member asks it too.
+    const leader = { ...initialElection('node-2'), leader: 'node-2' };
+    expect(stepElection(leader, { kind: 'tick', nowMs: 100, leaderState: 'alive', aboveLeader: 'node-3' }, ctx).effects[0]).toMatchObject({ kind: 'election-started', ask: ['node-3'] });
+  });
+
   it('no election starts on a tick during the start-up grace', () => {
     const s = initialElection('node-1', 600);
     expect(stepElection(s, { kind: 'tick', nowMs: 100, leaderState: undefined }, { members: [], awaitLeaderMs: 1, cooldownMs: 0 }).effects).toEqual([]);

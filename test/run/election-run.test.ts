@@ -78,12 +78,14 @@ describe('the cluster\'s own view on a real cluster', { timeout: 120_000 }, () =
       page.on('pageerror', (e) => errors.push(e.message));
       await page.goto(pathToFileURL(path.join(partitionRun!, 'report.html')).href);
       await page.waitForSelector('body[data-cluster-ready="1"]', { timeout: 10_000 });
-      // node-2's own row, while it led: drawn in node-2's colour (the palette's second, green).
+      // node-2's own row, while it led: drawn in node-2's colour (the leaders' palette's second).
       const leaderPixels = await page.evaluate(() => {
+        const colour = window.godistReport.cluster.colours.leaders[1];
+        const want = [1, 3, 5].map((i) => parseInt(colour.slice(i, i + 2), 16));
         const canvas = document.querySelector('#cluster-chart canvas');
         const d = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
         let n = 0;
-        for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 200 && d[i] < 60 && d[i + 1] > 140 && d[i + 2] < 100) n++;
+        for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 200 && want.every((c, j) => Math.abs(d[i + j] - c) < 25)) n++;
         return n;
       });
       expect(leaderPixels, 'no lane shows node-2 leading').toBeGreaterThan(50);

@@ -7,22 +7,13 @@
  *   node dist/node/main.js --id {id} --addr {addr} [--seed {seed}] [--peer {peer-id}={peer-addr}]
  */
 
+import type { NodeLaunch } from '../godist/cluster.js';
+
 export const PLACEHOLDERS = ['id', 'host', 'port', 'addr', 'seed', 'peer-id', 'peer-addr', 'peers', 'data-dir', 'N', 'R', 'W'] as const;
 export type Placeholder = (typeof PLACEHOLDERS)[number];
 
-export interface TemplateValues {
-  id: string;
-  host: string;
-  port: number;
-  /** Whom to join through, already routed through the harness's proxy; none for a node that starts first. */
-  seed?: string;
-  /** How this node reaches each peer (through the proxies). */
-  peers: Record<string, string>;
-  dataDir: string;
-  N: number;
-  R: number;
-  W: number;
-}
+/** Where the node listens, whom it joins through and how it reaches its peers (GoDist's launch of a node), and N/R/W. */
+export type TemplateValues = NodeLaunch & { N: number; R: number; W: number };
 
 const TOKEN = /\{([A-Za-z-]+)\}/g;
 

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { requestJson } from '../../shared/http-json.js';
 import type { Client, Completion } from '../types.js';
 import type { ReplicaReply, ReplicaTrace } from './trace.js';
 
@@ -19,7 +20,7 @@ export function createSeedApiClient(options: ClientOptions): Client {
   const agent = new http.Agent({ keepAlive: true, maxSockets: options.maxSocketsPerNode });
   const ops = {
     async read(addr: string, key: string): Promise<Completion> {
-      const reply = await request(agent, addr, 'GET', `/kv/get/${encodeURIComponent(key)}`, undefined, options.timeoutMs);
+      const reply = await requestJson(agent, addr, 'GET', `/kv/get/${encodeURIComponent(key)}`, undefined, options.timeoutMs);
       if (reply.kind === 'timeout') return { type: 'info', error: 'timeout' };
       if (reply.kind === 'error') return { type: 'fail', error: reply.code };
       const trace = traceOf(reply.body);
@@ -29,7 +30,7 @@ export function createSeedApiClient(options: ClientOptions): Client {
     },
     async write(addr: string, key: string, value: unknown): Promise<Completion> {
       const body = JSON.stringify({ key, value: encodeValue(value) });
-      const reply = await request(agent, addr, 'POST', '/kv/put', body, options.timeoutMs);
+      const reply = await requestJson(agent, addr, 'POST', '/kv/put', body, options.timeoutMs);
       if (reply.kind === 'timeout') return { type: 'info', error: 'timeout' };
       if (reply.kind === 'error') return { type: reply.code === 'ECONNREFUSED' ? 'fail' : 'info', error: reply.code };
       const trace = traceOf(reply.body);
@@ -52,59 +53,6 @@ export function createSeedApiClient(options: ClientOptions): Client {
   };
 }
 
-type Reply =
-  | { kind: 'response'; status: number; body: Record<string, unknown> }
-  | { kind: 'timeout' }
-  | { kind: 'error'; code: string };
-
-function request(agent: http.Agent, addr: string, method: string, path: string, body: string | undefined, timeoutMs: number): Promise<Reply> {
-  const [host, port] = splitAddr(addr);
-  return new Promise((resolve) => {
-    let settled = false;
-    const settle = (reply: Reply) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      resolve(reply);
-    };
-    const req = http.request(
-      {
-        host,
-        port,
-        method,
-        path,
-        agent,
-        headers: body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => settle({ kind: 'response', status: res.statusCode ?? 0, body: parseBody(Buffer.concat(chunks).toString('utf8')) }));
-        res.on('error', (error: NodeJS.ErrnoException) => settle({ kind: 'error', code: error.code ?? error.message }));
-      },
-    );
-    const timer = setTimeout(() => {
-      settle({ kind: 'timeout' });
-      req.destroy();
-    }, timeoutMs);
-    req.on('error', (error: NodeJS.ErrnoException) => settle({ kind: 'error', code: error.code ?? error.message }));
-    req.end(body);
-  });
-}
-
-function splitAddr(addr: string): [string, number] {
-  const at = addr.lastIndexOf(':');
-  return [addr.slice(0, at), Number(addr.slice(at + 1))];
-}
-
-function parseBody(text: string): Record<string, unknown> {
-  try {
-    const parsed: unknown = JSON.parse(text);
-    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
-  } catch {
-    return { error: text.slice(0, 200) };
-  }
-}
 
 function errorOf(status: number, body: Record<string, unknown>): string {
   return typeof body['error'] === 'string' ? `${status} ${body['error']}` : `HTTP ${status}`;

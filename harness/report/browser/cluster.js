@@ -1,39 +1,61 @@
-/**
- * The script of report.html's cluster lanes, as text inlined into the page after the report's own
- * script (it reads window.godistReport for the data, the timeline and the shared zoom). It draws
- * from <script id="cluster-data"> (cluster-data.ts has its shape). Plain ES2020, no template
- * literals (this file is itself one).
+// @ts-check
+/*
+ * The script of report.html's cluster lanes, after report.js (it reads window.godistReport for the
+ * data, the timeline and the shared zoom). It draws from <script id="cluster-data"> (ClusterData in
+ * cluster-data.ts). Plain ES2020.
  */
-export const CLUSTER_JS = String.raw`
 (function () {
 'use strict';
 var holder = document.getElementById('cluster-data');
 var chartEl = document.getElementById('cluster-chart');
 if (!holder || !chartEl || !window.godistReport) return;
-var C = JSON.parse(holder.textContent), G = window.godistReport, D = G.data, n = C.nodes.length;
-var STRIP = 10, VIEW = 7, LEAD = 15, GAP = 11, LANE = (n - 1) * VIEW + LEAD + GAP, TOTAL = STRIP + n * LANE;
+/** @type {ClusterPageData} */
+var C = JSON.parse(/** @type {string} */ (holder.textContent));
+var G = window.godistReport, D = G.data, n = C.nodes.length;
+// Heights in y units (a unit is about a CSS pixel): a thin row per observer, tall enough for its label.
+var STRIP = 10, VIEW = 11, LEAD = 15, GAP = 11, LANE = (n - 1) * VIEW + LEAD + GAP, TOTAL = STRIP + n * LANE;
 var STATE_COLOUR = ['rgba(46,158,68,0.45)', '#e8a33d', '#d9534f'], STATE_NAME = ['alive', 'suspect', 'dead'];
-// No purple: purple is "paused".
-var PALETTE = ['#2563eb', '#16a34a', '#ea580c', '#0891b2', '#db2777', '#65a30d', '#b45309', '#0d9488', '#9f1239', '#4b5563'];
+// Whom a node believed led, one colour per leader, all blues and cyans: no hue near green (alive),
+// amber (suspect), red (dead) or purple (paused), so that a leader is never read as a peer's state.
+var PALETTE = ['#2563eb', '#0891b2', '#1e3a8a', '#0284c7', '#155e75'];
+var PAUSED = 'rgba(124,58,237,0.8)', KILLED = 'rgba(75,85,99,0.95)', NOT_MEMBER = 'rgba(156,163,175,0.5)';
+/**
+ * @param {number} i the leader's index in C.nodes
+ * @param {number} alpha
+ */
 function leaderColour(i, alpha) {
   var c = PALETTE[i % PALETTE.length], r = parseInt(c.slice(1, 3), 16), g = parseInt(c.slice(3, 5), 16), b = parseInt(c.slice(5, 7), 16);
   return 'rgba(' + r + ',' + g + ',' + b + ',' + alpha + ')';
 }
+/** @param {number} p */
 function laneTop(p) { return STRIP + p * LANE; }
+/** The other nodes, in order: the observers of p's thin rows. @param {number} p */
 function observers(p) { var o = []; for (var i = 0; i < n; i++) if (i !== p) o.push(i); return o; }
 var runEnd = D.durationS;
 C.status.forEach(function (bs) { bs.forEach(function (b) { if (b[1] > runEnd) runEnd = b[1]; }); });
 if (!(runEnd > 0)) runEnd = 1;
+/** @type {{ ai: number, from: number, to: number, split: boolean, nodes: string[] }[]} */
 var findings = [];
 D.anomalies.forEach(function (a, ai) {
-  if (a.check === 'election') findings.push({ ai: ai, from: a.time, to: a.time + (a.details.durationMs || 0) / 1000, split: a.type === 'split-brain', nodes: a.details.nodes || [] });
+  var d = /** @type {{ durationMs?: number, nodes?: string[] }} */ (a.details);
+  if (a.check === 'election') findings.push({ ai: ai, from: a.time, to: a.time + (d.durationMs || 0) / 1000, split: a.type === 'split-brain', nodes: d.nodes || [] });
 });
 
+/** @param {uPlot} u */
 function drawLanes(u) {
-  var ctx = u.ctx, bb = u.bbox, min = u.scales.x.min, max = u.scales.x.max, dpr = devicePixelRatio;
+  var ctx = u.ctx, bb = u.bbox, range = xRange(u), min = range[0], max = range[1], dpr = devicePixelRatio;
   var pxPerS = bb.width / (max - min);
+  /** @param {number} t */
   function X(t) { return bb.left + (t - min) * pxPerS; }
+  /** @param {number} units */
   function Y(units) { return u.valToPos(units, 'y', true); }
+  /**
+   * Fills a band's part in view; its width in pixels, or false when out of view.
+   * @param {number[]} b [from s, to s, ...]
+   * @param {number} y0
+   * @param {number} h
+   * @param {string} colour
+   */
   function band(b, y0, h, colour) {
     if (b[1] < min || b[0] > max) return false;
     var x0 = Math.max(X(b[0]), bb.left - 2), x1 = Math.min(X(b[1]), bb.left + bb.width + 2);
@@ -72,7 +94,7 @@ function drawLanes(u) {
     // Paused or killed, the node holds no belief it can act on: its own row is covered (how the others saw it stays visible).
     C.status[p].forEach(function (b) {
       if (b[2] === 0) return;
-      var w = band(b, ly, lh, ['', 'rgba(124,58,237,0.8)', 'rgba(75,85,99,0.95)', 'rgba(156,163,175,0.5)'][b[2]]);
+      var w = band(b, ly, lh, ['', PAUSED, KILLED, NOT_MEMBER][b[2]]);
       var label = ['', 'paused', 'killed', 'not a member'][b[2]];
       if (w !== false && w > ctx.measureText(label).width + 6 * dpr) { ctx.fillStyle = '#fff'; ctx.fillText(label, Math.max(X(b[0]), bb.left) + 3 * dpr, ly + lh / 2); }
     });
@@ -86,30 +108,82 @@ function drawLanes(u) {
   ctx.restore();
 }
 
-var splits = [], labels = [];
-for (var p = 0; p < n; p++) { splits.push(laneTop(p) + ((n - 1) * VIEW + LEAD) / 2); labels.push(C.nodes[p]); }
+/**
+ * @typedef {object} RowLabel
+ * @property {string} text
+ * @property {number} y the row's middle, CSS px from the canvas's top
+ * @property {number} right where the text ends, CSS px from the canvas's left
+ * @property {number} width the text's width, CSS px
+ */
+/** The row labels as last drawn (for tests: every row labelled, none cut). @type {RowLabel[]} */
+var rowLabels = [];
+/**
+ * Labels each row in the gutter left of the lanes: the node's name on its own row (whom it believed
+ * led), "seen by node-k" on each thin row (node-k's view of it).
+ * @param {uPlot} u
+ */
+function labelRows(u) {
+  var ctx = u.ctx, bb = u.bbox, dpr = devicePixelRatio, right = bb.left - 6 * dpr;
+  rowLabels.length = 0;
+  ctx.save();
+  ctx.textBaseline = 'middle';
+  ctx.textAlign = 'right';
+  /**
+   * @param {string} text
+   * @param {number} y0 the row's top, y units
+   * @param {number} h its height, y units
+   * @param {string} font
+   * @param {string} colour
+   */
+  function label(text, y0, h, font, colour) {
+    var y = (u.valToPos(y0, 'y', true) + u.valToPos(y0 + h, 'y', true)) / 2;
+    ctx.font = font;
+    ctx.fillStyle = colour;
+    ctx.fillText(text, right, y);
+    rowLabels.push({ text: text, y: y / dpr, right: right / dpr, width: ctx.measureText(text).width / dpr });
+  }
+  for (var p = 0; p < n; p++) {
+    var top = laneTop(p), obs = observers(p);
+    obs.forEach(function (o, r) { label('seen by ' + C.nodes[o], top + r * VIEW, VIEW, Math.round(10 * dpr) + 'px system-ui, sans-serif', '#6b7280'); });
+    label(C.nodes[p], top + obs.length * VIEW, LEAD, '600 ' + Math.round(12 * dpr) + 'px system-ui, sans-serif', '#111827');
+  }
+  ctx.restore();
+}
+
 var u = new uPlot({
   width: chartWidth(chartEl),
   height: TOTAL + 50,
   scales: { x: { time: false, range: function (u, a, b) { return [a, b]; } }, y: { range: [0, TOTAL], dir: -1 } },
   axes: [
-    { values: function (u, v) { return v.map(fmtS); } },
-    { size: 76, splits: function () { return splits; }, values: function () { return labels; }, grid: { show: false } },
+    { font: AXIS_FONT, values: xValues(fmtS) },
+    // The rows are labelled by labelRows; the axis keeps the gutter.
+    { size: GUTTER_PX, splits: function () { return []; }, values: function () { return []; }, grid: { show: false }, ticks: { show: false } },
   ],
   series: [{}, { label: 'views', paths: function () { return null; }, points: { show: false } }],
   legend: { show: false },
   cursor: { y: false, points: { show: false }, drag: { x: true, y: false }, sync: { key: 'time' } },
-  hooks: { drawClear: [shadeFaults(D.faults, runEnd)], draw: [drawLanes], setScale: [function (u, key) { if (key === 'x') syncX(u); }] },
+  hooks: { drawClear: [shadeFaults(D.faults, runEnd)], draw: [drawLanes, labelRows], setScale: [function (u, key) { if (key === 'x') syncX(u); }] },
 }, [[0, runEnd], [null, null]], chartEl);
-u.__sync = true;
-charts.push(u);
+addChart(u, true);
 var tl = G.timeline;
-if (tl && tl.scales.x.min != null) u.setScale('x', { min: tl.scales.x.min, max: tl.scales.x.max });
+if (tl && tl.scales.x.min != null) u.setScale('x', { min: tl.scales.x.min, max: /** @type {number} */ (tl.scales.x.max) });
 
+/**
+ * The band of `bands` that holds time t.
+ * @template {number[]} B
+ * @param {B[]} bands
+ * @param {number} t
+ * @returns {B | null}
+ */
 function at(bands, t) { for (var i = 0; i < bands.length; i++) if (bands[i][0] <= t && t < bands[i][1]) return bands[i]; return null; }
+/** @param {number} t */
 function s3(t) { return t.toFixed(3) + ' s'; }
-function esc(s) { return String(s).replace(/[&<>"']/g, function (c) { return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]; }); }
-var panel = document.getElementById('cluster-detail');
+var panel = byId('cluster-detail');
+/**
+ * What node p believed at time t, and how the others saw it, in HTML.
+ * @param {number} p
+ * @param {number} t
+ */
 function describe(p, t) {
   var node = C.nodes[p], st = at(C.status[p], t), lines = [];
   var status = st ? ['running', 'paused by the nemesis', 'killed', 'not a member of the cluster'][st[2]] : 'not observed';
@@ -126,6 +200,7 @@ function describe(p, t) {
   findings.forEach(function (f) { if (f.from <= t && t <= f.to) lines.push('<span class="anomaly-explanation">' + esc(D.anomalies[f.ai].explanation) + '</span>'); });
   return lines.map(function (x) { return '<div>' + x + '</div>'; }).join('');
 }
+/** @type {[number, number] | null} */
 var downAt = null;
 u.over.addEventListener('mousedown', function (e) { downAt = [e.clientX, e.clientY]; });
 u.over.addEventListener('click', function (e) {
@@ -134,24 +209,33 @@ u.over.addEventListener('click', function (e) {
   if (p < 0 || p >= n) return;
   panel.innerHTML = describe(p, t);
 });
+/** @param {number} ai */
 function showAnomaly(ai) {
-  var a = D.anomalies[ai], from = a.time, to = a.time + (a.details.durationMs || 0) / 1000;
-  if (a.check === 'failure-detector') from = a.time - (a.details.silenceMs || 1000) / 1000;
+  var a = D.anomalies[ai], d = /** @type {{ durationMs?: number, silenceMs?: number, peer?: string, nodes?: string[] }} */ (a.details);
+  var from = a.time, to = a.time + (d.durationMs || 0) / 1000;
+  if (a.check === 'failure-detector') from = a.time - (d.silenceMs || 1000) / 1000;
   var pad = Math.max((to - from) * 0.4, 0.3);
   (tl || u).setScale('x', { min: Math.max(-0.01, from - pad), max: Math.min(runEnd * 1.02, to + pad) });
-  var who = a.check === 'failure-detector' ? C.nodes.indexOf(a.details.peer) : C.nodes.indexOf((a.details.nodes || [])[0]);
+  var who = a.check === 'failure-detector' ? C.nodes.indexOf(/** @type {string} */ (d.peer)) : C.nodes.indexOf((d.nodes || [])[0]);
   panel.innerHTML = '<div class="anomaly-explanation"><b>' + esc(a.type) + '</b> ' + (a.broken ? '<span class="verdict broken">breaks a promise</span>' : '<span class="verdict allowed">allowed</span>') + '<br>' + esc(a.explanation) + '</div>' + (who >= 0 ? describe(who, a.check === 'election' ? (from + to) / 2 : a.time + 0.001) : '');
   document.querySelectorAll('tr.selected').forEach(function (r) { r.classList.remove('selected'); });
   document.querySelectorAll('tr[data-cluster-anomaly="' + ai + '"]').forEach(function (r) { r.classList.add('selected'); });
-  chartEl.scrollIntoView({ block: 'center' });
+  /** @type {HTMLElement} */ (chartEl).scrollIntoView({ block: 'center' });
 }
 document.addEventListener('click', function (e) {
-  var row = e.target.closest ? e.target.closest('[data-cluster-anomaly]') : null;
+  var target = /** @type {Element} */ (e.target);
+  var row = target.closest ? target.closest('[data-cluster-anomaly]') : null;
   if (!row) return;
   e.preventDefault();
   showAnomaly(Number(row.getAttribute('data-cluster-anomaly')));
 });
-G.cluster = { chart: u, showAnomaly: showAnomaly, describe: describe, lanes: { strip: STRIP, lane: LANE, view: VIEW, lead: LEAD } };
+G.cluster = {
+  chart: u,
+  showAnomaly: showAnomaly,
+  describe: describe,
+  lanes: { strip: STRIP, lane: LANE, view: VIEW, lead: LEAD },
+  rowLabels: rowLabels,
+  colours: { alive: STATE_COLOUR[0], suspect: STATE_COLOUR[1], dead: STATE_COLOUR[2], paused: PAUSED, leaders: PALETTE },
+};
 document.body.setAttribute('data-cluster-ready', '1');
 })();
-`;
