@@ -74,7 +74,8 @@ describe('membership changes on real nodes', { timeout: 30_000 }, () => {
     // Dropped at once: no suspect or dead mark, just the departure.
     for (const [i, port] of ports.slice(0, 2).entries()) {
       expect((await ringOf(port)).members).toEqual(['node-1', 'node-2']);
-      expect(nodes[i]!.eventsOf('member-left')).toMatchObject([{ peer: 'node-3', via: 'its announcement' }]);
+      // From the announcement, or from the other member that heard it first and passed it on in a heartbeat.
+      expect(nodes[i]!.eventsOf('member-left')).toMatchObject([{ peer: 'node-3', via: expect.stringMatching(/^(its announcement|left list of node-[12])$/) }]);
     }
     await waitFor(async () => (await Promise.all(ports.slice(0, 2).map(status))).every((v) => v.leader === 'node-2'), 8000, 'node-2 to lead');
     await new Promise((r) => setTimeout(r, 1500)); // past suspect-after: nobody marks the leaver
