@@ -11,10 +11,12 @@
  */
 import type { HistoryOp } from '../history/op.js';
 import { UsageError } from '../usage-error.js';
+import { formatBytes } from './byte-size.js';
 import type { FailureContext, Model } from './model.js';
 import { models, type ModelName } from './models/index.js';
 import { toOperations, type Operation } from './operation.js';
 import type { CheckResult, Failure, OpSummary, PartitionResult, TimeUnit, Validity } from './result.js';
+import { searchOneByOne, searchSideBySide } from './schedule.js';
 import { LinearizationSearch } from './search.js';
 import { formatValue } from './values.js';
 
@@ -32,13 +34,24 @@ export interface CheckOptions {
   now?: () => number;
   /** Unit of the ops' times, for sentences: 'ns' (our histories) or 'line' (line-numbered sources). */
   timeUnit?: TimeUnit;
-  /** A part whose search cache reaches this many configurations is given up as 'unknown'. */
-  maxCacheEntries?: number;
+  /**
+   * Bytes the searches may hold at once (their caches and their own arrays); a part whose search
+   * would need more is given up as 'unknown' (reason 'memory-budget'). `defaultMemoryBudgetBytes`
+   * when absent; Infinity for no bound.
+   */
+  memoryBudgetBytes?: number;
 }
+
+/**
+ * 2 GiB: the searches' own count (see search.ts); the process as a whole measured about 10 % more
+ * at this bound (docs/checker.md). Room for several such checks beside a cluster of nodes on a
+ * developer's machine, and more than any history from a `godist run` at its default settings
+ * has needed.
+ */
+export const defaultMemoryBudgetBytes = 2 * 1024 ** 3;
 
 /** Search steps per part per turn. Small enough to watch the clock often, large enough to be cheap. */
 const SLICE = 1 << 15;
-const DEFAULT_MAX_CACHE = 10_000_000;
 
 /** Checks a history of invoke/ok/fail/info records (our history.jsonl, or Jepsen's EDN read into it). */
 export function check(history: readonly HistoryOp[], options: CheckOptions = {}): CheckResult {
@@ -48,13 +61,41 @@ export function check(history: readonly HistoryOp[], options: CheckOptions = {})
 /** Checks ops whose invocations and completions are already joined. */
 export function checkOperations(input: readonly Operation[], options: CheckOptions = {}): CheckResult {
   const model = resolveModel(options.model);
-  const now = options.now ?? (() => 0);
+  const settings = settle(options);
+  const started = settings.now();
+  const parts = splitIntoParts(input, model);
+  const partitions = searchParts(parts, model, { ...settings, deadline: settings.timeLimitMs > 0 ? started + settings.timeLimitMs : Infinity });
+  return assemble(model, parts, partitions, settings.timeUnit, settings.now() - started);
+}
+
+/** The options a search of parts needs, with their defaults, checked. */
+export interface Settings {
+  now: () => number;
+  timeLimitMs: number;
+  perKey: boolean;
+  budget: number;
+  timeUnit: TimeUnit;
+}
+
+export function settle(options: CheckOptions): Settings {
   const limit = options.timeLimitMs ?? 0;
   if (limit > 0 && !options.now) throw new Error('checkOperations: a time limit needs a clock (options.now)');
-  const timeUnit = options.timeUnit ?? 'ns';
-  const maxCacheEntries = options.maxCacheEntries ?? DEFAULT_MAX_CACHE;
-  const started = now();
+  const budget = options.memoryBudgetBytes ?? defaultMemoryBudgetBytes;
+  if (!(budget > 0)) throw new UsageError(`memory budget ${budget}: give a number of bytes above 0`);
+  return { now: options.now ?? (() => 0), timeLimitMs: limit, perKey: options.perKey === true, budget, timeUnit: options.timeUnit ?? 'ns' };
+}
 
+/** One independent part of a history (a key), with the ops its search takes. */
+export interface Part {
+  key: string | null;
+  ops: Operation[];
+}
+
+/**
+ * The parts, sorted by key, each without what constrains nothing (unknown reads). Throws
+ * UsageError for an op the model cannot check.
+ */
+export function splitIntoParts(input: readonly Operation[], model: Model): Part[] {
   const ops: Operation[] = [];
   for (const op of input) {
     const why = model.reject?.(op);
@@ -62,8 +103,20 @@ export function checkOperations(input: readonly Operation[], options: CheckOptio
     if (op.return === Infinity && model.readOnly?.(op)) continue; // an unknown read constrains nothing
     ops.push(op);
   }
+  return partition(ops, model);
+}
 
-  const parts = partition(ops, model);
+/**
+ * Searches the parts in this thread, side by side (or one by one with `perKey`), and says what
+ * became of each. `deadline` is on the clock `now` reads; `stopped`/`stop` connect the parts
+ * searched here with parts searched in other threads (one found not linearizable stops them all).
+ */
+export function searchParts(
+  parts: readonly Part[],
+  model: Model,
+  s: Settings & { deadline: number },
+  hooks: { stopped?(): boolean; stop?(): void } = {},
+): PartitionResult[] {
   const searches = parts.map(
     (p) =>
       new LinearizationSearch(
@@ -71,75 +124,48 @@ export function checkOperations(input: readonly Operation[], options: CheckOptio
         p.ops.map(prepareWith(model)),
         p.ops.map((op) => op.call),
         p.ops.map((op) => op.return),
-        { maxCacheEntries },
+        { maxBytes: s.budget },
       ),
   );
-  const outcome: (PartitionResult['unknownReason'] | 'done')[] = searches.map((s) => (s.status === 'running' ? undefined : 'done'));
-
-  if (options.perKey) {
-    for (let i = 0; i < searches.length; i++) {
-      const s = searches[i]!;
-      const deadline = limit > 0 ? now() + limit : Infinity;
-      while (s.run(SLICE) === 'running') {
-        if (now() >= deadline) break;
-      }
-      outcome[i] = reasonOf(s.status);
-      s.release();
+  const turns = { budget: s.budget, now: s.now, slice: SLICE, ...hooks };
+  const outcome = s.perKey ? searchOneByOne(searches, s.timeLimitMs, turns) : searchSideBySide(searches, s.deadline, turns);
+  const formatTime = timeFormatter(s.timeUnit);
+  return parts.map((p, i) => {
+    const search = searches[i]!;
+    const valid: Validity = search.status === 'linearizable' ? true : search.status === 'illegal' ? false : 'unknown';
+    const result: PartitionResult = {
+      key: p.key,
+      valid,
+      opCount: p.ops.length,
+      steps: search.steps,
+      configurations: search.configurations,
+      peakBytes: search.peakBytes,
+    };
+    const reason = outcome[i]!;
+    if (valid === 'unknown' && reason !== 'done') {
+      result.unknownReason = reason;
+      result.unknownMessage = undecidedMessage(reason, search, s);
     }
-  } else {
-    // Round-robin; the memory bound is shared by the parts searched side by side.
-    const deadline = limit > 0 ? started + limit : Infinity;
-    let active = searches.map((_, i) => i).filter((i) => searches[i]!.status === 'running');
-    let stop: 'illegal' | 'time-limit' | 'memory-limit' | undefined;
-    while (active.length > 0 && !stop) {
-      const still: number[] = [];
-      let cached = 0;
-      for (const i of active) {
-        const s = searches[i]!;
-        const status = s.run(SLICE);
-        if (status === 'running') {
-          still.push(i);
-          cached += s.cacheEntries;
-        } else {
-          outcome[i] = reasonOf(status);
-          s.release();
-        }
-        if (status === 'illegal') stop = 'illegal';
-        else if (now() >= deadline) stop = 'time-limit';
-        else if (cached > maxCacheEntries) stop = 'memory-limit';
-        if (stop) break;
-      }
-      active = still;
-    }
-    for (let i = 0; i < searches.length; i++) {
-      if (outcome[i] === undefined) outcome[i] = stop === 'illegal' ? 'not-checked' : (stop ?? 'time-limit');
-      searches[i]!.release();
-    }
-  }
-
-  const formatTime = timeFormatter(timeUnit);
-  const partitions: PartitionResult[] = parts.map((p, i) => {
-    const s = searches[i]!;
-    const valid: Validity = s.status === 'linearizable' ? true : s.status === 'illegal' ? false : 'unknown';
-    const result: PartitionResult = { key: p.key, valid, opCount: p.ops.length, steps: s.steps };
-    const reason = outcome[i];
-    if (valid === 'unknown' && reason !== 'done' && reason !== undefined) result.unknownReason = reason;
-    if (valid === false) result.failure = explainFailure(model, p.key, p.ops, s, formatTime);
+    if (valid === false) result.failure = explainFailure(model, p.key, p.ops, search, formatTime);
     return result;
   });
+}
+
+/** The whole check's result from its parts' (in the parts' order). */
+export function assemble(model: Model, parts: readonly Part[], partitions: PartitionResult[], timeUnit: TimeUnit, elapsedMs: number): CheckResult {
   const valid: Validity = partitions.some((p) => p.valid === false)
     ? false
     : partitions.every((p) => p.valid === true)
       ? true
       : 'unknown';
-  return { valid, model: model.name, opCount: ops.length, timeUnit, partitions, elapsedMs: now() - started };
+  return { valid, model: model.name, opCount: parts.reduce((sum, p) => sum + p.ops.length, 0), timeUnit, partitions, elapsedMs };
 }
 
 const prepareWith = (model: Model) => (op: Operation) => (model.prepare ? model.prepare(op) : op);
 
 const describeState = (model: Model, state: unknown) => (model.describeState ? model.describeState(state) : formatValue(state));
 
-function resolveModel(m: Model | ModelName | undefined): Model {
+export function resolveModel(m: Model | ModelName | undefined): Model {
   if (m === undefined) return models.register;
   if (typeof m !== 'string') return m;
   const found = (models as Record<string, Model>)[m];
@@ -147,15 +173,21 @@ function resolveModel(m: Model | ModelName | undefined): Model {
   return found;
 }
 
-function reasonOf(status: string): PartitionResult['unknownReason'] | 'done' {
-  if (status === 'cache-full') return 'memory-limit';
-  if (status === 'running') return 'time-limit';
-  return 'done';
-}
-
-interface Part {
-  key: string | null;
-  ops: Operation[];
+/** One sentence on why a part is undecided, with the bound it reached. */
+function undecidedMessage(
+  reason: NonNullable<PartitionResult['unknownReason']>,
+  s: LinearizationSearch<unknown, unknown>,
+  limits: Settings,
+): string {
+  const searched = `after ${s.steps} steps and ${s.configurations} configurations`;
+  if (reason === 'memory-budget') {
+    return `undecided: the search reached the memory budget of ${limits.budget} bytes (${formatBytes(limits.budget)}) ${searched}`;
+  }
+  if (reason === 'time-limit') {
+    const seconds = Number((limits.timeLimitMs / 1000).toFixed(3));
+    return `undecided: the time limit of ${seconds} s${limits.perKey ? ' for this key' : ''} ran out ${searched}`;
+  }
+  return 'not checked to the end: checking stopped at the first key found not linearizable';
 }
 
 function partition(ops: readonly Operation[], model: Model): Part[] {

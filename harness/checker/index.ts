@@ -25,7 +25,8 @@ export function checkOperations(ops: readonly Operation[], options: CheckOptions
   return checkOperationsWith(ops, { ...options, now: options.now ?? defaultNow });
 }
 
-export type { CheckOptions } from './check.js';
+export { formatBytes, parseByteSize } from './byte-size.js';
+export { defaultMemoryBudgetBytes, type CheckOptions } from './check.js';
 export { generalExplanation, timeFormatter } from './check.js';
 export type { FailureContext, Model } from './model.js';
 export { casRegister, kv, modelNames, models, register, type ModelName } from './models/index.js';

@@ -28,12 +28,18 @@ export interface PartitionResult {
   valid: Validity;
   opCount: number;
   /**
-   * Why `valid` is 'unknown': the time limit ran out, the search's cache reached its size limit,
-   * or the part was not checked to the end because another part was found not linearizable first.
+   * Why `valid` is 'unknown': the time limit ran out, the search reached the memory budget, or the
+   * part was not checked to the end because another part was found not linearizable first.
    */
-  unknownReason?: 'time-limit' | 'memory-limit' | 'not-checked';
+  unknownReason?: 'time-limit' | 'memory-budget' | 'not-checked';
+  /** With `unknownReason`: one sentence saying so, with the bound reached (seconds, bytes). */
+  unknownMessage?: string;
   /** Search steps spent on this part. */
   steps: number;
+  /** Configurations the search's cache held at its end. */
+  configurations: number;
+  /** The most bytes this part's search held (its cache and its own arrays). */
+  peakBytes: number;
   /** Present when `valid` is false. */
   failure?: Failure;
 }

@@ -14,16 +14,29 @@
  * - Ops of unknown outcome are optional: the part is linearizable once every op that completed
  *   has been placed.
  *
+ * One pruning of our own on top: a read-only op (the model's `readOnly`: when `step` accepts it,
+ * the state stays as it is) that fits the state now is placed at once, and if nothing can follow
+ * it, nothing can follow the configuration before it either, so no other op is tried there. Why
+ * that loses no linearization: take any one that goes on from here and has the read somewhere
+ * later (or nowhere, when its outcome is unknown); moving the read to the front keeps every state
+ * (it changes none, and it fits now) and every real-time order (what had to come before it has
+ * been placed already: its call comes before the first return still in the list).
+ *
  * The search is resumable: `run(budget)` does at most `budget` steps and reports where it stands,
  * so a caller can interleave several parts (as Porcupine runs them in parallel) and watch a clock.
  * No I/O, no clock: pure computation over arrays.
  *
- * Speed: the list is typed arrays, the set of ops taken is a bitset with a Zobrist hash updated in
- * O(1) per step (no bitset copy to look up the cache), and the cache is a chained hash table over
- * typed arrays that stores a bitset only when it inserts.
+ * Memory: the cache's size is counted in bytes and bounded (`maxBytes`); reaching the bound pauses
+ * the search (status `memory-budget`) without losing its place, so a caller may give it more room
+ * and go on, or give up. A configuration is stored in a few words, not as a set of all the ops:
+ * ordering the ops that completed by return, a configuration's set is "every op up to the
+ * frontier (the first one not taken), plus a few beyond it" (those beyond it were all called
+ * before the frontier op returned: at most the ops in flight), plus any ops of unknown outcome
+ * taken. So it is stored as the frontier, the ranks beyond it, and a bitset of the unknown ones,
+ * in pages that are never copied as the cache grows.
  */
 
-export type SearchStatus = 'running' | 'linearizable' | 'illegal' | 'cache-full';
+export type SearchStatus = 'running' | 'linearizable' | 'illegal' | 'memory-budget';
 
 export interface SearchModel<State, Prepared> {
   init(): State;
@@ -33,8 +46,16 @@ export interface SearchModel<State, Prepared> {
 }
 
 export interface SearchOptions {
-  /** Give up (status `cache-full`) when the cache holds this many configurations. */
-  maxCacheEntries?: number;
+  /**
+   * Pause (status `memory-budget`) rather than let the cache grow past this many bytes: its typed
+   * arrays, plus 8 bytes a configuration for the reference to its state. Infinity by default.
+   */
+  maxBytes?: number;
+  /**
+   * Per op: 1 when the op is read-only (when the model accepts it, the state is unchanged), so it
+   * may be placed as soon as it fits. All 0 when absent.
+   */
+  readOnly?: ArrayLike<number | boolean>;
 }
 
 const HEAD = 0;
@@ -47,13 +68,22 @@ const R_LO = 3;
 const R_HI = 4;
 const R_BEST = 5;
 const R_SPENT = 6;
+const R_FRONTIER = 7;
+const R_EXTRAS = 8;
+const R_PHASE = 9;
+const REGISTERS = 10;
+
+// Phases of the walk from the front of the list: first a look for a read-only op that fits (it
+// is placed without trying anything else), then every op in turn.
+const SCAN = 0;
+const WALK = 1;
 
 // What the loop returns.
 const RUNNING = 0;
 const LINEARIZABLE = 1;
 const ILLEGAL = 2;
-const CACHE_FULL = 3;
-const STATUS: SearchStatus[] = ['running', 'linearizable', 'illegal', 'cache-full'];
+const MEMORY = 3;
+const STATUS: SearchStatus[] = ['running', 'linearizable', 'illegal', 'memory-budget'];
 
 /**
  * Op indexes ordered by time, then by index. Times of a history are nearly in order (an op
@@ -97,6 +127,8 @@ export class LinearizationSearch<State, Prepared> {
   readonly returnPos: Int32Array;
 
   private readonly frame: Frame<State, Prepared>;
+  private configurationsAtRelease = 0;
+  private peak = 0;
 
   /**
    * @param ops prepared ops, in any order
@@ -113,11 +145,16 @@ export class LinearizationSearch<State, Prepared> {
     const n = ops.length;
     this.opCount = n;
 
+    let optionalCount = 0;
+    for (let op = 0; op < n; op++) if (returns[op] === Infinity) optionalCount++;
+    const finiteCount = n - optionalCount;
+    const rankWords = Math.max(1, (finiteCount + 31) >>> 5);
+    const optionalWords = (optionalCount + 31) >>> 5;
+
     // One buffer for the fixed-size arrays: small histories are common (one key of many), and
     // each separate typed array costs an allocation.
     const tail = 2 * n + 1;
-    const words = Math.max(1, (n + 31) >>> 5);
-    const sizes = [tail + 1, tail + 1, tail + 1, tail + 1, n, n, n, n, n, n, words, 7];
+    const sizes = [tail + 1, tail + 1, tail + 1, tail + 1, n, n, n, n, n, n, n, n, finiteCount + 1, rankWords, optionalWords, 2 + finiteCount + optionalWords, REGISTERS];
     const buffer = new Int32Array(sizes.reduce((x, y) => x + y, 0));
     let at = 0;
     const take = (size: number) => buffer.subarray(at, (at += size));
@@ -131,14 +168,23 @@ export class LinearizationSearch<State, Prepared> {
     const zLo = take(n);
     const zHi = take(n);
     const stackEntry = take(n);
+    const stackFrontier = take(n);
     const best = take(n);
-    const bits = take(words);
-    const regs = take(7);
+    const slot = take(n);
+    const extras = take(finiteCount + 1);
+    const rankBits = take(rankWords);
+    const optionalBits = take(optionalWords);
+    const key = take(2 + finiteCount + optionalWords);
+    const regs = take(REGISTERS);
+    const flags = new Uint8Array(2 * n);
+    const readOnly = flags.subarray(0, n);
+    const forced = flags.subarray(n);
 
     // The entries by time, calls before returns at equal times (ops that touch are concurrent),
     // then by op: merge the calls and the returns, each sorted by time.
     const byCall = sortedByTime(calls);
     const byReturn = sortedByTime(returns);
+    let rank = 0;
     for (let i = 0, j = 0, p = 1; p <= 2 * n; p++) {
       if (i < n && (j >= n || calls[byCall[i]!]! <= returns[byReturn[j]!]!)) {
         const op = byCall[i++]!;
@@ -148,6 +194,9 @@ export class LinearizationSearch<State, Prepared> {
         const op = byReturn[j++]!;
         opOf[p] = op;
         this.returnPos[op] = p;
+        // An op that completed is known by its rank in return order; one of unknown outcome by
+        // its place among those (as -1 - place).
+        slot[op] = returns[op] === Infinity ? -1 - (rank++ - finiteCount) : rank++;
       }
     }
     for (let op = 0; op < n; op++) matchOf[this.callPos[op]!] = this.returnPos[op]!;
@@ -155,13 +204,7 @@ export class LinearizationSearch<State, Prepared> {
       next[i] = i + 1;
       prev[i] = i - 1;
     }
-
-    const optional = new Uint8Array(n);
-    let required = 0;
-    for (let op = 0; op < n; op++) {
-      if (returns[op] === Infinity) optional[op] = 1;
-      else required++;
-    }
+    if (options.readOnly) for (let op = 0; op < n; op++) readOnly[op] = options.readOnly[op] ? 1 : 0;
 
     // Zobrist keys from splitmix32 with a fixed seed, so runs are reproducible.
     for (let i = 0, seed = 0x2545f491; i < 2 * n; i++) {
@@ -174,8 +217,10 @@ export class LinearizationSearch<State, Prepared> {
     }
 
     regs[R_CURSOR] = next[HEAD]!;
-    regs[R_REQUIRED] = required;
+    regs[R_REQUIRED] = finiteCount;
     regs[R_BEST] = -1;
+    regs[R_PHASE] = SCAN;
+    const ownBytes = buffer.byteLength + flags.byteLength + 8 * n;
     this.frame = {
       model,
       ops,
@@ -183,29 +228,49 @@ export class LinearizationSearch<State, Prepared> {
       prev,
       matchOf,
       opOf,
-      optional,
-      bits,
+      slot,
+      readOnly,
+      anyReadOnly: readOnly.includes(1),
+      forced,
+      rankBits,
+      optionalBits,
+      extras,
+      key,
       zLo,
       zHi,
       stackEntry,
+      stackFrontier,
       stackState: new Array<State>(n),
       best,
       regs,
       stateBox: [model.init()],
-      // Small histories are common (one key of many): start small, grow by doubling.
-      cache: new ConfigCache<State>(words, model.equal, Math.min(1024, Math.max(64, 1 << Math.ceil(Math.log2(2 * n + 1))))),
-      maxCache: options.maxCacheEntries ?? Infinity,
+      cache: new ConfigCache<State>(model.equal, 2 + finiteCount + optionalWords, ownBytes, options.maxBytes ?? Infinity),
     };
-    if (required === 0) this.status = 'linearizable';
+    this.peak = this.frame.cache.bytes;
+    if (finiteCount === 0) this.status = 'linearizable';
   }
 
-  /** Does at most `budget` steps; returns the status after them. */
+  /**
+   * Does at most `budget` steps; returns the status after them. After `memory-budget` (a pause),
+   * it tries again from where the search stopped: give it a higher `maxBytes` first.
+   */
   run(budget: number): SearchStatus {
-    if (this.status !== 'running') return this.status;
+    if (this.status !== 'running' && this.status !== 'memory-budget') return this.status;
+    if (this.frame.cache.released) throw new Error('LinearizationSearch: run after release');
     const code = searchLoop(this.frame, budget);
     this.steps += this.frame.regs[R_SPENT]!;
     this.status = STATUS[code]!;
+    this.peak = Math.max(this.peak, this.frame.cache.bytes);
     return this.status;
+  }
+
+  /** The bound on `bytes`; raise it to let a search paused at `memory-budget` go on. */
+  get maxBytes(): number {
+    return this.frame.cache.maxBytes;
+  }
+
+  set maxBytes(bytes: number) {
+    this.frame.cache.maxBytes = bytes;
   }
 
   /**
@@ -219,14 +284,26 @@ export class LinearizationSearch<State, Prepared> {
     return out;
   }
 
-  /** Configurations in the cache. */
-  get cacheEntries(): number {
-    return this.frame.cache.size;
+  /** Configurations in the cache (at release, once released). */
+  get configurations(): number {
+    return this.frame.cache.released ? this.configurationsAtRelease : this.frame.cache.size;
   }
 
-  /** Frees the cache once the search is over (its verdict, steps and longest order stay). */
+  /** Bytes the search holds now: its cache and its own arrays (0 once released). */
+  get bytes(): number {
+    return this.frame.cache.released ? 0 : this.frame.cache.bytes;
+  }
+
+  /** The most bytes it held. */
+  get peakBytes(): number {
+    return this.peak;
+  }
+
+  /** Frees the cache once the search is over or given up (its status, steps and longest order stay). */
   release(): void {
-    if (this.status === 'running') this.status = 'cache-full';
+    if (this.frame.cache.released) return;
+    this.configurationsAtRelease = this.frame.cache.size;
+    this.peak = Math.max(this.peak, this.frame.cache.bytes);
     this.frame.cache.release();
     this.frame.stackState.length = 0;
   }
@@ -241,28 +318,37 @@ interface Frame<State, Prepared> {
   /** For a call entry, its return entry; 0 for returns and the tail. */
   matchOf: Int32Array;
   opOf: Int32Array;
-  /** 1 for an op of unknown outcome: it need not be placed. */
-  optional: Uint8Array;
-  /** The ops taken so far. */
-  bits: Int32Array;
+  /** Per op: its rank in return order (>= 0), or -1 - its place among the ops of unknown outcome. */
+  slot: Int32Array;
+  readOnly: Uint8Array;
+  anyReadOnly: boolean;
+  /** Per depth: 1 when the op taken there was a read-only op placed without alternatives. */
+  forced: Uint8Array;
+  /** The ops taken that completed, by rank; and those of unknown outcome, by place. */
+  rankBits: Int32Array;
+  optionalBits: Int32Array;
+  /** Ranks taken beyond the frontier, ascending (regs[R_EXTRAS] of them). */
+  extras: Int32Array;
+  /** Scratch: the stored form of the configuration being looked up. */
+  key: Int32Array;
   /** Zobrist keys of the ops: the hash of a set is the XOR of its members' keys. */
   zLo: Int32Array;
   zHi: Int32Array;
-  /** Entries taken, in order, and the state before each. */
+  /** Entries taken, in order, the frontier before each, and the state before each. */
   stackEntry: Int32Array;
+  stackFrontier: Int32Array;
   stackState: State[];
   /** The longest stack seen (its length is regs[R_BEST]). */
   best: Int32Array;
   /**
-   * Cursor, depth, ops still required, the set's hash (lo, hi), the longest depth, steps spent.
-   * A typed array, not fields: hashes outside V8's small-integer range would change the fields'
-   * representation and cost the optimized loop.
+   * Cursor, depth, ops still required, the set's hash (lo, hi), the longest depth, steps spent,
+   * frontier, extras, phase. A typed array, not fields: hashes outside V8's small-integer range
+   * would change the fields' representation and cost the optimized loop.
    */
   regs: Int32Array;
   /** The current state, boxed for the same reason (its type may vary). */
   stateBox: State[];
   cache: ConfigCache<State>;
-  maxCache: number;
 }
 
 /**
@@ -272,9 +358,14 @@ interface Frame<State, Prepared> {
  * would be thrown away at every exit.
  */
 function searchLoop<State, Prepared>(f: Frame<State, Prepared>, budget: number): number {
-  const { next, prev, matchOf, opOf, ops, optional, bits, zLo, zHi, stackEntry, stackState, best, regs, stateBox, cache, maxCache } = f;
+  const { next, prev, matchOf, opOf, ops, slot, readOnly, forced, rankBits, optionalBits, extras, key, zLo, zHi } = f;
+  const { stackEntry, stackFrontier, stackState, best, regs, stateBox, cache } = f;
   const step = f.model.step;
   const hash = f.model.hash;
+  const equal = f.model.equal;
+  const optionalWords = optionalBits.length;
+  // Without read-only ops there is nothing to scan for.
+  const first = f.anyReadOnly ? SCAN : WALK;
   let state = stateBox[0] as State;
   let e = regs[R_CURSOR]!;
   let depth = regs[R_DEPTH]!;
@@ -282,6 +373,9 @@ function searchLoop<State, Prepared>(f: Frame<State, Prepared>, budget: number):
   let hHi = regs[R_HI]!;
   let requiredLeft = regs[R_REQUIRED]!;
   let bestDepth = regs[R_BEST]!;
+  let frontier = regs[R_FRONTIER]!;
+  let extraCount = regs[R_EXTRAS]!;
+  let phase = regs[R_PHASE] === SCAN ? first : WALK;
   let left = budget;
   let status = RUNNING;
 
@@ -289,65 +383,155 @@ function searchLoop<State, Prepared>(f: Frame<State, Prepared>, budget: number):
     left--;
     const r = matchOf[e]!;
     if (r !== 0) {
-      // A call: can its op take effect now?
+      // A call: can its op take effect now? While scanning, only read-only ops are tried (and one
+      // that fits is placed without alternatives); while walking, only the others (no read-only
+      // op fits here, or the scan would have placed it).
       const op = opOf[e]!;
+      if ((readOnly[op] === 1) !== (phase === SCAN)) {
+        e = next[e]!;
+        continue;
+      }
       const after = step(state, ops[op]!);
-      if (after !== undefined) {
-        const lo = hLo ^ zLo[op]!;
-        const hi = hHi ^ zHi[op]!;
-        const mix = hash === undefined ? 0 : Math.imul(hash(after), 0x9e3779b1);
-        if (!cache.seenOrAdd(lo ^ mix, hi ^ (mix >>> 7), bits, op, after)) {
-          if (cache.size > maxCache) {
-            status = CACHE_FULL;
-            break;
+      if (after === undefined || (phase === SCAN && after !== state && (equal === undefined || !equal(after, state)))) {
+        e = next[e]!;
+        continue;
+      }
+      // The configuration with op taken, in its stored form: the frontier, then key = [count,
+      // ranks beyond the frontier..., bits of the unknown ones...].
+      const s = slot[op]!;
+      let newFrontier = frontier;
+      let skip = 0;
+      if (s === frontier) {
+        newFrontier++;
+        while (skip < extraCount && extras[skip] === newFrontier) {
+          skip++;
+          newFrontier++;
+        }
+      }
+      let k = 1;
+      if (s > frontier) {
+        let i = 0;
+        while (i < extraCount && extras[i]! < s) key[k++] = extras[i++]!;
+        key[k++] = s;
+        while (i < extraCount) key[k++] = extras[i++]!;
+      } else {
+        for (let i = skip; i < extraCount; i++) key[k++] = extras[i]!;
+      }
+      key[0] = k - 1;
+      for (let w = 0; w < optionalWords; w++) key[k + w] = optionalBits[w]!;
+      if (s < 0) key[k + ((-1 - s) >>> 5)]! |= 1 << ((-1 - s) & 31);
+      const lo = hLo ^ zLo[op]!;
+      const hi = hHi ^ zHi[op]!;
+      const mix = hash === undefined ? 0 : Math.imul(hash(after), 0x9e3779b1);
+      const seen = cache.has(lo ^ mix, hi ^ (mix >>> 7), newFrontier, key, k + optionalWords, after);
+      if (seen) {
+        if (phase === WALK) {
+          e = next[e]!;
+          continue;
+        }
+        // A read-only op that fits leads where the search has been: so does this configuration
+        // (backtrack, below).
+      } else {
+        if (!cache.add(lo ^ mix, hi ^ (mix >>> 7), newFrontier, key, k + optionalWords, after)) {
+          status = MEMORY;
+          break;
+        }
+        stackEntry[depth] = e;
+        stackFrontier[depth] = frontier;
+        stackState[depth] = state;
+        forced[depth] = phase === SCAN ? 1 : 0;
+        depth++;
+        state = after;
+        hLo = lo;
+        hHi = hi;
+        if (s >= 0) {
+          rankBits[s >>> 5]! |= 1 << (s & 31);
+          if (s > frontier) {
+            let i = extraCount;
+            while (i > 0 && extras[i - 1]! > s) {
+              extras[i] = extras[i - 1]!;
+              i--;
+            }
+            extras[i] = s;
+            extraCount++;
+          } else if (skip > 0) {
+            extras.copyWithin(0, skip, extraCount);
+            extraCount -= skip;
           }
-          stackEntry[depth] = e;
-          stackState[depth] = state;
-          depth++;
-          state = after;
-          bits[op >>> 5]! |= 1 << (op & 31);
-          hLo = lo;
-          hHi = hi;
-          if (optional[op] === 0 && --requiredLeft === 0) {
+          frontier = newFrontier;
+          if (--requiredLeft === 0) {
             status = LINEARIZABLE;
             break;
           }
-          // lift: take the call and its return out of the list
-          next[prev[e]!] = next[e]!;
-          prev[next[e]!] = prev[e]!;
-          next[prev[r]!] = next[r]!;
-          prev[next[r]!] = prev[r]!;
-          e = next[HEAD]!;
-          continue;
+        } else {
+          optionalBits[(-1 - s) >>> 5]! |= 1 << ((-1 - s) & 31);
         }
+        // lift: take the call and its return out of the list
+        next[prev[e]!] = next[e]!;
+        prev[next[e]!] = prev[e]!;
+        next[prev[r]!] = next[r]!;
+        prev[next[r]!] = prev[r]!;
+        e = next[HEAD]!;
+        phase = first;
+        continue;
       }
-      e = next[e]!;
+    } else if (phase === SCAN) {
+      // The scan reached a return: no read-only op fits. Walk the others.
+      phase = WALK;
+      e = next[HEAD]!;
       continue;
     }
-    // A return (or the tail): the op owning it did not fit anywhere before it. Backtrack.
-    if (depth === 0) {
-      status = ILLEGAL;
-      break;
-    }
-    if (depth > bestDepth) {
-      bestDepth = depth;
-      for (let i = 0; i < depth; i++) best[i] = stackEntry[i]!;
-    }
-    depth--;
-    e = stackEntry[depth]!;
-    state = stackState[depth] as State;
-    stackState[depth] = undefined as State; // let the state be collected
-    const op = opOf[e]!;
-    bits[op >>> 5]! &= ~(1 << (op & 31));
-    hLo ^= zLo[op]!;
-    hHi ^= zHi[op]!;
-    if (optional[op] === 0) requiredLeft++;
-    // unlift: put the return back, then the call
-    const rr = matchOf[e]!;
-    next[prev[rr]!] = rr;
-    prev[next[rr]!] = rr;
-    next[prev[e]!] = e;
-    prev[next[e]!] = e;
+    // A return while walking (the op owning it fits nowhere before it), or a configuration known to
+    // lead nowhere: backtrack, past every op placed without alternatives.
+    let op = 0;
+    do {
+      if (depth === 0) {
+        status = ILLEGAL;
+        break;
+      }
+      if (depth > bestDepth) {
+        bestDepth = depth;
+        for (let i = 0; i < depth; i++) best[i] = stackEntry[i]!;
+      }
+      depth--;
+      e = stackEntry[depth]!;
+      state = stackState[depth] as State;
+      stackState[depth] = undefined as State; // let the state be collected
+      op = opOf[e]!;
+      hLo ^= zLo[op]!;
+      hHi ^= zHi[op]!;
+      const s = slot[op]!;
+      if (s >= 0) {
+        rankBits[s >>> 5]! &= ~(1 << (s & 31));
+        requiredLeft++;
+        const before = stackFrontier[depth]!;
+        if (s === before) {
+          // Taking s had moved the frontier past the ranks between: they go back beyond it.
+          const moved = frontier - before - 1;
+          if (moved > 0) {
+            extras.copyWithin(moved, 0, extraCount);
+            for (let i = 0; i < moved; i++) extras[i] = before + 1 + i;
+            extraCount += moved;
+          }
+          frontier = before;
+        } else {
+          let i = 0;
+          while (extras[i] !== s) i++;
+          extras.copyWithin(i, i + 1, extraCount);
+          extraCount--;
+        }
+      } else {
+        optionalBits[(-1 - s) >>> 5]! &= ~(1 << ((-1 - s) & 31));
+      }
+      // unlift: put the return back, then the call
+      const rr = matchOf[e]!;
+      next[prev[rr]!] = rr;
+      prev[next[rr]!] = rr;
+      next[prev[e]!] = e;
+      prev[next[e]!] = e;
+    } while (forced[depth] === 1);
+    if (status === ILLEGAL) break;
+    phase = WALK;
     e = next[e]!;
   }
 
@@ -363,111 +547,182 @@ function searchLoop<State, Prepared>(f: Frame<State, Prepared>, budget: number):
   regs[R_REQUIRED] = requiredLeft;
   regs[R_BEST] = bestDepth;
   regs[R_SPENT] = budget - left;
+  regs[R_FRONTIER] = frontier;
+  regs[R_EXTRAS] = extraCount;
+  regs[R_PHASE] = phase;
   return status;
 }
 
-/**
- * The (set of ops taken, state) pairs already explored: a chained hash table over typed arrays.
- * The key is the set's Zobrist hash (lo, hi), mixed with the state's hash when the model gives
- * one; a hit is confirmed on the full bitset and on the state. A bitset is copied only on insert.
- */
-const RELEASED = new Int32Array(1);
+// The cache's storage. A configuration is a record of four int32 (hash, chain, offset of its key,
+// frontier) in pages of 2^16 records; its key (count, ranks beyond the frontier, bits of the
+// unknown ops) in a pool of pages; its state in pages of plain arrays. Pages are added, never
+// copied, but for the first of each, which starts small (most parts are small) and doubles up to a
+// full page. The hash table is 64 tables chosen by the hash's top bits, each doubling on its own,
+// so no single rehash holds the search up for long.
+const PAGE_BITS = 16;
+const PAGE = 1 << PAGE_BITS;
+const PAGE_MASK = PAGE - 1;
+const RECORD = 4;
+const TABLES_BITS = 6;
+const TABLES = 1 << TABLES_BITS;
+const FIRST_RECORDS = 64;
+const FIRST_POOL = 1024;
+const FIRST_TABLE = 8;
+const MAX_POOL_WORDS = 2 ** 32;
+/** What a configuration costs beyond its typed arrays: the reference to its state. */
+const STATE_BYTES = 8;
+
+const RELEASED = new Int32Array(0);
 
 class ConfigCache<State> {
   size = 0;
-  private mask: number;
-  private heads: Int32Array;
-  private chain: Int32Array;
-  private keyLo: Int32Array;
-  private keyHi: Int32Array;
-  private keyBits: Int32Array;
-  private keyState: State[] = [];
+  /** Bytes held: typed arrays allocated, the owner's own arrays, and STATE_BYTES a configuration. */
+  bytes: number;
+  released = false;
+  private readonly records: Int32Array[] = [];
+  private readonly states: State[][] = [];
+  private readonly pool: Int32Array[] = [];
+  private readonly poolBits: number;
+  /** Next free word of the pool (a global offset). */
+  private poolTop = 0;
+  private readonly heads: Int32Array[] = [];
+  private readonly masks = new Int32Array(TABLES);
+  private readonly counts = new Int32Array(TABLES);
 
-  /** @param capacity a power of two: the first table size (it doubles as needed) */
+  /**
+   * @param longestKey the most words a key can take
+   * @param baseBytes bytes the owner holds besides the cache, counted against maxBytes
+   */
   constructor(
-    private readonly words: number,
     private readonly equal: ((a: State, b: State) => boolean) | undefined,
-    capacity: number,
+    longestKey: number,
+    baseBytes: number,
+    public maxBytes: number,
   ) {
-    this.mask = capacity - 1;
-    const buffer = new Int32Array(capacity * (4 + words));
-    this.heads = buffer.subarray(0, capacity);
-    this.chain = buffer.subarray(capacity, 2 * capacity);
-    this.keyLo = buffer.subarray(2 * capacity, 3 * capacity);
-    this.keyHi = buffer.subarray(3 * capacity, 4 * capacity);
-    this.keyBits = buffer.subarray(4 * capacity);
+    this.poolBits = Math.max(20, Math.ceil(Math.log2(longestKey + 1)));
+    this.bytes = baseBytes + TABLES * FIRST_TABLE * 4 + 2 * TABLES * 4;
+    for (let t = 0; t < TABLES; t++) {
+      this.heads.push(new Int32Array(FIRST_TABLE));
+      this.masks[t] = FIRST_TABLE - 1;
+    }
   }
 
-  /** Whether (bits + op, state) was seen before; if not, records it. */
-  seenOrAdd(lo: number, hi: number, bits: Int32Array, op: number, state: State): boolean {
-    const words = this.words;
-    const w = op >>> 5;
-    const m = 1 << (op & 31);
-    const { keyLo, keyHi, keyBits, chain } = this;
-    for (let k = this.heads[lo & this.mask]!; k !== 0; k = chain[k - 1]!) {
+  /** Whether (frontier, key, state) is in the cache; lo and hi are its hash. */
+  has(lo: number, hi: number, frontier: number, key: Int32Array, words: number, state: State): boolean {
+    const t = hi >>> (32 - TABLES_BITS);
+    const poolBits = this.poolBits;
+    const poolMask = (1 << poolBits) - 1;
+    for (let k = this.heads[t]![lo & this.masks[t]!]!; k !== 0; ) {
       const x = k - 1;
-      if (keyLo[x] !== lo || keyHi[x] !== hi) continue;
-      const base = x * words;
+      const page = this.records[x >>> PAGE_BITS]!;
+      const at = (x & PAGE_MASK) * RECORD;
+      k = page[at + 1]!;
+      if (page[at] !== lo || page[at + 3] !== frontier) continue;
+      const offset = page[at + 2]!;
+      const words_ = this.pool[offset >>> poolBits]!;
+      const base = offset & poolMask;
       let same = true;
       for (let i = 0; i < words; i++) {
-        const want = i === w ? bits[i]! | m : bits[i]!;
-        if (keyBits[base + i] !== want) {
+        if (words_[base + i] !== key[i]) {
           same = false;
           break;
         }
       }
       if (!same) continue;
-      const other = this.keyState[x]!;
-      if (this.equal === undefined ? other === state : this.equal(other, state)) return true;
+      const other = this.states[x >>> PAGE_BITS]![x & PAGE_MASK]!;
+      if (other === state || (this.equal !== undefined && this.equal(other, state))) return true;
     }
-    this.add(lo, hi, bits, w, m, state);
     return false;
   }
 
-  private add(lo: number, hi: number, bits: Int32Array, w: number, m: number, state: State): void {
-    if (this.size >= this.keyLo.length) this.growEntries();
-    if (this.size >= ((this.mask + 1) >>> 1) + ((this.mask + 1) >>> 2)) this.growTable();
-    const x = this.size++;
-    const words = this.words;
-    this.keyLo[x] = lo;
-    this.keyHi[x] = hi;
-    const base = x * words;
-    for (let i = 0; i < words; i++) this.keyBits[base + i] = bits[i]!;
-    this.keyBits[base + w]! |= m;
-    this.keyState[x] = state;
-    const slot = lo & this.mask;
-    this.chain[x] = this.heads[slot]!;
-    this.heads[slot] = x + 1;
-  }
+  /** Records a configuration `has` did not find; false (and nothing changed) when over budget. */
+  add(lo: number, hi: number, frontier: number, key: Int32Array, words: number, state: State): boolean {
+    const x = this.size;
+    const poolPage = 2 ** this.poolBits;
+    // Room for the record: a new page, or the first page doubled.
+    const p = x >>> PAGE_BITS;
+    let recordLength = 0;
+    if (p === this.records.length) recordLength = (p === 0 ? FIRST_RECORDS : PAGE) * RECORD;
+    else if (p === 0 && x * RECORD === this.records[0]!.length) recordLength = 2 * this.records[0]!.length;
+    const recordBytes = recordLength === 0 ? 0 : (recordLength - (p === 0 && this.records.length > 0 ? this.records[0]!.length : 0)) * 4;
+    // Room for the key: the same, and a key never straddles two pages.
+    let offset = this.poolTop;
+    let q = Math.floor(offset / poolPage);
+    if (offset - q * poolPage + words > poolPage) offset = ++q * poolPage;
+    let poolLength = 0;
+    if (q === this.pool.length) poolLength = q === 0 ? Math.max(FIRST_POOL, 2 ** Math.ceil(Math.log2(words))) : poolPage;
+    else if (q === 0 && offset + words > this.pool[0]!.length) poolLength = Math.min(poolPage, 2 ** Math.ceil(Math.log2(offset + words)));
+    const poolBytes = poolLength === 0 ? 0 : (poolLength - (q === 0 && this.pool.length > 0 ? this.pool[0]!.length : 0)) * 4;
+    if (this.bytes + recordBytes + poolBytes + STATE_BYTES > this.maxBytes || offset + words > MAX_POOL_WORDS) return false;
 
-  private growEntries(): void {
-    const cap = this.keyLo.length * 2;
-    const grow = (a: Int32Array, size: number) => {
-      const b = new Int32Array(size);
-      b.set(a);
-      return b;
-    };
-    this.keyLo = grow(this.keyLo, cap);
-    this.keyHi = grow(this.keyHi, cap);
-    this.chain = grow(this.chain, cap);
-    this.keyBits = grow(this.keyBits, cap * this.words);
-  }
-
-  private growTable(): void {
-    const cap = (this.mask + 1) * 2;
-    this.mask = cap - 1;
-    this.heads = new Int32Array(cap);
-    for (let x = 0; x < this.size; x++) {
-      const slot = this.keyLo[x]! & this.mask;
-      this.chain[x] = this.heads[slot]!;
-      this.heads[slot] = x + 1;
+    if (recordLength > 0) {
+      if (p === this.records.length) {
+        this.records.push(new Int32Array(recordLength));
+        this.states.push([]);
+      } else this.records[0] = grown(this.records[0]!, recordLength);
     }
+    if (poolLength > 0) {
+      if (q === this.pool.length) this.pool.push(new Int32Array(poolLength));
+      else this.pool[0] = grown(this.pool[0]!, poolLength);
+    }
+    this.bytes += recordBytes + poolBytes + STATE_BYTES;
+    const pool = this.pool[q]!;
+    const base = offset - q * poolPage;
+    for (let i = 0; i < words; i++) pool[base + i] = key[i]!;
+    this.poolTop = offset + words;
+
+    const t = hi >>> (32 - TABLES_BITS);
+    const heads = this.heads[t]!;
+    const bucket = lo & this.masks[t]!;
+    const page = this.records[p]!;
+    const at = (x & PAGE_MASK) * RECORD;
+    page[at] = lo;
+    page[at + 1] = heads[bucket]!;
+    page[at + 2] = offset | 0;
+    page[at + 3] = frontier;
+    heads[bucket] = x + 1;
+    this.states[p]!.push(state);
+    this.size++;
+    const count = this.counts[t]! + 1;
+    this.counts[t] = count;
+    if (count > heads.length && this.bytes + heads.length * 8 <= this.maxBytes) this.rehash(t);
+    return true;
+  }
+
+  /** Doubles table t: the records of its chains go to their new buckets. */
+  private rehash(t: number): void {
+    const old = this.heads[t]!;
+    const heads = new Int32Array(old.length * 2);
+    const mask = heads.length - 1;
+    for (let b = 0; b < old.length; b++) {
+      for (let k = old[b]!; k !== 0; ) {
+        const x = k - 1;
+        const page = this.records[x >>> PAGE_BITS]!;
+        const at = (x & PAGE_MASK) * RECORD;
+        const after = page[at + 1]!;
+        const bucket = page[at]! & mask;
+        page[at + 1] = heads[bucket]!;
+        heads[bucket] = k;
+        k = after;
+      }
+    }
+    this.heads[t] = heads;
+    this.masks[t] = mask;
+    this.bytes += old.byteLength;
   }
 
   release(): void {
-    this.size = 0;
-    this.mask = 0;
-    this.heads = this.chain = this.keyLo = this.keyHi = this.keyBits = RELEASED;
-    this.keyState = [];
+    this.released = true;
+    this.records.length = 0;
+    this.states.length = 0;
+    this.pool.length = 0;
+    this.heads.fill(RELEASED);
+    this.masks.fill(0);
   }
+}
+
+function grown(a: Int32Array, length: number): Int32Array {
+  const b = new Int32Array(length);
+  b.set(a);
+  return b;
 }
