@@ -124,7 +124,7 @@ export function searchParts(
         p.ops.map(prepareWith(model)),
         p.ops.map((op) => op.call),
         p.ops.map((op) => op.return),
-        { maxBytes: s.budget },
+        { readOnly: model.readOnly ? p.ops.map((op) => model.readOnly!(op)) : undefined, maxBytes: s.budget },
       ),
   );
   const turns = { budget: s.budget, now: s.now, slice: SLICE, ...hooks };

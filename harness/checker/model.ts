@@ -14,8 +14,10 @@ export interface Model<State = any, Prepared = any> {
    */
   reject?(op: Operation): string | undefined;
   /**
-   * Ops that change nothing (reads). When their outcome is unknown they constrain nothing and are
-   * left out before the search. None when absent.
+   * Ops that change nothing (reads): whenever `step` accepts one, it returns the state it was
+   * given (or one `equal` to it). The search relies on that: such an op is placed as soon as it
+   * fits. When their outcome is unknown they constrain nothing and are left out before the search.
+   * None when absent.
    */
   readOnly?(op: Operation): boolean;
   /** Independent parts of the history (e.g. the key): each is checked on its own. */
