@@ -92,8 +92,8 @@ export interface Part {
 }
 
 /**
- * The parts, sorted by key, each without what constrains nothing (unknown reads). Throws
- * UsageError for an op the model cannot check.
+ * The parts, sorted by key, each without what constrains nothing: unknown reads, and what the
+ * model says no linearization needs. Throws UsageError for an op the model cannot check.
  */
 export function splitIntoParts(input: readonly Operation[], model: Model): Part[] {
   const ops: Operation[] = [];
@@ -190,17 +190,25 @@ function undecidedMessage(
   return 'not checked to the end: checking stopped at the first key found not linearizable';
 }
 
+/** The independent parts, sorted by key, each without the ops the model says no linearization needs. */
 function partition(ops: readonly Operation[], model: Model): Part[] {
   const by = model.partition;
-  if (!by) return [{ key: null, ops: [...ops] }];
-  const parts = new Map<string, Operation[]>();
-  for (const op of ops) {
-    const k = by(op);
-    const list = parts.get(k);
-    if (list) list.push(op);
-    else parts.set(k, [op]);
+  const parts = new Map<string | null, Operation[]>();
+  if (!by) parts.set(null, [...ops]);
+  else {
+    for (const op of ops) {
+      const k = by(op);
+      const list = parts.get(k);
+      if (list) list.push(op);
+      else parts.set(k, [op]);
+    }
   }
-  return [...parts.keys()].sort(compareKeys).map((key) => ({ key, ops: parts.get(key)! }));
+  const keys = by ? [...(parts.keys() as Iterable<string>)].sort(compareKeys) : [null];
+  return keys.map((key) => {
+    const all = parts.get(key)!;
+    const unneeded = model.unneeded?.(all);
+    return { key, ops: unneeded && unneeded.size > 0 ? all.filter((op) => !unneeded.has(op)) : all };
+  });
 }
 
 /** Keys in a person's order: numbers as numbers, and the digits inside keys too (k2 before k10). */

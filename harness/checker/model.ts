@@ -20,6 +20,12 @@ export interface Model<State = any, Prepared = any> {
    * None when absent.
    */
   readOnly?(op: Operation): boolean;
+  /**
+   * Ops of unknown outcome in one part (one key) that no linearization needs, left out before the
+   * search: e.g. a register write that timed out and whose value no read returned. Each must be
+   * such that any linearization placing it stays one without it. None when absent.
+   */
+  unneeded?(ops: readonly Operation[]): ReadonlySet<Operation>;
   /** Independent parts of the history (e.g. the key): each is checked on its own. */
   partition?(op: Operation): string;
   /**

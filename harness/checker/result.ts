@@ -10,7 +10,10 @@ export interface CheckResult {
   valid: Validity;
   /** The model's name, e.g. `register`. */
   model: string;
-  /** Ops searched: completed ones and writes of unknown outcome (failed ops and unknown reads left out). */
+  /**
+   * Ops searched: completed ones and writes of unknown outcome (left out: failed ops, unknown reads,
+   * and what the model says no linearization needs, e.g. unknown writes whose value no read returned).
+   */
   opCount: number;
   /** Unit of every `call`/`return` below: nanoseconds since the run began, or source line numbers. */
   timeUnit: TimeUnit;

@@ -14,6 +14,7 @@ const shapes: (Omit<SyntheticOptions, 'seed' | 'anomaly'> & { name: string })[] 
   { name: '2000 ops, ~5 in flight, mostly writes', ops: 2000, clients: 6, readShare: 0.2 },
   { name: '2000 ops, ~5 in flight, mostly reads', ops: 2000, clients: 6, readShare: 0.9 },
   { name: '600 ops, ~5 in flight, 3 % unknown outcomes', ops: 600, clients: 6, infoShare: 0.03 },
+  { name: '2000 ops, ~9 in flight, 10 % unknown outcomes', ops: 2000, clients: 10, infoShare: 0.1 },
   { name: '4000 ops, 10 clients, keys rotated every 300 ops, 3 at a time', ops: 4000, clients: 10, keyOps: 300, activeKeys: 3 },
 ];
 
