@@ -73,7 +73,10 @@ export interface Settings {
   now: () => number;
   timeLimitMs: number;
   perKey: boolean;
+  /** Bytes for the searches of this thread. */
   budget: number;
+  /** When the check's budget is shared by threads: how many (`budget` is one's share). */
+  threads?: number;
   timeUnit: TimeUnit;
 }
 
@@ -181,7 +184,8 @@ function undecidedMessage(
 ): string {
   const searched = `after ${s.steps} steps and ${s.configurations} configurations`;
   if (reason === 'memory-budget') {
-    return `undecided: the search reached the memory budget of ${limits.budget} bytes (${formatBytes(limits.budget)}) ${searched}`;
+    const shared = limits.threads && limits.threads > 1 ? `, one thread's share of ${formatBytes(limits.budget * limits.threads)} for ${limits.threads}` : '';
+    return `undecided: the search reached the memory budget of ${limits.budget} bytes (${formatBytes(limits.budget)}${shared}) ${searched}`;
   }
   if (reason === 'time-limit') {
     const seconds = Number((limits.timeLimitMs / 1000).toFixed(3));

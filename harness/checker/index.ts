@@ -2,7 +2,8 @@
  * godist's linearizability checker (`import { check, models } from 'godist/checker'`): the
  * Wing–Gong–Lowe search as Porcupine does it, with Jepsen's meaning of ok / fail / info, over
  * models written as records of plain functions. Pure but for the clock: it reads no file, and reads
- * `options.now` (performance.now unless given) for `elapsedMs` and any time limit.
+ * `options.now` (performance.now unless given) for `elapsedMs` and any time limit. The one edge is
+ * `checkParallel` (parallel.ts), which searches the keys in worker threads.
  */
 import type { HistoryOp } from '../history/op.js';
 import { check as checkWith, checkOperations as checkOperationsWith, type CheckOptions } from './check.js';
@@ -28,6 +29,7 @@ export function checkOperations(ops: readonly Operation[], options: CheckOptions
 export { formatBytes, parseByteSize } from './byte-size.js';
 export { defaultMemoryBudgetBytes, type CheckOptions } from './check.js';
 export { generalExplanation, timeFormatter } from './check.js';
+export { checkOperationsParallel, checkParallel, type ParallelCheckResult, type ParallelOptions } from './parallel.js';
 export type { FailureContext, Model } from './model.js';
 export { casRegister, kv, modelNames, models, register, type ModelName } from './models/index.js';
 export { isUnknownOutcome, toOperations, type Operation, type ToOperationsOptions } from './operation.js';
