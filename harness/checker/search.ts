@@ -29,11 +29,12 @@
  * Memory: the cache's size is counted in bytes and bounded (`maxBytes`); reaching the bound pauses
  * the search (status `memory-budget`) without losing its place, so a caller may give it more room
  * and go on, or give up. A configuration is stored in a few words, not as a set of all the ops:
- * ordering the ops that completed by return, a configuration's set is "every op up to the
- * frontier (the first one not taken), plus a few beyond it" (those beyond it were all called
- * before the frontier op returned: at most the ops in flight), plus any ops of unknown outcome
- * taken. So it is stored as the frontier, the ranks beyond it, and a bitset of the unknown ones,
- * in pages that are never copied as the cache grows.
+ * with the ops that completed ranked by return, a configuration's set is "every op up to the
+ * frontier (the first one not taken), and some beyond it" (those beyond it were all called before
+ * the frontier op returned, so they are the ops in flight then, give or take a slow one). So it is
+ * stored as the frontier and the words of the rank bitset from the frontier's to the highest rank
+ * taken (usually one or two), plus a bitset of the ops of unknown outcome taken; in pages that are
+ * never copied as the cache grows.
  */
 
 export type SearchStatus = 'running' | 'linearizable' | 'illegal' | 'memory-budget';
@@ -65,11 +66,10 @@ const R_CURSOR = 0;
 const R_DEPTH = 1;
 const R_REQUIRED = 2;
 const R_LO = 3;
-const R_HI = 4;
 const R_BEST = 5;
 const R_SPENT = 6;
 const R_FRONTIER = 7;
-const R_EXTRAS = 8;
+const R_TOP = 8;
 const R_PHASE = 9;
 const REGISTERS = 10;
 
@@ -154,7 +154,7 @@ export class LinearizationSearch<State, Prepared> {
     // One buffer for the fixed-size arrays: small histories are common (one key of many), and
     // each separate typed array costs an allocation.
     const tail = 2 * n + 1;
-    const sizes = [tail + 1, tail + 1, tail + 1, tail + 1, n, n, n, n, n, n, n, n, finiteCount + 1, rankWords, optionalWords, 2 + finiteCount + optionalWords, REGISTERS];
+    const sizes = [tail + 1, tail + 1, tail + 1, tail + 1, n, n, n, n, n, n, n, n, rankWords, optionalWords, 1 + rankWords + optionalWords, REGISTERS];
     const buffer = new Int32Array(sizes.reduce((x, y) => x + y, 0));
     let at = 0;
     const take = (size: number) => buffer.subarray(at, (at += size));
@@ -166,15 +166,14 @@ export class LinearizationSearch<State, Prepared> {
     this.callPos = take(n);
     this.returnPos = take(n);
     const zLo = take(n);
-    const zHi = take(n);
     const stackEntry = take(n);
     const stackFrontier = take(n);
+    const stackTop = take(n);
     const best = take(n);
     const slot = take(n);
-    const extras = take(finiteCount + 1);
     const rankBits = take(rankWords);
     const optionalBits = take(optionalWords);
-    const key = take(2 + finiteCount + optionalWords);
+    const key = take(1 + rankWords + optionalWords);
     const regs = take(REGISTERS);
     const flags = new Uint8Array(2 * n);
     const readOnly = flags.subarray(0, n);
@@ -207,18 +206,17 @@ export class LinearizationSearch<State, Prepared> {
     if (options.readOnly) for (let op = 0; op < n; op++) readOnly[op] = options.readOnly[op] ? 1 : 0;
 
     // Zobrist keys from splitmix32 with a fixed seed, so runs are reproducible.
-    for (let i = 0, seed = 0x2545f491; i < 2 * n; i++) {
+    for (let i = 0, seed = 0x2545f491; i < n; i++) {
       seed = (seed + 0x9e3779b9) | 0;
       let z = Math.imul(seed ^ (seed >>> 16), 0x85ebca6b);
       z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-      z ^= z >>> 16;
-      if ((i & 1) === 0) zLo[i >> 1] = z;
-      else zHi[i >> 1] = z;
+      zLo[i] = z ^ (z >>> 16);
     }
 
     regs[R_CURSOR] = next[HEAD]!;
     regs[R_REQUIRED] = finiteCount;
     regs[R_BEST] = -1;
+    regs[R_TOP] = -1;
     regs[R_PHASE] = SCAN;
     const ownBytes = buffer.byteLength + flags.byteLength + 8 * n;
     this.frame = {
@@ -234,17 +232,16 @@ export class LinearizationSearch<State, Prepared> {
       forced,
       rankBits,
       optionalBits,
-      extras,
       key,
       zLo,
-      zHi,
       stackEntry,
       stackFrontier,
+      stackTop,
       stackState: new Array<State>(n),
       best,
       regs,
       stateBox: [model.init()],
-      cache: new ConfigCache<State>(model.equal, 2 + finiteCount + optionalWords, ownBytes, options.maxBytes ?? Infinity),
+      cache: new ConfigCache<State>(model.equal, 1 + rankWords + optionalWords, ownBytes, options.maxBytes ?? Infinity),
     };
     this.peak = this.frame.cache.bytes;
     if (finiteCount === 0) this.status = 'linearizable';
@@ -327,22 +324,20 @@ interface Frame<State, Prepared> {
   /** The ops taken that completed, by rank; and those of unknown outcome, by place. */
   rankBits: Int32Array;
   optionalBits: Int32Array;
-  /** Ranks taken beyond the frontier, ascending (regs[R_EXTRAS] of them). */
-  extras: Int32Array;
   /** Scratch: the stored form of the configuration being looked up. */
   key: Int32Array;
   /** Zobrist keys of the ops: the hash of a set is the XOR of its members' keys. */
   zLo: Int32Array;
-  zHi: Int32Array;
-  /** Entries taken, in order, the frontier before each, and the state before each. */
+  /** Entries taken, in order, and the frontier, highest rank and state before each. */
   stackEntry: Int32Array;
   stackFrontier: Int32Array;
+  stackTop: Int32Array;
   stackState: State[];
   /** The longest stack seen (its length is regs[R_BEST]). */
   best: Int32Array;
   /**
-   * Cursor, depth, ops still required, the set's hash (lo, hi), the longest depth, steps spent,
-   * frontier, extras, phase. A typed array, not fields: hashes outside V8's small-integer range
+   * Cursor, depth, ops still required, the set's hash, the longest depth, steps spent,
+   * frontier, highest rank taken, phase. A typed array, not fields: hashes outside V8's small-integer range
    * would change the fields' representation and cost the optimized loop.
    */
   regs: Int32Array;
@@ -358,23 +353,23 @@ interface Frame<State, Prepared> {
  * would be thrown away at every exit.
  */
 function searchLoop<State, Prepared>(f: Frame<State, Prepared>, budget: number): number {
-  const { next, prev, matchOf, opOf, ops, slot, readOnly, forced, rankBits, optionalBits, extras, key, zLo, zHi } = f;
-  const { stackEntry, stackFrontier, stackState, best, regs, stateBox, cache } = f;
+  const { next, prev, matchOf, opOf, ops, slot, readOnly, forced, rankBits, optionalBits, key, zLo } = f;
+  const { stackEntry, stackFrontier, stackTop, stackState, best, regs, stateBox, cache } = f;
   const step = f.model.step;
   const hash = f.model.hash;
   const equal = f.model.equal;
   const optionalWords = optionalBits.length;
+  const rankCount = rankBits.length * 32;
   // Without read-only ops there is nothing to scan for.
   const first = f.anyReadOnly ? SCAN : WALK;
   let state = stateBox[0] as State;
   let e = regs[R_CURSOR]!;
   let depth = regs[R_DEPTH]!;
   let hLo = regs[R_LO]!;
-  let hHi = regs[R_HI]!;
   let requiredLeft = regs[R_REQUIRED]!;
   let bestDepth = regs[R_BEST]!;
   let frontier = regs[R_FRONTIER]!;
-  let extraCount = regs[R_EXTRAS]!;
+  let top = regs[R_TOP]!;
   let phase = regs[R_PHASE] === SCAN ? first : WALK;
   let left = budget;
   let status = RUNNING;
@@ -396,35 +391,33 @@ function searchLoop<State, Prepared>(f: Frame<State, Prepared>, budget: number):
         e = next[e]!;
         continue;
       }
-      // The configuration with op taken, in its stored form: the frontier, then key = [count,
-      // ranks beyond the frontier..., bits of the unknown ones...].
+      // The configuration with op taken, in its stored form: its frontier, and key = [n, n words
+      // of the rank bitset from the frontier's word to the highest rank's, the unknown ops' bits].
       const s = slot[op]!;
       let newFrontier = frontier;
-      let skip = 0;
-      if (s === frontier) {
-        newFrontier++;
-        while (skip < extraCount && extras[skip] === newFrontier) {
-          skip++;
-          newFrontier++;
+      let newTop = top;
+      if (s >= 0) {
+        if (s > newTop) newTop = s;
+        if (s === frontier) {
+          // The next rank not taken, past s.
+          newFrontier = rankCount;
+          for (let at = s + 1; at < rankCount; at = (at | 31) + 1) {
+            const open = ~rankBits[at >>> 5]! & (-1 << (at & 31));
+            if (open !== 0) {
+              newFrontier = (at & ~31) + 31 - Math.clz32(open & -open);
+              break;
+            }
+          }
         }
       }
-      let k = 1;
-      if (s > frontier) {
-        let i = 0;
-        while (i < extraCount && extras[i]! < s) key[k++] = extras[i++]!;
-        key[k++] = s;
-        while (i < extraCount) key[k++] = extras[i++]!;
-      } else {
-        for (let i = skip; i < extraCount; i++) key[k++] = extras[i]!;
-      }
-      key[0] = k - 1;
-      for (let w = 0; w < optionalWords; w++) key[k + w] = optionalBits[w]!;
-      if (s < 0) key[k + ((-1 - s) >>> 5)]! |= 1 << ((-1 - s) & 31);
-      const lo = hLo ^ zLo[op]!;
-      const hi = hHi ^ zHi[op]!;
-      const mix = hash === undefined ? 0 : Math.imul(hash(after), 0x9e3779b1);
-      const seen = cache.has(lo ^ mix, hi ^ (mix >>> 7), newFrontier, key, k + optionalWords, after);
-      if (seen) {
+      const from = newFrontier >>> 5;
+      const words = newTop < newFrontier ? 0 : (newTop >>> 5) - from + 1;
+      // Where op's own bit goes: in the window (finite op) or in the unknown ops' bits.
+      const rankAt = s >= 0 ? (s >>> 5) - from : -1;
+      const optionalAt = s < 0 ? (-1 - s) >>> 5 : -1;
+      const bit = 1 << ((s >= 0 ? s : -1 - s) & 31);
+      const lo = (hLo ^ zLo[op]! ^ (hash === undefined ? 0 : Math.imul(hash(after), 0x9e3779b1))) | 0;
+      if (cache.has(lo, newFrontier, after, rankBits, from, words, rankAt, optionalBits, optionalAt, bit)) {
         if (phase === WALK) {
           e = next[e]!;
           continue;
@@ -432,33 +425,27 @@ function searchLoop<State, Prepared>(f: Frame<State, Prepared>, budget: number):
         // A read-only op that fits leads where the search has been: so does this configuration
         // (backtrack, below).
       } else {
-        if (!cache.add(lo ^ mix, hi ^ (mix >>> 7), newFrontier, key, k + optionalWords, after)) {
+        key[0] = words;
+        for (let w = 0; w < words; w++) key[1 + w] = rankBits[from + w]!;
+        if (rankAt >= 0 && words > 0) key[1 + rankAt]! |= bit;
+        for (let w = 0; w < optionalWords; w++) key[1 + words + w] = optionalBits[w]!;
+        if (optionalAt >= 0) key[1 + words + optionalAt]! |= bit;
+        if (!cache.add(lo, newFrontier, key, 1 + words + optionalWords, after)) {
           status = MEMORY;
           break;
         }
         stackEntry[depth] = e;
         stackFrontier[depth] = frontier;
+        stackTop[depth] = top;
         stackState[depth] = state;
         forced[depth] = phase === SCAN ? 1 : 0;
         depth++;
         state = after;
-        hLo = lo;
-        hHi = hi;
+        hLo ^= zLo[op]!;
         if (s >= 0) {
           rankBits[s >>> 5]! |= 1 << (s & 31);
-          if (s > frontier) {
-            let i = extraCount;
-            while (i > 0 && extras[i - 1]! > s) {
-              extras[i] = extras[i - 1]!;
-              i--;
-            }
-            extras[i] = s;
-            extraCount++;
-          } else if (skip > 0) {
-            extras.copyWithin(0, skip, extraCount);
-            extraCount -= skip;
-          }
           frontier = newFrontier;
+          top = newTop;
           if (--requiredLeft === 0) {
             status = LINEARIZABLE;
             break;
@@ -483,7 +470,6 @@ function searchLoop<State, Prepared>(f: Frame<State, Prepared>, budget: number):
     }
     // A return while walking (the op owning it fits nowhere before it), or a configuration known to
     // lead nowhere: backtrack, past every op placed without alternatives.
-    let op = 0;
     do {
       if (depth === 0) {
         status = ILLEGAL;
@@ -497,29 +483,14 @@ function searchLoop<State, Prepared>(f: Frame<State, Prepared>, budget: number):
       e = stackEntry[depth]!;
       state = stackState[depth] as State;
       stackState[depth] = undefined as State; // let the state be collected
-      op = opOf[e]!;
+      const op = opOf[e]!;
       hLo ^= zLo[op]!;
-      hHi ^= zHi[op]!;
       const s = slot[op]!;
       if (s >= 0) {
         rankBits[s >>> 5]! &= ~(1 << (s & 31));
         requiredLeft++;
-        const before = stackFrontier[depth]!;
-        if (s === before) {
-          // Taking s had moved the frontier past the ranks between: they go back beyond it.
-          const moved = frontier - before - 1;
-          if (moved > 0) {
-            extras.copyWithin(moved, 0, extraCount);
-            for (let i = 0; i < moved; i++) extras[i] = before + 1 + i;
-            extraCount += moved;
-          }
-          frontier = before;
-        } else {
-          let i = 0;
-          while (extras[i] !== s) i++;
-          extras.copyWithin(i, i + 1, extraCount);
-          extraCount--;
-        }
+        frontier = stackFrontier[depth]!;
+        top = stackTop[depth]!;
       } else {
         optionalBits[(-1 - s) >>> 5]! &= ~(1 << ((-1 - s) & 31));
       }
@@ -543,31 +514,31 @@ function searchLoop<State, Prepared>(f: Frame<State, Prepared>, budget: number):
   regs[R_CURSOR] = e;
   regs[R_DEPTH] = depth;
   regs[R_LO] = hLo;
-  regs[R_HI] = hHi;
   regs[R_REQUIRED] = requiredLeft;
   regs[R_BEST] = bestDepth;
   regs[R_SPENT] = budget - left;
   regs[R_FRONTIER] = frontier;
-  regs[R_EXTRAS] = extraCount;
+  regs[R_TOP] = top;
   regs[R_PHASE] = phase;
   return status;
 }
 
 // The cache's storage. A configuration is a record of four int32 (hash, chain, offset of its key,
-// frontier) in pages of 2^16 records; its key (count, ranks beyond the frontier, bits of the
-// unknown ops) in a pool of pages; its state in pages of plain arrays. Pages are added, never
-// copied, but for the first of each, which starts small (most parts are small) and doubles up to a
-// full page. The hash table is 64 tables chosen by the hash's top bits, each doubling on its own,
-// so no single rehash holds the search up for long.
+// frontier) in pages of 2^16 records; its key in a pool of pages; its state in pages of plain
+// arrays. Pages are added, never copied, but for the first of each, which starts small (most parts
+// are small) and doubles up to a full page. The hash table is one table while the cache is small,
+// then 64 tables chosen by the hash's top bits, each doubling on its own, so no single rehash holds
+// the search up for long.
 const PAGE_BITS = 16;
 const PAGE = 1 << PAGE_BITS;
 const PAGE_MASK = PAGE - 1;
 const RECORD = 4;
-const TABLES_BITS = 6;
-const TABLES = 1 << TABLES_BITS;
+const TABLES = 64;
+/** Configurations past which the one table becomes 64. */
+const SPLIT_AT = 1 << 16;
 const FIRST_RECORDS = 64;
 const FIRST_POOL = 1024;
-const FIRST_TABLE = 8;
+const FIRST_TABLE = 64;
 const MAX_POOL_WORDS = 2 ** 32;
 /** What a configuration costs beyond its typed arrays: the reference to its state. */
 const STATE_BYTES = 8;
@@ -581,13 +552,18 @@ class ConfigCache<State> {
   released = false;
   private readonly records: Int32Array[] = [];
   private readonly states: State[][] = [];
+  /** Records the pages hold. */
+  private recordRoom = 0;
   private readonly pool: Int32Array[] = [];
   private readonly poolBits: number;
-  /** Next free word of the pool (a global offset). */
+  /** Next free word of the pool, and the end of the room allocated (global offsets). */
   private poolTop = 0;
-  private readonly heads: Int32Array[] = [];
-  private readonly masks = new Int32Array(TABLES);
-  private readonly counts = new Int32Array(TABLES);
+  private poolEnd = 0;
+  private heads: Int32Array[];
+  private masks: Int32Array;
+  private counts: Int32Array;
+  /** 0 while there is one table, TABLES - 1 after the split. */
+  private tableMask = 0;
 
   /**
    * @param longestKey the most words a key can take
@@ -600,52 +576,96 @@ class ConfigCache<State> {
     public maxBytes: number,
   ) {
     this.poolBits = Math.max(20, Math.ceil(Math.log2(longestKey + 1)));
-    this.bytes = baseBytes + TABLES * FIRST_TABLE * 4 + 2 * TABLES * 4;
-    for (let t = 0; t < TABLES; t++) {
-      this.heads.push(new Int32Array(FIRST_TABLE));
-      this.masks[t] = FIRST_TABLE - 1;
-    }
+    this.heads = [new Int32Array(FIRST_TABLE)];
+    this.masks = new Int32Array([FIRST_TABLE - 1]);
+    this.counts = new Int32Array(1);
+    this.bytes = baseBytes + FIRST_TABLE * 4;
   }
 
-  /** Whether (frontier, key, state) is in the cache; lo and hi are its hash. */
-  has(lo: number, hi: number, frontier: number, key: Int32Array, words: number, state: State): boolean {
-    const t = hi >>> (32 - TABLES_BITS);
-    const poolBits = this.poolBits;
+  /**
+   * Whether the configuration is in the cache: hash lo, frontier, state, and the set read from the
+   * live bitsets (`words` words of rankBits from `from`, and optionalBits) with one more bit, `bit`,
+   * set at word `rankAt` of the window or word `optionalAt` of the unknown ops' bits (-1: not
+   * there). Reading them in place spares building the key for every look-up.
+   */
+  has(
+    lo: number,
+    frontier: number,
+    state: State,
+    rankBits: Int32Array,
+    from: number,
+    words: number,
+    rankAt: number,
+    optionalBits: Int32Array,
+    optionalAt: number,
+    bit: number,
+  ): boolean {
+    const t = (lo >>> 26) & this.tableMask;
+    const { records, states, pool, poolBits, equal } = this;
     const poolMask = (1 << poolBits) - 1;
+    const optionalWords = optionalBits.length;
     for (let k = this.heads[t]![lo & this.masks[t]!]!; k !== 0; ) {
       const x = k - 1;
-      const page = this.records[x >>> PAGE_BITS]!;
+      const page = records[x >>> PAGE_BITS]!;
       const at = (x & PAGE_MASK) * RECORD;
       k = page[at + 1]!;
       if (page[at] !== lo || page[at + 3] !== frontier) continue;
+      // The state first: configurations of one set differ by their state more often than not.
+      const other = states[x >>> PAGE_BITS]![x & PAGE_MASK]!;
+      if (other !== state && (equal === undefined || !equal(other, state))) continue;
       const offset = page[at + 2]!;
-      const words_ = this.pool[offset >>> poolBits]!;
-      const base = offset & poolMask;
+      const stored = pool[offset >>> poolBits]!;
+      let i = offset & poolMask;
+      if (stored[i++] !== words) continue;
       let same = true;
-      for (let i = 0; i < words; i++) {
-        if (words_[base + i] !== key[i]) {
-          same = false;
-          break;
-        }
-      }
-      if (!same) continue;
-      const other = this.states[x >>> PAGE_BITS]![x & PAGE_MASK]!;
-      if (other === state || (this.equal !== undefined && this.equal(other, state))) return true;
+      for (let w = 0; w < words && same; w++) same = stored[i++] === (w === rankAt ? rankBits[from + w]! | bit : rankBits[from + w]);
+      for (let w = 0; w < optionalWords && same; w++) same = stored[i++] === (w === optionalAt ? optionalBits[w]! | bit : optionalBits[w]);
+      if (same) return true;
     }
     return false;
   }
 
   /** Records a configuration `has` did not find; false (and nothing changed) when over budget. */
-  add(lo: number, hi: number, frontier: number, key: Int32Array, words: number, state: State): boolean {
+  add(lo: number, frontier: number, key: Int32Array, words: number, state: State): boolean {
+    if ((this.size === this.recordRoom || this.poolTop + words > this.poolEnd) && !this.makeRoom(words)) return false;
+    if (this.bytes + STATE_BYTES > this.maxBytes) return false;
+    this.bytes += STATE_BYTES;
+    const offset = this.poolTop;
+    const pool = this.pool[offset >>> this.poolBits]!;
+    const base = offset & ((1 << this.poolBits) - 1);
+    for (let i = 0; i < words; i++) pool[base + i] = key[i]!;
+    this.poolTop = offset + words;
+
+    const x = this.size++;
+    const t = (lo >>> 26) & this.tableMask;
+    const heads = this.heads[t]!;
+    const bucket = lo & this.masks[t]!;
+    const page = this.records[x >>> PAGE_BITS]!;
+    const at = (x & PAGE_MASK) * RECORD;
+    page[at] = lo;
+    page[at + 1] = heads[bucket]!;
+    page[at + 2] = offset | 0;
+    page[at + 3] = frontier;
+    heads[bucket] = x + 1;
+    this.states[x >>> PAGE_BITS]!.push(state);
+    const count = this.counts[t]! + 1;
+    this.counts[t] = count;
+    if (count > heads.length) {
+      if (this.tableMask === 0 && this.size >= SPLIT_AT) this.split();
+      else if (this.bytes + heads.length * 8 <= this.maxBytes) this.rehash(t);
+    }
+    return true;
+  }
+
+  /** Room for one more record and a key of `words`: a new page, or the first page doubled. */
+  private makeRoom(words: number): boolean {
     const x = this.size;
-    const poolPage = 2 ** this.poolBits;
-    // Room for the record: a new page, or the first page doubled.
     const p = x >>> PAGE_BITS;
     let recordLength = 0;
-    if (p === this.records.length) recordLength = (p === 0 ? FIRST_RECORDS : PAGE) * RECORD;
-    else if (p === 0 && x * RECORD === this.records[0]!.length) recordLength = 2 * this.records[0]!.length;
+    if (x === this.recordRoom) recordLength = p === this.records.length ? (p === 0 ? FIRST_RECORDS : PAGE) * RECORD : 2 * this.records[0]!.length;
     const recordBytes = recordLength === 0 ? 0 : (recordLength - (p === 0 && this.records.length > 0 ? this.records[0]!.length : 0)) * 4;
-    // Room for the key: the same, and a key never straddles two pages.
+    // A key never straddles two pages.
+    const poolPage = 2 ** this.poolBits;
     let offset = this.poolTop;
     let q = Math.floor(offset / poolPage);
     if (offset - q * poolPage + words > poolPage) offset = ++q * poolPage;
@@ -654,38 +674,20 @@ class ConfigCache<State> {
     else if (q === 0 && offset + words > this.pool[0]!.length) poolLength = Math.min(poolPage, 2 ** Math.ceil(Math.log2(offset + words)));
     const poolBytes = poolLength === 0 ? 0 : (poolLength - (q === 0 && this.pool.length > 0 ? this.pool[0]!.length : 0)) * 4;
     if (this.bytes + recordBytes + poolBytes + STATE_BYTES > this.maxBytes || offset + words > MAX_POOL_WORDS) return false;
-
     if (recordLength > 0) {
       if (p === this.records.length) {
         this.records.push(new Int32Array(recordLength));
         this.states.push([]);
       } else this.records[0] = grown(this.records[0]!, recordLength);
+      this.recordRoom = p * PAGE + recordLength / RECORD;
     }
     if (poolLength > 0) {
       if (q === this.pool.length) this.pool.push(new Int32Array(poolLength));
       else this.pool[0] = grown(this.pool[0]!, poolLength);
     }
-    this.bytes += recordBytes + poolBytes + STATE_BYTES;
-    const pool = this.pool[q]!;
-    const base = offset - q * poolPage;
-    for (let i = 0; i < words; i++) pool[base + i] = key[i]!;
-    this.poolTop = offset + words;
-
-    const t = hi >>> (32 - TABLES_BITS);
-    const heads = this.heads[t]!;
-    const bucket = lo & this.masks[t]!;
-    const page = this.records[p]!;
-    const at = (x & PAGE_MASK) * RECORD;
-    page[at] = lo;
-    page[at + 1] = heads[bucket]!;
-    page[at + 2] = offset | 0;
-    page[at + 3] = frontier;
-    heads[bucket] = x + 1;
-    this.states[p]!.push(state);
-    this.size++;
-    const count = this.counts[t]! + 1;
-    this.counts[t] = count;
-    if (count > heads.length && this.bytes + heads.length * 8 <= this.maxBytes) this.rehash(t);
+    this.poolTop = offset;
+    this.poolEnd = q * poolPage + this.pool[q]!.length;
+    this.bytes += recordBytes + poolBytes;
     return true;
   }
 
@@ -711,13 +713,36 @@ class ConfigCache<State> {
     this.bytes += old.byteLength;
   }
 
+  /** The one table becomes 64, chosen by the hash's top bits (once, at SPLIT_AT configurations). */
+  private split(): void {
+    const size = 2 ** Math.ceil(Math.log2((2 * this.size) / TABLES));
+    const old = this.heads[0]!;
+    this.heads = Array.from({ length: TABLES }, () => new Int32Array(size));
+    this.masks = new Int32Array(TABLES).fill(size - 1);
+    this.counts = new Int32Array(TABLES);
+    this.tableMask = TABLES - 1;
+    for (let x = 0; x < this.size; x++) {
+      const page = this.records[x >>> PAGE_BITS]!;
+      const at = (x & PAGE_MASK) * RECORD;
+      const lo = page[at]!;
+      const t = lo >>> 26;
+      const heads = this.heads[t]!;
+      const bucket = lo & (size - 1);
+      page[at + 1] = heads[bucket]!;
+      heads[bucket] = x + 1;
+      this.counts[t]!++;
+    }
+    this.bytes += TABLES * size * 4 + TABLES * 8 - old.byteLength;
+  }
+
   release(): void {
     this.released = true;
     this.records.length = 0;
     this.states.length = 0;
     this.pool.length = 0;
-    this.heads.fill(RELEASED);
-    this.masks.fill(0);
+    this.heads = [RELEASED];
+    this.masks = new Int32Array(1);
+    this.tableMask = 0;
   }
 }
 
