@@ -57,6 +57,12 @@ export interface SearchOptions {
    * may be placed as soon as it fits. All 0 when absent.
    */
   readOnly?: ArrayLike<number | boolean>;
+  /**
+   * Whether to look ahead, at each new configuration, for a read-only op that fits (true), or
+   * only place one without alternatives where the walk meets it (false). By default the search
+   * looks ahead, and stops after LOOK_TRIAL configurations if that rarely pays.
+   */
+  lookAhead?: boolean;
 }
 
 const HEAD = 0;
@@ -71,7 +77,21 @@ const R_SPENT = 6;
 const R_FRONTIER = 7;
 const R_TOP = 8;
 const R_PHASE = 9;
-const REGISTERS = 10;
+/** 1 while the search looks ahead for read-only ops (SCAN), 0 once it no longer does. */
+const R_LOOK = 10;
+/** Look-aheads done, and those that placed an op, until the search decides (then -1). */
+const R_SCANS = 11;
+const R_HITS = 12;
+const REGISTERS = 13;
+
+/**
+ * The look-ahead costs a walk per configuration. After this many, a search where it placed an op
+ * at fewer than one in LOOK_PAYS stops looking ahead, and places a read-only op without
+ * alternatives only where the walk meets it (measured: on Porcupine's etcd logs it places one at
+ * 0.3-5 % of configurations and doubles the steps; on our register histories, at 20-50 %).
+ */
+const LOOK_TRIAL = 4096;
+const LOOK_PAYS = 10;
 
 // Phases of the walk from the front of the list: first a look for a read-only op that fits (it
 // is placed without trying anything else), then every op in turn.
@@ -218,6 +238,8 @@ export class LinearizationSearch<State, Prepared> {
     regs[R_BEST] = -1;
     regs[R_TOP] = -1;
     regs[R_PHASE] = SCAN;
+    regs[R_LOOK] = readOnly.includes(1) && options.lookAhead !== false ? 1 : 0;
+    regs[R_SCANS] = options.lookAhead === undefined ? 0 : -1;
     const ownBytes = buffer.byteLength + flags.byteLength + 8 * n;
     this.frame = {
       model,
@@ -228,7 +250,6 @@ export class LinearizationSearch<State, Prepared> {
       opOf,
       slot,
       readOnly,
-      anyReadOnly: readOnly.includes(1),
       forced,
       rankBits,
       optionalBits,
@@ -318,7 +339,6 @@ interface Frame<State, Prepared> {
   /** Per op: its rank in return order (>= 0), or -1 - its place among the ops of unknown outcome. */
   slot: Int32Array;
   readOnly: Uint8Array;
-  anyReadOnly: boolean;
   /** Per depth: 1 when the op taken there was a read-only op placed without alternatives. */
   forced: Uint8Array;
   /** The ops taken that completed, by rank; and those of unknown outcome, by place. */
@@ -360,8 +380,6 @@ function searchLoop<State, Prepared>(f: Frame<State, Prepared>, budget: number):
   const equal = f.model.equal;
   const optionalWords = optionalBits.length;
   const rankCount = rankBits.length * 32;
-  // Without read-only ops there is nothing to scan for.
-  const first = f.anyReadOnly ? SCAN : WALK;
   let state = stateBox[0] as State;
   let e = regs[R_CURSOR]!;
   let depth = regs[R_DEPTH]!;
@@ -370,7 +388,10 @@ function searchLoop<State, Prepared>(f: Frame<State, Prepared>, budget: number):
   let bestDepth = regs[R_BEST]!;
   let frontier = regs[R_FRONTIER]!;
   let top = regs[R_TOP]!;
-  let phase = regs[R_PHASE] === SCAN ? first : WALK;
+  let look = regs[R_LOOK]!;
+  let scans = regs[R_SCANS]!;
+  let hits = regs[R_HITS]!;
+  let phase = regs[R_PHASE] === SCAN && look === 1 ? SCAN : WALK;
   let left = budget;
   let status = RUNNING;
 
@@ -378,16 +399,17 @@ function searchLoop<State, Prepared>(f: Frame<State, Prepared>, budget: number):
     left--;
     const r = matchOf[e]!;
     if (r !== 0) {
-      // A call: can its op take effect now? While scanning, only read-only ops are tried (and one
-      // that fits is placed without alternatives); while walking, only the others (no read-only
-      // op fits here, or the scan would have placed it).
+      // A call: can its op take effect now? While scanning, only read-only ops are tried; while
+      // walking, the others (and the read-only ones too when the configuration was not scanned).
+      // A read-only op that fits is placed without alternatives.
       const op = opOf[e]!;
-      if ((readOnly[op] === 1) !== (phase === SCAN)) {
+      if (phase === SCAN ? readOnly[op] === 0 : readOnly[op] === 1 && look === 1) {
         e = next[e]!;
         continue;
       }
       const after = step(state, ops[op]!);
-      if (after === undefined || (phase === SCAN && after !== state && (equal === undefined || !equal(after, state)))) {
+      const isForced = after !== undefined && readOnly[op] === 1 && (after === state || (equal !== undefined && equal(after, state)));
+      if (after === undefined || (phase === SCAN && !isForced)) {
         e = next[e]!;
         continue;
       }
@@ -418,7 +440,7 @@ function searchLoop<State, Prepared>(f: Frame<State, Prepared>, budget: number):
       const bit = 1 << ((s >= 0 ? s : -1 - s) & 31);
       const lo = (hLo ^ zLo[op]! ^ (hash === undefined ? 0 : Math.imul(hash(after), 0x9e3779b1))) | 0;
       if (cache.has(lo, newFrontier, after, rankBits, from, words, rankAt, optionalBits, optionalAt, bit)) {
-        if (phase === WALK) {
+        if (!isForced) {
           e = next[e]!;
           continue;
         }
@@ -438,7 +460,7 @@ function searchLoop<State, Prepared>(f: Frame<State, Prepared>, budget: number):
         stackFrontier[depth] = frontier;
         stackTop[depth] = top;
         stackState[depth] = state;
-        forced[depth] = phase === SCAN ? 1 : 0;
+        forced[depth] = isForced ? 1 : 0;
         depth++;
         state = after;
         hLo ^= zLo[op]!;
@@ -458,14 +480,25 @@ function searchLoop<State, Prepared>(f: Frame<State, Prepared>, budget: number):
         prev[next[e]!] = prev[e]!;
         next[prev[r]!] = next[r]!;
         prev[next[r]!] = prev[r]!;
-        e = next[HEAD]!;
-        phase = first;
+        if (phase === SCAN) {
+          // The state is as it was, so the read-only ops before this one still do not fit: the
+          // scan goes on after it (its removed entries still point into the list).
+          e = next[e]! === r ? next[r]! : next[e]!;
+          if (scans >= 0) hits++;
+        } else {
+          e = next[HEAD]!;
+          phase = look === 1 ? SCAN : WALK;
+        }
         continue;
       }
     } else if (phase === SCAN) {
       // The scan reached a return: no read-only op fits. Walk the others.
       phase = WALK;
       e = next[HEAD]!;
+      if (scans >= 0 && ++scans >= LOOK_TRIAL) {
+        if (hits * LOOK_PAYS < scans) look = 0;
+        scans = -1;
+      }
       continue;
     }
     // A return while walking (the op owning it fits nowhere before it), or a configuration known to
@@ -520,6 +553,9 @@ function searchLoop<State, Prepared>(f: Frame<State, Prepared>, budget: number):
   regs[R_FRONTIER] = frontier;
   regs[R_TOP] = top;
   regs[R_PHASE] = phase;
+  regs[R_LOOK] = look;
+  regs[R_SCANS] = scans;
+  regs[R_HITS] = hits;
   return status;
 }
 
@@ -535,7 +571,7 @@ const PAGE_MASK = PAGE - 1;
 const RECORD = 4;
 const TABLES = 64;
 /** Configurations past which the one table becomes 64. */
-const SPLIT_AT = 1 << 16;
+const SPLIT_AT = 1 << 20;
 const FIRST_RECORDS = 64;
 const FIRST_POOL = 1024;
 const FIRST_TABLE = 64;
