@@ -16,7 +16,7 @@ import type { FailureContext, Model } from './model.js';
 import { models, type ModelName } from './models/index.js';
 import { toOperations, type Operation } from './operation.js';
 import type { CheckResult, Failure, OpSummary, PartitionResult, TimeUnit, Validity } from './result.js';
-import { searchOneByOne, searchSideBySide } from './schedule.js';
+import { searchOneByOne, searchSideBySide, type Outcome } from './schedule.js';
 import { LinearizationSearch } from './search.js';
 import { formatValue } from './values.js';
 
@@ -40,7 +40,17 @@ export interface CheckOptions {
    * when absent; Infinity for no bound.
    */
   memoryBudgetBytes?: number;
+  /**
+   * The JavaScript heap's use and limit, read between slices of search (the edge passes V8's).
+   * The budget counts 8 bytes for each state a configuration keeps; a model whose states are
+   * large (kv's strings) could fill the heap first: when the heap comes within a fifth of its
+   * limit, the part holding the most is given up as 'memory-budget', never a crash.
+   */
+  heap?: () => { usedBytes: number; limitBytes: number };
 }
+
+/** Give up a part when the heap's use passes this share of its limit. */
+const HEAP_SHARE = 0.8;
 
 /**
  * 2 GiB: the searches' own count (see search.ts); the process as a whole measured about 10 % more
@@ -78,6 +88,7 @@ export interface Settings {
   /** When the check's budget is shared by threads: how many (`budget` is one's share). */
   threads?: number;
   timeUnit: TimeUnit;
+  heap?: () => { usedBytes: number; limitBytes: number };
 }
 
 export function settle(options: CheckOptions): Settings {
@@ -85,7 +96,9 @@ export function settle(options: CheckOptions): Settings {
   if (limit > 0 && !options.now) throw new Error('checkOperations: a time limit needs a clock (options.now)');
   const budget = options.memoryBudgetBytes ?? defaultMemoryBudgetBytes;
   if (!(budget > 0)) throw new UsageError(`memory budget ${budget}: give a number of bytes above 0`);
-  return { now: options.now ?? (() => 0), timeLimitMs: limit, perKey: options.perKey === true, budget, timeUnit: options.timeUnit ?? 'ns' };
+  const settings: Settings = { now: options.now ?? (() => 0), timeLimitMs: limit, perKey: options.perKey === true, budget, timeUnit: options.timeUnit ?? 'ns' };
+  if (options.heap) settings.heap = options.heap;
+  return settings;
 }
 
 /** One independent part of a history (a key), with the ops its search takes. */
@@ -130,7 +143,14 @@ export function searchParts(
         { readOnly: model.readOnly ? p.ops.map((op) => model.readOnly!(op)) : undefined, maxBytes: s.budget },
       ),
   );
-  const turns = { budget: s.budget, now: s.now, slice: SLICE, ...hooks };
+  const heap = s.heap;
+  const heapFull = heap
+    ? () => {
+        const h = heap();
+        return h.usedBytes > HEAP_SHARE * h.limitBytes;
+      }
+    : undefined;
+  const turns = { budget: s.budget, now: s.now, slice: SLICE, ...(heapFull ? { heapFull } : {}), ...hooks };
   const outcome = s.perKey ? searchOneByOne(searches, s.timeLimitMs, turns) : searchSideBySide(searches, s.deadline, turns);
   const formatTime = timeFormatter(s.timeUnit);
   return parts.map((p, i) => {
@@ -146,7 +166,7 @@ export function searchParts(
     };
     const reason = outcome[i]!;
     if (valid === 'unknown' && reason !== 'done') {
-      result.unknownReason = reason;
+      result.unknownReason = reason === 'heap-limit' ? 'memory-budget' : reason;
       result.unknownMessage = undecidedMessage(reason, search, s);
     }
     if (valid === false) result.failure = explainFailure(model, p.key, p.ops, search, formatTime);
@@ -178,7 +198,7 @@ export function resolveModel(m: Model | ModelName | undefined): Model {
 
 /** One sentence on why a part is undecided, with the bound it reached. */
 function undecidedMessage(
-  reason: NonNullable<PartitionResult['unknownReason']>,
+  reason: Exclude<Outcome, 'done'>,
   s: LinearizationSearch<unknown, unknown>,
   limits: Settings,
 ): string {
@@ -186,6 +206,10 @@ function undecidedMessage(
   if (reason === 'memory-budget') {
     const shared = limits.threads && limits.threads > 1 ? `, one thread's share of ${formatBytes(limits.budget * limits.threads)} for ${limits.threads}` : '';
     return `undecided: the search reached the memory budget of ${limits.budget} bytes (${formatBytes(limits.budget)}${shared}) ${searched}`;
+  }
+  if (reason === 'heap-limit') {
+    const limit = limits.heap?.().limitBytes ?? 0;
+    return `undecided: the JavaScript heap came within a fifth of its limit of ${limit} bytes (${formatBytes(limit)}) with the states the model keeps (the memory budget counts 8 bytes a state) ${searched}`;
   }
   if (reason === 'time-limit') {
     const seconds = Number((limits.timeLimitMs / 1000).toFixed(3));

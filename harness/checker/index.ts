@@ -9,8 +9,9 @@ import type { HistoryOp } from '../history/op.js';
 import { check as checkWith, checkOperations as checkOperationsWith, type CheckOptions } from './check.js';
 import type { Operation } from './operation.js';
 import type { CheckResult } from './result.js';
+import { v8Heap } from './v8-heap.js';
 
-/** The clock at the edge: used only when the caller gives none. */
+/** The clock at the edge (and the heap, v8-heap.ts): used only when the caller gives none. */
 const defaultNow = () => performance.now();
 
 /**
@@ -18,12 +19,12 @@ const defaultNow = () => performance.now();
  * shape) for linearizability under `options.model` (default `register`, per key).
  */
 export function check(history: readonly HistoryOp[], options: CheckOptions = {}): CheckResult {
-  return checkWith(history, { ...options, now: options.now ?? defaultNow });
+  return checkWith(history, { ...options, now: options.now ?? defaultNow, heap: options.heap ?? v8Heap });
 }
 
 /** Checks ops whose invocations and completions are already joined (e.g. read from a Jepsen log). */
 export function checkOperations(ops: readonly Operation[], options: CheckOptions = {}): CheckResult {
-  return checkOperationsWith(ops, { ...options, now: options.now ?? defaultNow });
+  return checkOperationsWith(ops, { ...options, now: options.now ?? defaultNow, heap: options.heap ?? v8Heap });
 }
 
 export { formatBytes, parseByteSize } from './byte-size.js';

@@ -28,6 +28,7 @@ import { models, type ModelName } from './models/index.js';
 import { toColumns, type OpColumns } from './op-columns.js';
 import { toOperations, type Operation } from './operation.js';
 import type { CheckResult, PartitionResult, TimeUnit } from './result.js';
+import { v8Heap } from './v8-heap.js';
 
 export interface ParallelOptions extends CheckOptions {
   /** Threads to search in: the machine's cores by default; never more than there are keys. */
@@ -66,7 +67,7 @@ export function checkParallel(history: readonly HistoryOp[], options: ParallelOp
 /** Checks ops whose invocations and completions are joined, their keys in worker threads. */
 export async function checkOperationsParallel(input: readonly Operation[], options: ParallelOptions = {}): Promise<ParallelCheckResult> {
   const model = resolveModel(options.model);
-  const settings = settle({ ...options, now: options.now ?? (() => performance.now()) });
+  const settings = settle({ ...options, now: options.now ?? (() => performance.now()), heap: options.heap ?? v8Heap });
   const started = settings.now();
   const parts = splitIntoParts(input, model);
   const name = builtInName(model);

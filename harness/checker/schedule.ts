@@ -17,7 +17,7 @@ export interface Searchable {
 }
 
 /** How a part's search ended: decided ('done'), or why not. */
-export type Outcome = 'done' | 'time-limit' | 'memory-budget' | 'not-checked';
+export type Outcome = 'done' | 'time-limit' | 'memory-budget' | 'heap-limit' | 'not-checked';
 
 export interface Turns {
   /** Bytes all the searches here may hold at once. */
@@ -29,6 +29,8 @@ export interface Turns {
   stopped?(): boolean;
   /** Called on finding a part not linearizable. */
   stop?(): void;
+  /** Whether the process's heap is nearly full (what `budget` does not count: the states kept). */
+  heapFull?(): boolean;
 }
 
 /**
@@ -63,10 +65,19 @@ export function searchSideBySide(searches: readonly Searchable[], deadline: numb
           goesOn = true;
         }
       }
+      if (goesOn && t.heapFull?.()) {
+        // The heap is nearly full of states: the part holding the most goes.
+        let biggest = i;
+        for (const j of active) if (outcome[j] === undefined && searches[j]!.bytes > searches[biggest]!.bytes) biggest = j;
+        if (biggest !== i) held -= searches[biggest]!.bytes;
+        outcome[biggest] = 'heap-limit';
+        searches[biggest]!.release();
+        goesOn = biggest !== i;
+      }
       if (goesOn) {
         still.push(i);
         held += s.bytes;
-      } else {
+      } else if (outcome[i] === undefined) {
         outcome[i] = outcomeOf(status);
         s.release();
       }
@@ -88,8 +99,9 @@ export function searchOneByOne(searches: readonly Searchable[], limitMs: number,
   return searches.map((s) => {
     const deadline = limitMs > 0 ? t.now() + limitMs : Infinity;
     s.maxBytes = t.budget;
-    while (s.run(t.slice) === 'running' && t.now() < deadline);
-    const outcome = outcomeOf(s.status);
+    let heapFull = false;
+    while (s.run(t.slice) === 'running' && t.now() < deadline && !(heapFull = t.heapFull?.() ?? false));
+    const outcome = heapFull ? 'heap-limit' : outcomeOf(s.status);
     s.release();
     return outcome;
   });

@@ -57,6 +57,16 @@ describe('the memory budget', () => {
     expect(r.valid).toBe('unknown');
   });
 
+  it('a heap nearly full of what the budget does not count (the states) ends the key as undecided, not as a crash', () => {
+    let looks = 0;
+    const heap = () => ({ usedBytes: ++looks > 3 ? 900 * MiB : 100 * MiB, limitBytes: 1024 * MiB });
+    const r = check(hard.history, { heap });
+    const p = r.partitions[0]!;
+    expect(r.valid).toBe('unknown');
+    expect(p.unknownReason).toBe('memory-budget');
+    expect(p.unknownMessage).toMatch(/^undecided: the JavaScript heap came within a fifth of its limit of 1073741824 bytes \(1 GiB\) with the states the model keeps/);
+  });
+
   it('a search paused at its budget goes on when given more, and ends as an unbounded one does', () => {
     const model = models.register;
     const ops = toOperations(hard.history);

@@ -67,6 +67,16 @@ describe('searching side by side', () => {
     expect(parts[0]!.done + parts[1]!.done).toBe(4);
   });
 
+  it('when the heap is nearly full (the states a model keeps are not in the budget), the part holding the most is given up', () => {
+    const small = stand(6, 1);
+    const big = stand(20, 10);
+    let looks = 0;
+    const heapFull = () => ++looks === 5;
+    expect(searchSideBySide([small, big], Infinity, { ...turns(1000), heapFull })).toEqual(['done', 'heap-limit']);
+    expect(big.released).toBe(true);
+    expect(small.status).toBe('linearizable');
+  });
+
   it('leaves undecided parts at the deadline, and decided ones decided', () => {
     const clock = { t: 0 };
     const parts = [stand(1, 1), stand(50, 1)];
@@ -82,5 +92,12 @@ describe('searching one by one', () => {
     expect(searchOneByOne(parts, 10, turns(100, clock))).toEqual(['time-limit', 'done', 'memory-budget']);
     expect(parts[0]!.done).toBe(10);
     expect(parts.every((p) => p.released)).toBe(true);
+  });
+
+  it('gives up the part it is on when the heap is nearly full, and goes on with the next', () => {
+    let looks = 0;
+    const parts = [stand(50, 1), stand(3, 1)];
+    expect(searchOneByOne(parts, 0, { ...turns(100), heapFull: () => ++looks === 4 })).toEqual(['heap-limit', 'done']);
+    expect(parts[0]!.done).toBe(4);
   });
 });

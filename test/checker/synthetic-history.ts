@@ -57,6 +57,7 @@ export interface SyntheticHistory {
   history: HistoryOp[];
   /** Mean ops in flight over the history's span. */
   inFlight: number;
+  /** Keys that took ops. */
   keys: number;
   /** Whether an anomaly was planted (false when no read could carry it). */
   planted: boolean;
@@ -121,7 +122,7 @@ export function syntheticHistory(o: SyntheticOptions): SyntheticHistory {
     first = Math.min(first, op.call);
     last = Math.max(last, op.ret);
   }
-  return { history: toHistory(ops), inFlight: ops.length === 0 ? 0 : busy / (last - first), keys: nextKey, planted };
+  return { history: toHistory(ops), inFlight: ops.length === 0 ? 0 : busy / (last - first), keys: new Set(ops.map((op) => op.key)).size, planted };
 }
 
 /**
