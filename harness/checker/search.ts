@@ -258,7 +258,7 @@ export class LinearizationSearch<State, Prepared> {
       stackEntry,
       stackFrontier,
       stackTop,
-      stackState: new Array<State>(n),
+      stackState: [],
       best,
       regs,
       stateBox: [model.init()],
@@ -470,6 +470,8 @@ function searchLoop<State, Prepared>(f: Frame<State, Prepared>, budget: number):
           top = newTop;
           if (--requiredLeft === 0) {
             status = LINEARIZABLE;
+            bestDepth = depth;
+            for (let i = 0; i < depth; i++) best[i] = stackEntry[i]!;
             break;
           }
         } else {
@@ -495,9 +497,14 @@ function searchLoop<State, Prepared>(f: Frame<State, Prepared>, budget: number):
       // The scan reached a return: no read-only op fits. Walk the others.
       phase = WALK;
       e = next[HEAD]!;
-      if (scans >= 0 && ++scans >= LOOK_TRIAL) {
-        if (hits * LOOK_PAYS < scans) look = 0;
-        scans = -1;
+      if (scans >= 0) {
+        // Evaluated every time, not once: a comparison the optimizing compiler has never seen run
+        // would throw the optimized loop away when it first runs.
+        scans++;
+        const decided = scans >= LOOK_TRIAL;
+        const pays = hits * LOOK_PAYS >= scans;
+        look = decided && !pays ? 0 : look;
+        scans = decided ? -1 : scans;
       }
       continue;
     }
@@ -539,10 +546,8 @@ function searchLoop<State, Prepared>(f: Frame<State, Prepared>, budget: number):
     e = next[e]!;
   }
 
-  if (status === LINEARIZABLE) {
-    bestDepth = depth;
-    for (let i = 0; i < depth; i++) best[i] = stackEntry[i]!;
-  }
+  // Nothing but stores after the loop: a comparison here would run once per slice, too rarely for
+  // the optimizing compiler to have seen it, and throw the optimized loop away at every exit.
   stateBox[0] = state;
   regs[R_CURSOR] = e;
   regs[R_DEPTH] = depth;
@@ -787,3 +792,50 @@ function grown(a: Int32Array, length: number): Int32Array {
   b.set(a);
   return b;
 }
+
+/**
+ * Runs every path of the loop once on a made-up history of a few ops, a few steps at a time, when
+ * the module loads (a few milliseconds). The optimizing compiler builds the loop from what it has
+ * seen run; a path it has not seen (the exit of a slice, a pause at the memory bound) would throw
+ * the optimized loop away when it first runs, and on a long key that happens several times before
+ * the code settles (measured: a fresh process spent 300-400 ms of a 64k-op check recompiling).
+ */
+function warmUp(): void {
+  // A register of values that are null, numbers or strings (as ValueKey's are), with and without
+  // a hash: writes, reads that see them, some overlapping, some of unknown outcome.
+  type Op = { write: boolean; value: number | string | null };
+  const plain: SearchModel<number | string | null, Op> = {
+    init: () => null,
+    step: (state, op) => (op.write ? op.value : op.value === state ? state : undefined),
+  };
+  const hashed: SearchModel<number | string | null, Op> = {
+    ...plain,
+    equal: (a, b) => a === b,
+    hash: (state) => (typeof state === 'number' ? state : state === null ? 0 : state.length),
+  };
+  const ops: Op[] = [];
+  const calls: number[] = [];
+  const returns: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    const write = i % 3 !== 2;
+    const value = i % 2 === 0 ? i : `v${i}`;
+    ops.push({ write, value: write ? value : ops[i - 1]!.value });
+    calls.push(i * 2);
+    returns.push(i % 7 === 6 ? Infinity : i * 2 + 5);
+  }
+  ops.push({ write: false, value: 'never written' }); // fits nowhere: the search backtracks through everything
+  calls.push(30);
+  returns.push(31);
+  for (const model of [plain, hashed]) {
+    for (const lookAhead of [true, false]) {
+      const search = new LinearizationSearch(model, ops, calls, returns, { readOnly: ops.map((op) => !op.write), lookAhead, maxBytes: 0 });
+      for (let i = 0; i < 2000 && search.status !== 'illegal'; i++) {
+        search.maxBytes = search.bytes + (i % 4 === 0 ? 0 : 1 << 16);
+        search.run(5);
+      }
+      search.release();
+    }
+  }
+}
+
+warmUp();
