@@ -133,16 +133,18 @@ export function searchParts(
   s: Settings & { deadline: number },
   hooks: { stopped?(): boolean; stop?(): void } = {},
 ): PartitionResult[] {
-  const searches = parts.map(
-    (p) =>
-      new LinearizationSearch(
-        model,
-        p.ops.map(prepareWith(model)),
-        p.ops.map((op) => op.call),
-        p.ops.map((op) => op.return),
-        { readOnly: model.readOnly ? p.ops.map((op) => model.readOnly!(op)) : undefined, maxBytes: s.budget },
-      ),
-  );
+  // Made when a part's turn first comes (schedule.ts), so the clock is read between them.
+  const searches: (LinearizationSearch<unknown, unknown> | undefined)[] = parts.map(() => undefined);
+  const make = (i: number) => {
+    const p = parts[i]!;
+    return (searches[i] = new LinearizationSearch(
+      model,
+      p.ops.map(prepareWith(model)),
+      p.ops.map((op) => op.call),
+      p.ops.map((op) => op.return),
+      { readOnly: model.readOnly ? p.ops.map((op) => model.readOnly!(op)) : undefined, maxBytes: s.budget },
+    ));
+  };
   const heap = s.heap;
   const heapFull = heap
     ? () => {
@@ -151,25 +153,26 @@ export function searchParts(
       }
     : undefined;
   const turns = { budget: s.budget, now: s.now, slice: SLICE, ...(heapFull ? { heapFull } : {}), ...hooks };
-  const outcome = s.perKey ? searchOneByOne(searches, s.timeLimitMs, turns) : searchSideBySide(searches, s.deadline, turns);
+  const outcome = s.perKey ? searchOneByOne(parts.length, make, s.timeLimitMs, turns) : searchSideBySide(parts.length, make, s.deadline, turns);
   const formatTime = timeFormatter(s.timeUnit);
   return parts.map((p, i) => {
-    const search = searches[i]!;
-    const valid: Validity = search.status === 'linearizable' ? true : search.status === 'illegal' ? false : 'unknown';
+    const search = searches[i];
+    const status = search?.status ?? 'running';
+    const valid: Validity = status === 'linearizable' ? true : status === 'illegal' ? false : 'unknown';
     const result: PartitionResult = {
       key: p.key,
       valid,
       opCount: p.ops.length,
-      steps: search.steps,
-      configurations: search.configurations,
-      peakBytes: search.peakBytes,
+      steps: search?.steps ?? 0,
+      configurations: search?.configurations ?? 0,
+      peakBytes: search?.peakBytes ?? 0,
     };
     const reason = outcome[i]!;
     if (valid === 'unknown' && reason !== 'done') {
       result.unknownReason = reason === 'heap-limit' ? 'memory-budget' : reason;
       result.unknownMessage = undecidedMessage(reason, search, s);
     }
-    if (valid === false) result.failure = explainFailure(model, p.key, p.ops, search, formatTime);
+    if (valid === false) result.failure = explainFailure(model, p.key, p.ops, search!, formatTime);
     return result;
   });
 }
@@ -197,12 +200,8 @@ export function resolveModel(m: Model | ModelName | undefined): Model {
 }
 
 /** One sentence on why a part is undecided, with the bound it reached. */
-function undecidedMessage(
-  reason: Exclude<Outcome, 'done'>,
-  s: LinearizationSearch<unknown, unknown>,
-  limits: Settings,
-): string {
-  const searched = `after ${s.steps} steps and ${s.configurations} configurations`;
+function undecidedMessage(reason: Exclude<Outcome, 'done'>, s: LinearizationSearch<unknown, unknown> | undefined, limits: Settings): string {
+  const searched = s ? `after ${s.steps} steps and ${s.configurations} configurations` : 'before its search began';
   if (reason === 'memory-budget') {
     const shared = limits.threads && limits.threads > 1 ? `, one thread's share of ${formatBytes(limits.budget * limits.threads)} for ${limits.threads}` : '';
     return `undecided: the search reached the memory budget of ${limits.budget} bytes (${formatBytes(limits.budget)}${shared}) ${searched}`;

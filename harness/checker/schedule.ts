@@ -36,30 +36,38 @@ export interface Turns {
 /**
  * Side by side, round-robin, until every part is decided, one is found not linearizable (the
  * rest are then 'not-checked': one illegal part decides the verdict, and some parts of a bad
- * history are out of reach of any exhaustive search), or the clock reaches `deadline`. The parts
- * share the budget: each may grow into what the others leave, and when one reaches it, the part
- * holding the most is given up (a small part is not sacrificed to a big one).
+ * history are out of reach of any exhaustive search), or the clock reaches `deadline`. Part i's
+ * search is made (`make(i)`) at its first turn, so the clock is read between makings too (a
+ * history of many keys takes a while to set up). The parts share the budget: each may grow into
+ * what the others leave, and when one reaches it, the part holding the most is given up (a small
+ * part is not sacrificed to a big one).
  */
-export function searchSideBySide(searches: readonly Searchable[], deadline: number, t: Turns): Outcome[] {
-  const outcome: (Outcome | undefined)[] = searches.map((s) => (s.status === 'running' ? undefined : 'done'));
-  let active = searches.map((_, i) => i).filter((i) => outcome[i] === undefined);
-  let held = active.reduce((sum, i) => sum + searches[i]!.bytes, 0);
+export function searchSideBySide(count: number, make: (i: number) => Searchable, deadline: number, t: Turns): Outcome[] {
+  const outcome: (Outcome | undefined)[] = new Array<Outcome | undefined>(count).fill(undefined);
+  const searches: (Searchable | undefined)[] = new Array<Searchable | undefined>(count).fill(undefined);
+  let active = searches.map((_, i) => i);
+  let held = 0;
   let stop: 'illegal' | 'time-limit' | undefined;
+  const bytesOf = (j: number) => searches[j]?.bytes ?? 0;
   while (active.length > 0 && !stop) {
     const still: number[] = [];
     for (const i of active) {
       if (outcome[i] !== undefined) continue; // given up earlier in this round
-      const s = searches[i]!;
+      let s = searches[i];
+      if (s === undefined) {
+        s = searches[i] = make(i);
+        held += s.bytes;
+      }
       held -= s.bytes;
       s.maxBytes = t.budget - held;
-      const status = s.run(t.slice);
+      const status = s.status === 'running' || s.status === 'memory-budget' ? s.run(t.slice) : s.status;
       let goesOn = status === 'running';
       if (status === 'memory-budget') {
         let biggest = i;
-        for (const j of active) if (outcome[j] === undefined && searches[j]!.bytes > searches[biggest]!.bytes) biggest = j;
+        for (const j of active) if (outcome[j] === undefined && bytesOf(j) > bytesOf(biggest)) biggest = j;
         if (biggest !== i) {
           // That one goes, and this one goes on from where it paused, on its next turn.
-          held -= searches[biggest]!.bytes;
+          held -= bytesOf(biggest);
           outcome[biggest] = 'memory-budget';
           searches[biggest]!.release();
           goesOn = true;
@@ -68,8 +76,8 @@ export function searchSideBySide(searches: readonly Searchable[], deadline: numb
       if (goesOn && t.heapFull?.()) {
         // The heap is nearly full of states: the part holding the most goes.
         let biggest = i;
-        for (const j of active) if (outcome[j] === undefined && searches[j]!.bytes > searches[biggest]!.bytes) biggest = j;
-        if (biggest !== i) held -= searches[biggest]!.bytes;
+        for (const j of active) if (outcome[j] === undefined && bytesOf(j) > bytesOf(biggest)) biggest = j;
+        if (biggest !== i) held -= bytesOf(biggest);
         outcome[biggest] = 'heap-limit';
         searches[biggest]!.release();
         goesOn = biggest !== i;
@@ -88,23 +96,28 @@ export function searchSideBySide(searches: readonly Searchable[], deadline: numb
       else if (t.now() >= deadline) stop = 'time-limit';
       if (stop) break;
     }
-    active = still.filter((i) => outcome[i] === undefined);
+    active = [...still, ...active.filter((i) => searches[i] === undefined)].filter((i) => outcome[i] === undefined);
   }
-  for (const s of searches) s.release();
+  for (const s of searches) s?.release();
   return outcome.map((o) => o ?? (stop === 'illegal' ? 'not-checked' : 'time-limit'));
 }
 
-/** One after another, each to its verdict or its own `limitMs` (0: none), each with the whole budget. */
-export function searchOneByOne(searches: readonly Searchable[], limitMs: number, t: Turns): Outcome[] {
-  return searches.map((s) => {
+/**
+ * One after another, each made when its turn comes and searched to its verdict or its own
+ * `limitMs` (0: none), each with the whole budget.
+ */
+export function searchOneByOne(count: number, make: (i: number) => Searchable, limitMs: number, t: Turns): Outcome[] {
+  const outcome: Outcome[] = [];
+  for (let i = 0; i < count; i++) {
     const deadline = limitMs > 0 ? t.now() + limitMs : Infinity;
+    const s = make(i);
     s.maxBytes = t.budget;
     let heapFull = false;
-    while (s.run(t.slice) === 'running' && t.now() < deadline && !(heapFull = t.heapFull?.() ?? false));
-    const outcome = heapFull ? 'heap-limit' : outcomeOf(s.status);
+    while (s.status === 'running' && s.run(t.slice) === 'running' && t.now() < deadline && !(heapFull = t.heapFull?.() ?? false));
+    outcome.push(heapFull ? 'heap-limit' : outcomeOf(s.status));
     s.release();
-    return outcome;
-  });
+  }
+  return outcome;
 }
 
 function outcomeOf(status: SearchStatus): Outcome {
