@@ -15,10 +15,18 @@ export interface Model<State = any, Prepared = any> {
    */
   reject?(op: Operation): string | undefined;
   /**
-   * Ops that change nothing (reads). When their outcome is unknown they constrain nothing and are
-   * left out before the search. None when absent.
+   * Ops that change nothing (reads): whenever `step` accepts one, it returns the state it was
+   * given (or one `equal` to it). The search relies on that: such an op is placed as soon as it
+   * fits. When their outcome is unknown they constrain nothing and are left out before the search.
+   * None when absent.
    */
   readOnly?(op: Operation): boolean;
+  /**
+   * Ops of unknown outcome in one part (one key) that no linearization needs, left out before the
+   * search: e.g. a register write that timed out and whose value no read returned. Each must be
+   * such that any linearization placing it stays one without it. None when absent.
+   */
+  unneeded?(ops: readonly Operation[]): ReadonlySet<Operation>;
   /** Independent parts of the history (e.g. the key): each is checked on its own. */
   partition?(op: Operation): string;
   /**

@@ -10,7 +10,10 @@ export interface CheckResult {
   valid: Validity;
   /** The model's name, e.g. `register`. */
   model: string;
-  /** Ops searched: completed ones and writes of unknown outcome (failed ops and unknown reads left out). */
+  /**
+   * Ops searched: completed ones and writes of unknown outcome (left out: failed ops, unknown reads,
+   * and what the model says no linearization needs, e.g. unknown writes whose value no read returned).
+   */
   opCount: number;
   /** Unit of every `call`/`return` below: nanoseconds since the run began, or source line numbers. */
   timeUnit: TimeUnit;
@@ -28,10 +31,12 @@ export interface PartitionResult {
   valid: Validity;
   opCount: number;
   /**
-   * Why `valid` is 'unknown': the time limit ran out, the search's cache reached its size limit,
-   * or the part was not checked to the end because another part was found not linearizable first.
+   * Why `valid` is 'unknown': the time limit ran out, the search reached the memory budget, or the
+   * part was not checked to the end because another part was found not linearizable first.
    */
-  unknownReason?: 'time-limit' | 'memory-limit' | 'not-checked';
+  unknownReason?: 'time-limit' | 'memory-budget' | 'not-checked';
+  /** With `unknownReason`: one sentence saying so, with the bound reached (seconds, bytes). */
+  unknownMessage?: string;
   /** Search steps spent on this part. */
   steps: number;
   /**
@@ -40,6 +45,10 @@ export interface PartitionResult {
    * Absent while undecided.
    */
   decidedBy?: 'versions' | 'search';
+  /** Configurations the search's cache held at its end. */
+  configurations: number;
+  /** The most bytes this part's search held (its cache and its own arrays). */
+  peakBytes: number;
   /** Present when `valid` is false. */
   failure?: Failure;
 }

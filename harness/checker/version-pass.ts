@@ -22,7 +22,7 @@ export function decideByVersions(model: Model, parts: readonly VersionPassPart[]
   return parts.map((part) => {
     if (!part.ops.some((op) => op.version !== undefined)) return undefined;
     const verdict = witnessLinearization(model, toWitnessOps(model, part.ops), { key: part.key, formatTime });
-    const base = { key: part.key, opCount: part.ops.length, steps: 0, decidedBy: 'versions' as const };
+    const base = { key: part.key, opCount: part.ops.length, steps: 0, configurations: 0, peakBytes: 0, decidedBy: 'versions' as const };
     if (verdict.kind === 'linearizable') return { ...base, valid: true };
     if (verdict.kind === 'no-witness') return undefined;
     const byId = new Map(part.ops.map((op) => [op.id, op]));
@@ -52,7 +52,7 @@ export function mergeVersionPass(parts: readonly VersionPassPart[], byVersions: 
   return parts.map((part, i) => {
     const decided = byVersions[i];
     if (decided) return decided;
-    if (searched.length < left) return { key: part.key, valid: 'unknown', opCount: part.ops.length, steps: 0, unknownReason: 'not-checked' };
+    if (searched.length < left) return { key: part.key, valid: 'unknown', opCount: part.ops.length, steps: 0, configurations: 0, peakBytes: 0, unknownReason: 'not-checked' };
     const r = searched[next++]!;
     return r.valid === 'unknown' ? r : { ...r, decidedBy: 'search' };
   });

@@ -16,6 +16,8 @@ export interface LinearizabilityOptions {
   /** The workload's model, per key. */
   model: ModelName;
   timeLimitMs: number;
+  /** Bytes the search may hold (a key that needs more is undecided). */
+  memoryBudgetBytes?: number;
   now?: () => number;
 }
 
@@ -26,7 +28,13 @@ export interface LinearizabilityOptions {
 export function checkLinearizability(history: readonly HistoryOp[], o: LinearizabilityOptions): LinearizabilityOutcome {
   const keyCount = new Set(history.flatMap((op) => (op.process !== 'nemesis' && op.key !== undefined ? [op.key] : []))).size;
   const perKeyMs = Math.max(1000, o.timeLimitMs / Math.max(1, keyCount));
-  const result = check(history, { model: o.model, perKey: true, timeLimitMs: perKeyMs, ...(o.now ? { now: o.now } : {}) });
+  const result = check(history, {
+    model: o.model,
+    perKey: true,
+    timeLimitMs: perKeyMs,
+    ...(o.memoryBudgetBytes !== undefined ? { memoryBudgetBytes: o.memoryBudgetBytes } : {}),
+    ...(o.now ? { now: o.now } : {}),
+  });
   const keys: LinearizabilityOutcome['keys'] = {};
   const decidedBy: LinearizabilityOutcome['decidedBy'] = {};
   const anomalies: Anomaly[] = [];

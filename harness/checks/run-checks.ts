@@ -77,7 +77,12 @@ export function runChecks(history: readonly HistoryOp[], settings: RunSettings, 
       value: l.write.value,
     }),
   );
-  const lin = checkLinearizability(history, { model: o.model ?? 'register', timeLimitMs: settings.checkTimeLimit * 1000, ...(o.now ? { now: o.now } : {}) });
+  const lin = checkLinearizability(history, {
+    model: o.model ?? 'register',
+    timeLimitMs: settings.checkTimeLimit * 1000,
+    memoryBudgetBytes: settings.checkMemoryBudget,
+    ...(o.now ? { now: o.now } : {}),
+  });
 
   const checks: Record<string, CheckResult> = {
     linearizable: judge(promiseOf('linearizable'), lin.anomalies, lin.decided, { keys: lin.keys, decidedBy: lin.decidedBy }),

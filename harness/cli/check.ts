@@ -6,7 +6,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import type { CommandModule } from 'yargs';
-import { checkOperations, modelNames, toOperations, type CheckResult, type ModelName, type Operation, type TimeUnit } from '../checker/index.js';
+import { formatBytes, parseByteSize } from '../checker/byte-size.js';
+import { checkOperations, defaultMemoryBudgetBytes, modelNames, toOperations, type CheckResult, type ModelName, type Operation, type TimeUnit } from '../checker/index.js';
 import { readEdn } from '../history/read-edn.js';
 import { readJepsenLog } from '../history/read-jepsen-log.js';
 import { readJsonl } from '../history/read-jsonl.js';
@@ -22,6 +23,8 @@ export interface CheckArgs {
   format?: HistoryFormat;
   model?: ModelName;
   timeLimit: number;
+  /** A size such as 512M or 2G; the checker's default when absent. */
+  memoryBudget?: string;
   perKey: boolean;
   json: boolean;
   /** false (--no-versions): skip the version pass, search every key. */
@@ -41,11 +44,16 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
       .option('format', { choices: formats, describe: 'the history format (guessed from the name and contents when absent)' })
       .option('model', { choices: modelNames, describe: 'the model (guessed from the ops when absent: kv for get/put/append, cas-register when there is a cas, else register)' })
       .option('time-limit', { type: 'number', default: 60, describe: 'seconds the search may take (per key with --per-key); 0 for no limit' })
+      .option('memory-budget', { type: 'string', describe: `bytes the search may hold, e.g. 512M or 4G (default ${formatBytes(defaultMemoryBudgetBytes).replace(' ', '')}); a key that needs more is undecided` })
       .option('per-key', { type: 'boolean', default: false, describe: 'give every key a verdict instead of stopping at the first key that is not linearizable' })
       .option('json', { type: 'boolean', default: false, describe: 'print the full result as JSON' })
       .option('versions', { type: 'boolean', default: true, describe: 'first try the order the versions in the history give, verified (--no-versions: search every key)' }) as never,
   handler(argv) {
     if (!(argv.timeLimit >= 0)) throw new UsageError(`--time-limit ${argv.timeLimit}: give a number of seconds, 0 for no limit`);
+    const memoryBudgetBytes = argv.memoryBudget === undefined ? undefined : parseByteSize(argv.memoryBudget);
+    if (argv.memoryBudget !== undefined && memoryBudgetBytes === undefined) {
+      throw new UsageError(`--memory-budget ${argv.memoryBudget}: give a size such as 512M, 2G or 1.5G (K, M, G, T are powers of 1024)`);
+    }
     const file = historyFile(argv.path);
     const loaded = loadHistory(file, argv.format);
     const model = argv.model ?? guessModel(loaded.ops);
@@ -53,6 +61,7 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
       checkOperations(loaded.ops, {
         model,
         timeLimitMs: argv.timeLimit * 1000,
+        memoryBudgetBytes,
         perKey: argv.perKey,
         timeUnit: loaded.timeUnit,
         versions: argv.versions !== false,
@@ -201,8 +210,8 @@ export function formatCheckSummary(file: string, format: HistoryFormat, result: 
     } else if (p.unknownReason === 'not-checked') {
       unchecked.push(String(p.key));
     } else {
-      const why = p.unknownReason === 'memory-limit' ? 'the search outgrew its memory bound' : 'the time limit ran out (raise --time-limit)';
-      out.push(`  ${label(p.key)}: unknown, undecided: ${why} (${p.opCount} ops)`);
+      const raise = p.unknownReason === 'memory-budget' ? '--memory-budget' : '--time-limit';
+      out.push(`  ${label(p.key)}: unknown, ${p.unknownMessage ?? 'undecided'} (${p.opCount} ops; raise ${raise})`);
     }
   }
   const list = (keys: string[]) => (keys.length <= 12 ? keys.join(', ') : `${keys.slice(0, 12).join(', ')}, …`);

@@ -6,6 +6,7 @@
 import type { Argv, Options } from 'yargs';
 import { resolveSettings } from '../run/run-settings.js';
 import { HARNESS_DEFAULTS as D, parseFaultList, type RunSettings } from '../run/settings.js';
+import { byteSizeFlag, parseByteSize } from '../checker/index.js';
 import { UsageError } from '../shared/usage-error.js';
 import { systemNamed, systemNames, systems } from '../systems/index.js';
 import type { SystemOption } from '../systems/types.js';
@@ -31,6 +32,11 @@ export function withRunOptions<T>(y: Argv<T>) {
       describe: 'ops a key takes before the clients move to a fresh one in its place (keeps every key decidable); 0: never',
     })
     .option('expect', { type: 'string', requiresArg: true, describe: 'hold the run to more than its settings promise: linearizable,stale-reads,lost-writes' })
+    .option('check-memory-budget', {
+      type: 'string',
+      requiresArg: true,
+      describe: `bytes the linearizability search may hold, e.g. 512M or 4G (default ${byteSizeFlag(D.checkMemoryBudget)}); a key that needs more is undecided`,
+    })
     .option('check-time-limit', { type: 'number', requiresArg: true, default: D.checkTimeLimit, describe: 'seconds the linearizability search may take (then: undecided)' })
     .option('results-dir', { type: 'string', requiresArg: true, describe: 'where run folders go (default ./results)' });
   // Each system's flags, once each (godist and command share -N/-R/-W), without defaults: a flag
@@ -83,8 +89,17 @@ export function settingsFromArgs(argv: RunArgs): RunSettings {
     keyOps: argv['keyOps'],
     expect: list(argv['expect']),
     checkTimeLimit: argv['checkTimeLimit'],
+    checkMemoryBudget: byteSize(argv['checkMemoryBudget']),
     system: systemRaw,
   });
+}
+
+/** `--check-memory-budget 512M` → bytes; a size that does not parse is one line, exit 2. */
+function byteSize(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const bytes = parseByteSize(String(value));
+  if (bytes === undefined) throw new UsageError(`--check-memory-budget ${String(value)}: give a size such as 512M, 2G or 1.5G (K, M, G, T are powers of 1024)`);
+  return bytes;
 }
 
 function list(value: unknown): string[] {

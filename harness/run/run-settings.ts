@@ -3,6 +3,7 @@
  * of an older version), checked once: the harness's own, the system's (by the system), and the two
  * against each other (the workload's ops and the faults must be ones the system has).
  */
+import { byteSizeFlag } from '../checker/index.js';
 import { systemNamed } from '../systems/index.js';
 import type { SystemDescription } from '../report/report-data.js';
 import type { SystemUnderTest } from '../systems/types.js';
@@ -84,6 +85,7 @@ export function reproduceCommand(s: RunSettings, verb = 'run'): string {
     `--seed ${s.seed}`,
     s.expect.length > 0 ? `--expect ${s.expect.join(',')}` : '',
     s.checkTimeLimit !== d.checkTimeLimit ? `--check-time-limit ${s.checkTimeLimit}` : '',
+    s.checkMemoryBudget !== d.checkMemoryBudget ? `--check-memory-budget ${byteSizeFlag(s.checkMemoryBudget)}` : '',
   ];
   return parts.filter(Boolean).join(' ');
 }

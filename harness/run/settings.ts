@@ -45,6 +45,8 @@ export interface HarnessSettings {
   expect: ExpectableCheck[];
   /** Seconds the linearizability search may take before its verdict is "unknown". */
   checkTimeLimit: number;
+  /** Bytes the linearizability search may hold; a key that needs more is undecided, never a crash. */
+  checkMemoryBudget: number;
 }
 
 /** Everything that determines a run. */
@@ -68,6 +70,7 @@ export const HARNESS_DEFAULTS: HarnessSettings = {
   keyOps: 1000,
   expect: [],
   checkTimeLimit: 60,
+  checkMemoryBudget: 2 * 1024 ** 3,
 };
 
 export const HARNESS_KEYS: readonly (keyof HarnessSettings)[] = Object.keys(HARNESS_DEFAULTS) as (keyof HarnessSettings)[];
@@ -109,6 +112,7 @@ export function harnessProblems(s: HarnessSettings, workloads: readonly string[]
   if (!(s.rate > 0)) problems.push(`${given('--rate', s.rate)} must be a positive number of ops per second`);
   if (!(s.nemesisInterval > 0)) problems.push(`${given('--nemesis-interval', s.nemesisInterval)} must be a positive number of seconds`);
   if (!(s.checkTimeLimit > 0)) problems.push(`${given('--check-time-limit', s.checkTimeLimit)} must be a positive number of seconds`);
+  if (!(Number.isInteger(s.checkMemoryBudget) && s.checkMemoryBudget > 0)) problems.push(`--check-memory-budget must be a size above 0, such as 512M or 2G`);
   return problems;
 }
 

@@ -1,12 +1,15 @@
 /** `godist check`, through the command's handler: files in, a summary or JSON out, exit codes. */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { checkCommand, guessFormat, type CheckArgs } from '../../harness/cli/check.js';
 import { UsageError } from '../../harness/shared/usage-error.js';
 import { corpusDir } from '../fixtures/porcupine-corpus.js';
 import { history, read, write } from './helpers.js';
+import { syntheticHistory, toJsonl } from './synthetic-history.js';
 
 let dir: string;
 let out: string;
@@ -73,7 +76,7 @@ describe('godist check', () => {
   it('says unknown, exit 3, when the time limit runs out', () => {
     const path = join(corpusDir(), 'jepsen', 'etcd_002.log');
     expect(run({ path, timeLimit: 0.001 })).toBe(3);
-    expect(out).toContain('history: unknown, undecided: the time limit ran out (raise --time-limit)');
+    expect(out).toMatch(/history: unknown, undecided: the time limit of 0\.001 s ran out after \d+ steps and \d+ configurations \(\d+ ops; raise --time-limit\)/);
     expect(out).toMatch(/verdict: unknown \(the checker could not decide; this is not a pass\)\n$/);
   });
 
@@ -116,6 +119,38 @@ describe('godist check', () => {
   it('refuses a path that does not exist, or a folder without a history', () => {
     expect(() => run({ path: join(dir, 'nope') })).toThrow(/nope: no such file or folder/);
     expect(() => run({ path: dir })).toThrow(/a folder without a history.jsonl/);
+  });
+
+  it('says undecided, exit 3, when a key needs more than --memory-budget, with the budget in bytes', () => {
+    const file = join(dir, 'history.jsonl');
+    writeFileSync(file, toJsonl(syntheticHistory({ ops: 3000, clients: 10, seed: 5, anomaly: 'stale-read' }).history));
+    expect(run({ path: file, memoryBudget: '1M' })).toBe(3);
+    expect(out).toMatch(/key k0: unknown, undecided: the search reached the memory budget of 1048576 bytes \(1 MiB\) after \d+ steps and \d+ configurations \(3000 ops; raise --memory-budget\)/);
+    expect(out).toMatch(/verdict: unknown \(the checker could not decide; this is not a pass\)\n$/);
+    out = '';
+    expect(run({ path: file, memoryBudget: '64M' })).toBe(1);
+  });
+
+  it('refuses a memory budget that is not a size', () => {
+    const file = join(dir, 'history.jsonl');
+    writeFileSync(file, jsonl(history(write(0, 'k', 1, 0, 1))));
+    for (const bad of ['lots', '0', '-1G', '2X']) {
+      expect(() => run({ path: file, memoryBudget: bad })).toThrow(`--memory-budget ${bad}: give a size such as 512M, 2G or 1.5G (K, M, G, T are powers of 1024)`);
+    }
+  });
+
+  it('as a process: undecided by the memory budget is exit 3 with nothing on stderr; a bad budget is one line, exit 2', () => {
+    const cli = fileURLToPath(new URL('../../dist/harness/cli/main.js', import.meta.url));
+    if (!existsSync(cli)) throw new Error(`${cli} is missing: run "npm run build" first (npm test does it for you)`);
+    const file = join(dir, 'history.jsonl');
+    writeFileSync(file, toJsonl(syntheticHistory({ ops: 3000, clients: 10, seed: 5, anomaly: 'stale-read' }).history));
+    const undecided = spawnSync(process.execPath, [cli, 'check', file, '--memory-budget', '1M'], { encoding: 'utf8', timeout: 20_000 });
+    expect(undecided.status).toBe(3);
+    expect(undecided.stderr).toBe('');
+    expect(undecided.stdout).toContain('memory budget of 1048576 bytes (1 MiB)');
+    const bad = spawnSync(process.execPath, [cli, 'check', file, '--memory-budget', 'lots'], { encoding: 'utf8', timeout: 20_000 });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toBe('godist: --memory-budget lots: give a size such as 512M, 2G or 1.5G (K, M, G, T are powers of 1024)\n');
   });
 
   it('refuses a negative time limit', () => {

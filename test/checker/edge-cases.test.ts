@@ -230,3 +230,25 @@ describe('a model of your own', () => {
     expect(r.partitions[0]!.failure!.stateAfter).toBe('3');
   });
 });
+
+describe('ops no linearization needs', () => {
+  it('an unknown write whose value no read returned is left out before the search; one whose value was read is kept', () => {
+    const h = history(write(0, 'k', 1, 0, 1), write(1, 'k', 2, 2, 3, 'info'), write(2, 'k', 3, 2, 3, 'info'), read(3, 'k', 3, 4, 5));
+    const r = check(h);
+    expect(r.valid).toBe(true);
+    expect(r.opCount).toBe(3);
+    expect(r.partitions[0]!.opCount).toBe(3);
+  });
+
+  it('with a cas on the key nothing is left out (the value between could decide whether the cas swaps)', () => {
+    const h = history(write(0, 'k', 1, 0, 1), write(1, 'k', 2, 2, 3, 'info'), cas(2, 'k', 1, 5, 4, 5), read(3, 'k', 5, 6, 7));
+    const r = check(h, { model: 'cas-register' });
+    expect(r.valid).toBe(true);
+    expect(r.opCount).toBe(4);
+  });
+
+  it('leaving such a write out changes no verdict: a stale read stays a stale read', () => {
+    const h = history(write(0, 'k', 1, 0, 1), write(1, 'k', 2, 2, 3), write(2, 'k', 9, 2, 3, 'info'), read(3, 'k', 1, 4, 5));
+    expect(check(h).valid).toBe(false);
+  });
+});

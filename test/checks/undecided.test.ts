@@ -1,12 +1,15 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { HistoryOp } from '../../harness/history/op.js';
 import { buildReport } from '../../harness/report/build-report.js';
 import { buildIndex } from '../../harness/report/index-page.js';
 import { scanResults } from '../../harness/run/results-index.js';
-import { describeRun, systemOf } from '../../harness/run/run-settings.js';
+import { describeRun, resolveSettings, systemOf } from '../../harness/run/run-settings.js';
+import { runTest } from '../../harness/run/run.js';
+import { systems } from '../../harness/systems/index.js';
+import { fakeStore } from '../systems/fake-store.js';
 import { compareRow, formatCompareTable } from '../../harness/report/compare-page.js';
 import { judgeCase } from '../../harness/regress/judge.js';
 import { findingsOf } from '../../harness/regress/findings.js';
@@ -121,5 +124,37 @@ describe('a linearizability check that decided nothing is undecided on every pat
     const row = judgeCase({ name: 'c', why: '', settings: sloppy, seeds: [1], mustFind: [], mustNotFind: ['not-linearizable'], recordOnly: false }, [{ seed: 1, dir: '/r/1', ...findings }]);
     expect(row.verdict).toBe('undecided');
     expect(row.found).toContain('linearizability undecided (1/1)');
+  });
+});
+
+describe('a whole run whose key the checker could not decide (the memory budget reached)', () => {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'godist-undecided-run-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  afterEach(() => {
+    delete systems['fake'];
+  });
+
+  async function runWithBudget(expect_: string[]) {
+    systems['fake'] = fakeStore(0).system;
+    const settings = resolveSettings({ system: 'fake', nodes: 3, nemesis: [], concurrency: 3, rate: 300, timeLimit: 1, keys: 1, checkMemoryBudget: 1, expect: expect_ });
+    return runTest(settings, { resultsRoot: root });
+  }
+
+  it('says undecided in results.json, the terminal and the report, and exits 0 when nothing promised depends on it', async () => {
+    const { dir, results } = await runWithBudget([]);
+    const lin = results.checks['linearizable']!;
+    expect(lin.decided).toBe(false);
+    expect(isUndecided(lin)).toBe(true);
+    expect(results.valid).toBe(true);
+    expect(exitCodeOf(results.valid)).toBe(0);
+    expect(formatSummary(results, dir)).toMatch(/^linearizable\s+no\s+undecided\s+undecided \(nothing promised depends on it\)$/m);
+    expect(readFileSync(path.join(dir, 'report.html'), 'utf8')).toContain('<td class="num">undecided</td>');
+  });
+
+  it('exits 3 when the run is held to linearizability', async () => {
+    const { results } = await runWithBudget(['linearizable']);
+    expect(results.checks['linearizable']!.valid).toBe('unknown');
+    expect(results.valid).toBe('unknown');
+    expect(exitCodeOf(results.valid)).toBe(3);
   });
 });

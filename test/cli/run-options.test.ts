@@ -42,6 +42,7 @@ describe('the command that repeats a run', () => {
         keyOps: 250,
         expect: ['linearizable', 'lost-writes'],
         checkTimeLimit: 5,
+        checkMemoryBudget: 1500,
         nodeArgs: ['--dead-after-ms', '2000', '--unsafe-skip-replay'],
       },
     ],

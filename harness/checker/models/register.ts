@@ -93,6 +93,21 @@ function versioned(op: Operation): VersionRole | undefined {
   }
 }
 
+/**
+ * Writes of unknown outcome whose value no completed read returned, in a part without cas. Any
+ * linearization that places such a write has no read between it and the next write (that read
+ * would return its value), so without it every read still returns what it did. With a cas in the
+ * part, the value between could decide whether the cas swaps, so nothing is left out there.
+ */
+function unneeded(ops: readonly Operation[]): ReadonlySet<Operation> {
+  const out = new Set<Operation>();
+  if (ops.some((op) => op.f === 'cas')) return out;
+  const returned = new Set<ValueKey>();
+  for (const op of ops) if (op.f === 'read' && op.return !== Infinity) returned.add(valueKey(op.output));
+  for (const op of ops) if (op.f === 'write' && op.return === Infinity && !returned.has(valueKey(op.value))) out.add(op);
+  return out;
+}
+
 function rejectFor(withCas: boolean, name: string) {
   return (op: Operation): string | undefined => {
     if (op.f === 'read' || op.f === 'write') return undefined;
@@ -110,6 +125,7 @@ function makeRegister(name: string, withCas: boolean): Model<ValueKey, RegisterS
     name,
     reject: rejectFor(withCas, name),
     readOnly: (op) => op.f === 'read',
+    unneeded,
     partition: (op) => op.key ?? '',
     prepare,
     init: () => null,
