@@ -130,8 +130,9 @@ export const USAGE = `usage: godist node --id node-1 --addr 127.0.0.1:8081 [--se
   --start-empty-if-log-unreadable   with --data-dir: if no record of the log can be read, move it aside
                             and start empty (without this the node refuses to start)
   --compact-after-bytes B   compact the durable log past this size (default ${DEFAULTS.compactAfterBytes})
-  --cluster-secret S        answer /internal/ requests only when they carry S (default: the environment
-                            variable ${SECRET_ENV}; neither: internal routes are open, as in the seed)
+  --cluster-secret S        answer /internal/ requests, POST /cluster/dial and POST /cluster/leave only
+                            when they carry S (default: the environment variable ${SECRET_ENV};
+                            neither: those routes are open, as in the seed)
   --exit-with-parent        stop when the process that started this node exits
   --unsafe-skip-replay      a deliberate bug for testing the harness: ignore the durable log at start`;
 

@@ -2,11 +2,13 @@
  * Member table and failure detection. Pure: no timers, no I/O; every method takes the time.
  *
  * A member is `alive` while heard from recently, `suspect` after `suspectAfterMs` of silence, `dead`
- * after `deadAfterMs`. Hearing from a suspect or dead member makes it alive again. Members are never
- * forgotten: dead ones keep being heartbeated so they can come back. Transitions are returned as data,
- * each with a reason, for the caller to log. The table holds at most `maxMembers` (self included):
- * every member costs a heartbeat per interval and points on the ring, so a peer naming thousands of
- * made-up members must not be able to make this node heartbeat them all.
+ * after `deadAfterMs`. Hearing from a suspect or dead member makes it alive again. A member is never
+ * forgotten for its silence: dead ones keep being heartbeated so they can come back. Only a member
+ * that leaves (it says so) is dropped, and its id retired. Changes are returned as data, each with a
+ * reason, for the caller to log. The table holds at most `maxMembers` (self included): every member
+ * costs a heartbeat per interval and points on the ring, so a peer naming thousands of made-up
+ * members must not be able to make this node heartbeat them all. The retired ids are bounded the
+ * same way (`MAX_RETIRED`, the oldest forgotten first).
  */
 import { compareIds } from './ids.js';
 
@@ -14,6 +16,13 @@ export type PeerState = 'alive' | 'suspect' | 'dead';
 
 /** The most members a node keeps in its table, itself included (and the most one message may list). */
 export const MAX_MEMBERS = 256;
+
+/**
+ * The most retired ids a node remembers (and the most one heartbeat may carry). Past it the oldest is
+ * forgotten: a member that left that long ago is in no member list still in flight, and a peer passing
+ * on made-up departures must not be able to grow this table without end.
+ */
+export const MAX_RETIRED = 256;
 
 export interface Timings {
   suspectAfterMs: number;
@@ -62,10 +71,23 @@ export interface Refused {
   via: string;
 }
 
-export type MembershipChange = Joined | Transition | Refused;
+/** A member left the cluster for good and was dropped from the table. */
+export interface Left {
+  kind: 'left';
+  peer: string;
+  /** How we learned of it: `its announcement`, `left list of node-2`. */
+  via: string;
+}
+
+export type MembershipChange = Joined | Transition | Refused | Left;
 
 export class Membership {
   private readonly table = new Map<string, Member>();
+  /**
+   * Members that left for good. Their ids are retired: member lists and heartbeats still in flight
+   * would otherwise bring them back, so a retired id is never learned again.
+   */
+  private readonly retired = new Set<string>();
   private lastTickMs: number | undefined;
   /** Increases whenever a member joins or changes state: lets callers cache what they derive. */
   generation = 0;
@@ -76,6 +98,7 @@ export class Membership {
     readonly timings: Timings,
     nowMs: number,
     readonly maxMembers = MAX_MEMBERS,
+    readonly maxRetired = MAX_RETIRED,
   ) {
     this.table.set(selfId, { id: selfId, addr: selfAddr, state: 'alive', lastHeardMs: nowMs, self: true });
   }
@@ -86,7 +109,7 @@ export class Membership {
    * believed about its own address and liveness.
    */
   learn(id: string, addr: string, nowMs: number, via: string): Joined | Refused | undefined {
-    if (this.table.has(id)) return undefined;
+    if (this.table.has(id) || this.retired.has(id)) return undefined;
     if (this.table.size >= this.maxMembers) return { kind: 'refused', peer: id, via };
     this.table.set(id, { id, addr, state: 'alive', lastHeardMs: nowMs, self: false });
     this.generation++;
@@ -95,7 +118,7 @@ export class Membership {
 
   /** We heard from the member itself (its heartbeat, or its answer to ours). */
   heard(id: string, addr: string, nowMs: number, how: string): MembershipChange[] {
-    if (id === this.selfId) return [];
+    if (id === this.selfId || this.retired.has(id)) return [];
     const m = this.table.get(id);
     if (!m) {
       if (this.table.size >= this.maxMembers) return [{ kind: 'refused', peer: id, via: how }];
@@ -149,6 +172,29 @@ export class Membership {
       this.generation++;
     }
     return stalledMs === undefined ? { changes } : { changes, stalledMs };
+  }
+
+  /**
+   * The member left the cluster for good (it announced it, or a member passed the news on): it
+   * leaves the table, and with it every ring, and its id is retired (even one never known here: a
+   * stale member list must not bring it in later). Undefined when no member left the table.
+   */
+  retire(id: string, via: string): Left | undefined {
+    if (id === this.selfId || this.retired.has(id)) return undefined;
+    this.retired.add(id);
+    if (this.retired.size > this.maxRetired) this.retired.delete(this.retired.values().next().value!);
+    if (!this.table.delete(id)) return undefined;
+    this.generation++;
+    return { kind: 'left', peer: id, via };
+  }
+
+  isRetired(id: string): boolean {
+    return this.retired.has(id);
+  }
+
+  /** Ids of members that left for good, passed on in heartbeats so that every member drops them. */
+  retiredIds(): string[] {
+    return [...this.retired].sort(compareIds);
   }
 
   get(id: string): Member | undefined {

@@ -10,7 +10,7 @@
 import { BadRequest } from './bad-request.js';
 import { parseAddr } from './flags.js';
 import { ID_PATTERN } from './ids.js';
-import { MAX_MEMBERS } from './membership.js';
+import { MAX_MEMBERS, MAX_RETIRED } from './membership.js';
 /**
  * Versions are integers from 1 to MAX_VERSION (2^52, far below the last safe integer, so that
  * `version + 1` is always exact). At a million puts a second to one key that is 142 years.
@@ -35,6 +35,13 @@ export interface HeartbeatMessage {
   from: MemberRef;
   members: MemberRef[];
   leader: string | null;
+  /** Members that left for good (absent while none has): a member that missed a leave learns it here. */
+  left?: string[];
+}
+
+/** Body of /internal/leave: the sender leaves the cluster for good. */
+export interface LeaveMessage {
+  from: MemberRef;
 }
 
 export interface ReplicaReadMessage {
@@ -58,12 +65,23 @@ export interface KeyRules {
 }
 
 export function parseHeartbeat(body: unknown, what = 'heartbeat'): HeartbeatMessage {
-  const o = fields(body, what, ['from', 'members', 'leader'], '{"from":{"id","addr"},"members":[{"id","addr"},…],"leader":id|null}');
+  const o = fields(body, what, ['from', 'members', 'leader', 'left'], '{"from":{"id","addr"},"members":[{"id","addr"},…],"leader":id|null[,"left":[id,…]]}');
   const from = memberRef(o.from, `${what}: "from"`);
   if (!Array.isArray(o.members)) throw new BadRequest(`${what}: "members" must be an array of {"id","addr"}, got ${describe(o.members)}`);
   if (o.members.length > MAX_MEMBERS) throw new BadRequest(`${what}: "members" lists ${o.members.length} members, over the limit of ${MAX_MEMBERS}`);
   const members = o.members.map((m, i) => memberRef(m, `${what}: "members"[${i}]`));
-  return { from, members, leader: o.leader === null ? null : id(o.leader, `${what}: "leader"`) };
+  const msg: HeartbeatMessage = { from, members, leader: o.leader === null ? null : memberId(o.leader, `${what}: "leader"`) };
+  if (o.left === undefined) return msg;
+  if (!Array.isArray(o.left)) throw new BadRequest(`${what}: "left" must be an array of member ids, got ${describe(o.left)}`);
+  if (o.left.length > MAX_RETIRED) throw new BadRequest(`${what}: "left" lists ${o.left.length} ids, over the limit of ${MAX_RETIRED}`);
+  const left = o.left.map((x, i) => memberId(x, `${what}: "left"[${i}]`));
+  if (left.includes(from.id)) throw new BadRequest(`${what}: "left" names its own sender ${from.id}; a member that leaves says so on /internal/leave`);
+  return { ...msg, left };
+}
+
+export function parseLeave(body: unknown): LeaveMessage {
+  const o = fields(body, 'leave announcement', ['from'], '{"from":{"id","addr"}}');
+  return { from: memberRef(o.from, 'leave announcement: "from"') };
 }
 
 export function parseElection(body: unknown): { from: MemberRef } {
@@ -73,7 +91,7 @@ export function parseElection(body: unknown): { from: MemberRef } {
 
 export function parseLeader(body: unknown): { from: MemberRef; leader: string } {
   const o = fields(body, 'leader announcement', ['from', 'leader'], '{"from":{"id","addr"},"leader":id}');
-  return { from: memberRef(o.from, 'leader announcement: "from"'), leader: id(o.leader, 'leader announcement: "leader"') };
+  return { from: memberRef(o.from, 'leader announcement: "from"'), leader: memberId(o.leader, 'leader announcement: "leader"') };
 }
 
 export function parseReplicaRead(body: unknown, rules: KeyRules): ReplicaReadMessage {
@@ -87,7 +105,7 @@ export function parseReplicaWrite(body: unknown, rules: KeyRules): ReplicaWriteM
   const k = key(o.key, rules, what);
   if (typeof o.value !== 'string') throw new BadRequest(`${what}: "value" must be a string, got ${describe(o.value)}`);
   rules.checkValue(o.value, what);
-  return { key: k, value: o.value, version: version(o.version, `${what}: "version"`), writer: id(o.writer, `${what}: "writer"`) };
+  return { key: k, value: o.value, version: version(o.version, `${what}: "version"`), writer: memberId(o.writer, `${what}: "writer"`) };
 }
 
 export function parseBatch(body: unknown, rules: KeyRules): BatchItem[] {
@@ -118,17 +136,18 @@ export function parseReadAnswer(body: unknown): { found: false } | { found: true
   if (o.found === false && Object.keys(o).length === 1) return { found: false };
   if (o.found !== true) throw new BadRequest(`read answer: "found" must be true or false (and alone when false), got ${describe(o.found)}`);
   if (typeof o.value !== 'string') throw new BadRequest(`read answer: "value" must be a string, got ${describe(o.value)}`);
-  return { found: true, value: o.value, version: version(o.version, 'read answer: "version"'), writer: id(o.writer, 'read answer: "writer"') };
+  return { found: true, value: o.value, version: version(o.version, 'read answer: "version"'), writer: memberId(o.writer, 'read answer: "writer"') };
 }
 
 /** An answer to /internal/write, as a coordinator reads it. */
 export function parseWriteAnswer(body: unknown): { ok: true; version: number; writer: string } {
   const o = fields(body, 'write answer', ['ok', 'version', 'writer'], '{"ok":true,"version","writer"}');
   if (o.ok !== true) throw new BadRequest(`write answer: "ok" must be true, got ${describe(o.ok)}`);
-  return { ok: true, version: version(o.version, 'write answer: "version"'), writer: id(o.writer, 'write answer: "writer"') };
+  return { ok: true, version: version(o.version, 'write answer: "version"'), writer: memberId(o.writer, 'write answer: "writer"') };
 }
 
-function fields(body: unknown, what: string, allowed: readonly string[], shape: string): Record<string, unknown> {
+/** The body as an object holding no field but `allowed` (any may be missing: the caller checks each). */
+export function fields(body: unknown, what: string, allowed: readonly string[], shape: string): Record<string, unknown> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new BadRequest(`${what}: the body must be a JSON object ${shape}, got ${describe(body)}`);
   for (const name of Object.keys(body)) {
     if (!allowed.includes(name)) throw new BadRequest(`${what}: unknown field ${JSON.stringify(name).slice(0, 60)} (a ${what} has ${allowed.join(', ')})`);
@@ -136,14 +155,14 @@ function fields(body: unknown, what: string, allowed: readonly string[], shape: 
   return body as Record<string, unknown>;
 }
 
-function memberRef(x: unknown, what: string): MemberRef {
+export function memberRef(x: unknown, what: string): MemberRef {
   const o = fields(x, what, ['id', 'addr'], '{"id","addr"}');
   const addr = o.addr;
   if (typeof addr !== 'string' || !parseAddr(addr)) throw new BadRequest(`${what}: "addr" must be HOST:PORT, got ${describe(addr)}`);
-  return { id: id(o.id, `${what}: "id"`), addr };
+  return { id: memberId(o.id, `${what}: "id"`), addr };
 }
 
-function id(x: unknown, what: string): string {
+export function memberId(x: unknown, what: string): string {
   if (typeof x !== 'string' || !ID_PATTERN.test(x)) throw new BadRequest(`${what} must be a member id (letters, digits, . _ -, up to 64), got ${describe(x)}`);
   return x;
 }
@@ -161,7 +180,8 @@ function version(x: unknown, what: string): number {
   return x;
 }
 
-function describe(x: unknown): string {
+/** A value, said briefly for an error message. */
+export function describe(x: unknown): string {
   if (x === undefined) return 'nothing';
   if (x === null) return 'null';
   if (Array.isArray(x)) return 'an array';

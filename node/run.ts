@@ -29,7 +29,12 @@ export interface RunningNode {
   stop(reason: string): Promise<void>;
 }
 
-export async function startNode(config: NodeConfig, log: EventLog = createEventLog(config.id)): Promise<RunningNode> {
+export interface NodeHooks {
+  /** Called once the node has left the cluster (POST /cluster/leave) and stopped: the command exits. */
+  onLeft?: () => void;
+}
+
+export async function startNode(config: NodeConfig, log: EventLog = createEventLog(config.id), hooks: NodeHooks = {}): Promise<RunningNode> {
   const t0 = performance.now();
 
   let replica: Replica;
@@ -64,6 +69,7 @@ export async function startNode(config: NodeConfig, log: EventLog = createEventL
     replicaSet: (key) => cluster.replicaSet(key),
   });
 
+  let leaving: Promise<{ told: string[]; missed: string[] }> | undefined;
   const limits = { maxKeyBytes: config.maxKeyBytes, maxValueBytes: config.maxValueBytes };
   const server = createServer(
     {
@@ -111,9 +117,39 @@ export async function startNode(config: NodeConfig, log: EventLog = createEventL
           ...(replica.logStats ? { logFsyncs: replica.logStats.batches, logRecords: replica.logStats.records, logCompactions: replica.logStats.compactions } : {}),
         },
       }),
+      ring: (keys) => {
+        const rings = cluster.rings();
+        const ring = config.quorum === 'strict' ? rings.all : rings.routable;
+        return {
+          id: config.id,
+          quorum: config.quorum,
+          N: config.N,
+          vnodes: config.vnodes,
+          members: ring.members,
+          ...(keys ? { placements: keys.map((key) => cluster.replicaSet(key)) } : {}),
+        };
+      },
+      dial: ({ id, addr }) => {
+        cluster.dialVia(id, addr);
+        return { id, dial: addr };
+      },
+      leave: async () => {
+        const first = leaving === undefined;
+        leaving ??= (async () => {
+          election.stop();
+          const outcome = await cluster.announceLeave();
+          log('left', { told: outcome.told, missed: outcome.missed });
+          return outcome;
+        })();
+        const outcome = await leaving;
+        const body = { id: config.id, left: true, ...outcome };
+        // The node stops once its answer is out; only the first request's answer stops it.
+        return first ? { status: 200, body, after: () => void stop('left').then(() => hooks.onLeft?.()) } : { status: 200, body };
+      },
       internal: {
         heartbeat: (body) => cluster.receiveHeartbeat(body, 'heartbeat'),
         join: (body) => cluster.receiveHeartbeat(body, 'join'),
+        leave: (body) => cluster.receiveLeave(body),
         election: (body) => election.receiveElection(body),
         leader: (body) => election.receiveLeader(body),
         ...replicaRoutes(replica, keyRules(limits)),
@@ -157,28 +193,25 @@ export async function startNode(config: NodeConfig, log: EventLog = createEventL
   });
   if (!config.clusterSecret) {
     log('internal-routes-open', {
-      note: 'no --cluster-secret or GODIST_CLUSTER_SECRET: anyone who can reach this address can act as a member (write any key at any version, add members, take part in elections); see docs/node.md',
+      note: 'no --cluster-secret or GODIST_CLUSTER_SECRET: anyone who can reach this address can act as a member (write any key at any version, add or retire members, take part in elections, redirect the traffic to a member with /cluster/dial, make it leave with /cluster/leave); see docs/node.md',
     });
   }
 
   let stopping: Promise<void> | undefined;
-  return {
-    config,
-    server,
-    stop(reason) {
-      stopping ??= (async () => {
-        election.stop();
-        cluster.stop();
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        });
-        await replica.close();
-        log('stopped', { reason });
-      })();
-      return stopping;
-    },
-  };
+  function stop(reason: string): Promise<void> {
+    stopping ??= (async () => {
+      election.stop();
+      cluster.stop();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await replica.close();
+      log('stopped', { reason });
+    })();
+    return stopping;
+  }
+  return { config, server, stop };
 }
 
 /** The log-replayed event's fields: counts, and what was dropped and where it was kept. */
@@ -228,7 +261,7 @@ export async function runNode(argv: readonly string[]): Promise<void> {
   process.stdout.on('error', () => {});
   let node: RunningNode;
   try {
-    node = await startNode(parsed.config);
+    node = await startNode(parsed.config, undefined, { onLeft: () => process.exit(0) });
   } catch (e) {
     if (e instanceof StartError) {
       process.stderr.write(`godist node: ${e.message}\n`);

@@ -1,7 +1,11 @@
 /**
  * HTTP routes. The client API (JSON):
  *   POST /kv/put {"key","value"}   GET /kv/get/:key   GET /cluster/status   GET /health
- * and the node-to-node API, every route POST under /internal/.
+ * the membership API (the ring a node routes by, a later member's dial address, a graceful leave):
+ *   GET|POST /cluster/ring [{"keys"}]   POST /cluster/dial {"id","addr"}   POST /cluster/leave
+ * and the node-to-node API, every route POST under /internal/. The two membership routes that change
+ * the node (dial, leave) are guarded by the cluster secret like /internal/; the ring is read-only and
+ * open like /cluster/status.
  *
  * Bad input never crashes the node: malformed JSON, a missing, non-string or empty key, a key no URL
  * can name, a missing or non-string value → 400; a key or value over its limit, or a body over 1 MiB
@@ -15,6 +19,8 @@ import type { EventLog } from './log.js';
 import { BadRequest, RequestRefused } from './bad-request.js';
 import { SECRET_HEADER, type SecretVerdict } from './peer-auth.js';
 import { keyProblem, valueProblem, type PayloadLimits } from './keys.js';
+import { parseDialRequest, parseLeaveRequest, parseRingRequest } from './cluster-requests.js';
+import type { MemberRef } from './peer-messages.js';
 
 export { BadRequest };
 
@@ -27,6 +33,11 @@ export interface Reply {
   body: unknown;
 }
 
+/** A reply, and what to do once it has been sent (a leaving node stops only after it answered). */
+export interface ReplyThen extends Reply {
+  after?: () => void;
+}
+
 export interface Routes {
   /** The largest key and value a client may send (keys.ts). */
   limits: PayloadLimits;
@@ -35,6 +46,12 @@ export interface Routes {
   status(): unknown;
   /** 200 while the node can serve; 503 with the reason while it cannot (its durable log failing). */
   health(): Reply;
+  /** The ring this node routes by, and each key's replica set on it (owner first) when keys are given. */
+  ring(keys: string[] | undefined): unknown;
+  /** Dial `member.addr` to reach `member.id` from now on; a thrown RequestRefused becomes its status. */
+  dial(member: MemberRef): unknown;
+  /** Leave the cluster for good: announce it, answer, then stop. */
+  leave(): Promise<ReplyThen>;
   /** Handlers for POST /internal/<name>; a thrown RequestRefused (BadRequest: 400) becomes its status. */
   internal: Record<string, (body: unknown) => unknown>;
   /** Judges the cluster-secret header of an /internal/ request; absent: internal routes are open. */
@@ -103,6 +120,45 @@ export function createServer(routes: Routes, log: EventLog): http.Server {
       case '/cluster/status':
         if (method !== 'GET' && method !== 'HEAD') return notAllowed(req, res, path, 'GET');
         return send(res, 200, routes.status());
+      case '/cluster/ring': {
+        if (method === 'GET' || method === 'HEAD') return send(res, 200, routes.ring(undefined));
+        if (method !== 'POST') return notAllowed(req, res, path, 'GET, POST');
+        const body = await readJson(req, res);
+        if (body === undefined) return;
+        try {
+          return send(res, 200, routes.ring(parseRingRequest(body, routes.limits)));
+        } catch (e) {
+          if (e instanceof RequestRefused) return send(res, e.status, { error: e.message });
+          throw e;
+        }
+      }
+      case '/cluster/dial': {
+        if (method !== 'POST') return notAllowed(req, res, path, 'POST');
+        if (refuseWithoutSecret(req, res, path)) return;
+        const body = await readJson(req, res);
+        if (body === undefined) return;
+        try {
+          return send(res, 200, routes.dial(parseDialRequest(body)));
+        } catch (e) {
+          if (e instanceof RequestRefused) return send(res, e.status, { error: e.message });
+          throw e;
+        }
+      }
+      case '/cluster/leave': {
+        if (method !== 'POST') return notAllowed(req, res, path, 'POST');
+        if (refuseWithoutSecret(req, res, path)) return;
+        const body = await readJson(req, res, MAX_BODY_BYTES, NO_BODY);
+        if (body === undefined) return;
+        try {
+          parseLeaveRequest(body === NO_BODY ? undefined : body);
+        } catch (e) {
+          if (e instanceof RequestRefused) return send(res, e.status, { error: e.message });
+          throw e;
+        }
+        const r = await routes.leave();
+        if (r.after) res.once('close', r.after);
+        return send(res, r.status, r.body);
+      }
       case '/kv/put': {
         if (method !== 'POST') return notAllowed(req, res, path, 'POST');
         const body = await readJson(req, res);
@@ -120,16 +176,7 @@ export function createServer(routes: Routes, log: EventLog): http.Server {
     }
 
     if (path.startsWith('/internal/')) {
-      const verdict = routes.checkSecret?.(req.headers[SECRET_HEADER]) ?? 'ok';
-      if (verdict !== 'ok') {
-        // Said once, then every 1,000th time: a misconfigured peer shows up in the log without
-        // flooding it.
-        if (refused++ % 1000 === 0) log('internal-request-refused', { reason: `${verdict} cluster secret`, from: req.socket.remoteAddress, path: path.slice(0, 100), refused });
-        res.setHeader('www-authenticate', 'X-Godist-Cluster-Secret');
-        return closeWith(req, res, 401, {
-          error: `${verdict === 'missing' ? 'no' : 'a wrong'} cluster secret: this node takes /internal/ requests only from members of its cluster (header X-Godist-Cluster-Secret)`,
-        });
-      }
+      if (refuseWithoutSecret(req, res, path)) return;
       const handler = Object.hasOwn(routes.internal, path.slice('/internal/'.length)) ? routes.internal[path.slice('/internal/'.length)] : undefined;
       if (!handler) return send(res, 404, { error: `no internal route ${path}` });
       if (method !== 'POST') return notAllowed(req, res, path, 'POST');
@@ -144,7 +191,27 @@ export function createServer(routes: Routes, log: EventLog): http.Server {
     }
 
     drain(req);
-    return send(res, 404, { error: `no route ${method} ${path} (routes: POST /kv/put, GET /kv/get/:key, GET /cluster/status, GET /health)` });
+    return send(res, 404, {
+      error: `no route ${method} ${path} (routes: POST /kv/put, GET /kv/get/:key, GET /cluster/status, GET /health, GET|POST /cluster/ring, POST /cluster/dial, POST /cluster/leave)`,
+    });
+  }
+
+  /**
+   * With a cluster secret, answer 401 (before the body is read, nothing changed) to a request that
+   * does not carry it, and say true; without one, every request passes.
+   */
+  function refuseWithoutSecret(req: http.IncomingMessage, res: http.ServerResponse, path: string): boolean {
+    const verdict = routes.checkSecret?.(req.headers[SECRET_HEADER]) ?? 'ok';
+    if (verdict === 'ok') return false;
+    // Said once, then every 1,000th time: a misconfigured peer shows up in the log without
+    // flooding it.
+    if (refused++ % 1000 === 0) log('internal-request-refused', { reason: `${verdict} cluster secret`, from: req.socket.remoteAddress, path: path.slice(0, 100), refused });
+    res.setHeader('www-authenticate', 'X-Godist-Cluster-Secret');
+    const what = path.startsWith('/internal/') ? '/internal/ requests' : `POST ${path}`;
+    closeWith(req, res, 401, {
+      error: `${verdict === 'missing' ? 'no' : 'a wrong'} cluster secret: this node takes ${what} only from members of its cluster (header X-Godist-Cluster-Secret)`,
+    });
+    return true;
   }
 
   return server;
@@ -170,8 +237,14 @@ function describeType(x: unknown): string {
   return typeof x === 'object' ? 'an object' : `${typeof x} ${JSON.stringify(x)}`;
 }
 
-/** Read and parse a JSON body of at most `limit` bytes; on failure answer 400/413 and return undefined. */
-async function readJson(req: http.IncomingMessage, res: http.ServerResponse, limit = MAX_BODY_BYTES): Promise<unknown> {
+/** What readJson returns for an empty body when the route takes one. */
+const NO_BODY = Symbol('no body');
+
+/**
+ * Read and parse a JSON body of at most `limit` bytes; on failure answer 400/413 and return undefined.
+ * An empty body is a 400, unless `empty` is given: then it is returned.
+ */
+async function readJson(req: http.IncomingMessage, res: http.ServerResponse, limit = MAX_BODY_BYTES, empty?: typeof NO_BODY): Promise<unknown> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) {
     tooLarge(req, res, declared, limit);
@@ -203,6 +276,7 @@ async function readJson(req: http.IncomingMessage, res: http.ServerResponse, lim
   const chunks = read.chunks;
   const text = Buffer.concat(chunks).toString('utf8');
   if (text.trim() === '') {
+    if (empty !== undefined) return empty;
     send(res, 400, { error: 'empty body: send a JSON object like {"key":"alpha","value":"first"}' });
     return undefined;
   }

@@ -21,8 +21,8 @@ import type { FaultSpan } from '../history/fault-spans.js';
 import { nodeIds } from '../run/settings.js';
 import type { DetectorTimings, MemberState } from '../systems/types.js';
 
-/** What the nemesis did to a node. */
-export type NodeStatus = 'running' | 'paused' | 'down';
+/** What the nemesis did to a node; `absent`: not a member (before it joined, after it left). */
+export type NodeStatus = 'running' | 'paused' | 'down' | 'absent';
 
 /** A value held over [start, end) in ns since the run began; undefined: not known. */
 export interface Span<T> {
@@ -109,11 +109,21 @@ export function buildTimelines(obs: ClusterObservations, o: TimelineOptions): No
   });
 }
 
-/** running / paused / down over [start, end], from the nemesis windows that name the node. */
+/**
+ * running / paused / down / absent over [start, end], from the nemesis windows that name the node: a
+ * node that joined was absent until it joined, one that left is absent from then on.
+ */
 export function statusOf(node: string, faults: readonly FaultSpan[], start: number, end: number): Span<NodeStatus>[] {
+  const joined = faults.find((f) => f.kind === 'join' && f.nodes.includes(node));
+  const left = faults.find((f) => f.kind === 'leave' && f.nodes.includes(node));
+  const absent: Span<NodeStatus>[] = [
+    ...(joined ? [{ start, end: Math.min(end, joined.start), value: 'absent' as const }] : []),
+    ...(left ? [{ start: Math.max(start, left.start), end, value: 'absent' as const }] : []),
+  ];
   const cuts: Span<NodeStatus>[] = faults
     .filter((f) => (f.kind === 'kill' || f.kind === 'pause') && f.nodes.includes(node))
     .map((f): Span<NodeStatus> => ({ start: Math.max(start, f.start), end: Math.min(end, f.end), value: f.kind === 'kill' ? 'down' : 'paused' }))
+    .concat(absent)
     .filter((s) => s.end > s.start)
     .sort((a, b) => a.start - b.start);
   const spans: Span<NodeStatus>[] = [];
@@ -143,6 +153,10 @@ function fromLog(events: NodeEvent[], peers: string[], start: number, end: numbe
         if (!e.peer) break;
         joined.push(e.peer);
         if (state.has(e.peer)) setPeer(e.time, e.peer, 'alive');
+        break;
+      case 'member-left':
+        // No longer a member of its view: it holds no state about it.
+        if (e.peer && state.has(e.peer)) setPeer(e.time, e.peer, undefined);
         break;
       case 'started':
         // A new process: it knows the members it was given (logged just before), all alive, and no leader.

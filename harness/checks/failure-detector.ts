@@ -29,8 +29,9 @@ export interface FailureDetectorOptions {
   chaos?: boolean;
 }
 
-/** Why a mark was made: the first four are real (the peer was out of hearing), the rest false. */
+/** Why a mark was made: the first five are real (the peer was out of hearing), the rest false. */
 export type MarkCause =
+  | 'peer-left'
   | 'peer-killed'
   | 'peer-paused'
   | 'peer-stalled'
@@ -43,7 +44,7 @@ export type MarkCause =
   | 'busy-machine'
   | 'unexplained';
 
-const REAL: readonly MarkCause[] = ['peer-killed', 'peer-paused', 'peer-stalled', 'cut-off'];
+const REAL: readonly MarkCause[] = ['peer-left', 'peer-killed', 'peer-paused', 'peer-stalled', 'cut-off'];
 
 export interface JudgedMark extends Mark {
   /** The peer really was out of the observer's hearing. */
@@ -163,6 +164,9 @@ function judge(m: Mark, o: FailureDetectorOptions, byNode: Map<string, NodeTimel
   });
   const phrase = (fs: FaultSpan[]) => nearestFaults(fs, from, m.time).map((f) => relateToFault(f, from)).join('; and ');
 
+  // A member that left without telling this observer (its announcement did not reach it) falls silent for good.
+  const left = o.faults.filter((f) => f.kind === 'leave' && about(f, m.peer) && f.start <= m.time);
+  if (left.length > 0) return done('peer-left', left, `${m.peer} had left the cluster at ${secs(left[0]!.start)}`);
   const killed = find((f) => f.kind === 'kill' && about(f, m.peer));
   if (killed.length > 0) return done('peer-killed', killed, phrase(killed));
   const paused = find((f) => f.kind === 'pause' && about(f, m.peer));

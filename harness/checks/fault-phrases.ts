@@ -2,12 +2,15 @@
  * Nemesis windows in words, for the sentences of the election and failure-detector checks: "while
  * {node-3} was cut off from {node-1, node-2}", "0.4 s after {node-3} was resumed". Pure.
  */
-import { duration, secs, set } from '../shared/format.js';
+import { duration, list, secs, set } from '../shared/format.js';
 import type { FaultSpan } from '../history/fault-spans.js';
 
-/** "while …" when [from, to] overlaps the fault, "0.40 s after …" when it began after the fault ended. */
+/**
+ * "while …" when [from, to] overlaps the fault ("when …" for a join or a leave, an instant), "0.40 s
+ * after …" when it began after the fault ended.
+ */
 export function relateToFault(f: FaultSpan, from: number): string {
-  if (from <= f.end) return `while ${during(f)}`;
+  if (from <= f.end) return `${f.kind === 'join' || f.kind === 'leave' ? 'when' : 'while'} ${during(f)}`;
   return `${duration(from - f.end)} after ${ended(f)}`;
 }
 
@@ -34,7 +37,15 @@ export function during(f: FaultSpan): string {
       return `${f.description.replace(/^links of (\S+) delayed/, 'the links of $1 were delayed')} (${when})`;
     case 'partition':
       return `${partition(f)} (${when})`;
+    case 'join':
+    case 'leave':
+      return changed(f);
   }
+}
+
+/** "node-6 joined the cluster (at 3.10 s)", "node-2 left the cluster (at 9.00 s)". */
+function changed(f: FaultSpan): string {
+  return `${list(f.nodes)} ${f.kind === 'join' ? 'joined' : 'left'} the cluster (at ${secs(f.start)})`;
 }
 
 function ended(f: FaultSpan): string {
@@ -47,6 +58,9 @@ function ended(f: FaultSpan): string {
       return `the delay on the links of ${f.description.match(/^links of (\S+)/)?.[1] ?? 'a node'} ended`;
     case 'partition':
       return `the partition (${partition(f)}) healed`;
+    case 'join':
+    case 'leave':
+      return changed(f);
   }
 }
 

@@ -12,6 +12,7 @@ import { explainLostWrite, explainStaleRead, type Explainer } from './explain.js
 import { checkLinearizability } from './linearizable.js';
 import { findLostWrites } from './lost-writes.js';
 import type { ClusterObservations } from './observations.js';
+import { ownershipChanges, ownershipSummary, type OwnershipObservation } from './ownership.js';
 import { isUndecided, judge, notApplicable, type Anomaly, type CheckResult, type Promised, type RunResults, type Verdict } from './result.js';
 import { findStaleReads, indexWrites } from './stale-reads.js';
 import { outcomeWords } from './words.js';
@@ -29,6 +30,8 @@ export interface CheckOptions {
   observations?: ClusterObservations;
   /** The checker's clock (ms); performance.now() unless given. */
   now?: () => number;
+  /** What the harness measured of the rings around each membership change: the ownership figures. */
+  ownership?: readonly OwnershipObservation[];
 }
 
 const NOTHING: Promised = { promised: false, reason: 'nothing promised by these settings' };
@@ -89,6 +92,7 @@ export function runChecks(history: readonly HistoryOp[], settings: RunSettings, 
     }),
     'lost-writes': judge(promiseOf('lost-writes'), lost, true, { checked: lostResult.checked, unchecked: lostResult.unchecked }),
     stats: statsCheck(computeStats(pairs)),
+    ...(o.ownership ? { ownership: ownershipCheck(o.ownership) } : {}),
     ...(system.view === undefined
       ? {
           election: notApplicable(`${system.name} shows no view of the cluster (leader, members) for the harness to sample`),
@@ -116,6 +120,12 @@ export function clusterFactsOf(settings: RunSettings, system: SystemUnderTest): 
 
 /** For a system that names leaders but tells no timings: a second to notice, three to give up. */
 const DEFAULT_ELECTION_TIMINGS = { heartbeatMs: 200, suspectAfterMs: 1000, deadAfterMs: 3000, requestTimeoutMs: 500 };
+
+/** How far ownership moved at each membership change, beside consistent hashing at best and hash mod n: measured, not judged. */
+function ownershipCheck(observations: readonly OwnershipObservation[]): CheckResult {
+  const changes = ownershipChanges(observations);
+  return { ...judge(NOTHING, [], true), reason: ownershipSummary(changes), measurement: true, changes };
+}
 
 function statsCheck(stats: Stats): CheckResult {
   return { ...judge(NOTHING, [], true), reason: 'measurements only', measurement: true, ...stats };

@@ -37,9 +37,9 @@ export function promisedWords(c: Pick<CheckResult, 'promised' | 'promisedBy'>): 
   return c.promisedBy === 'expect' ? 'by --expect' : 'by the settings';
 }
 
-/** What the check found: a count, or why there is none to give. */
+/** What the check found: a count, or why there is none to give (a measurement finds nothing). */
 export function foundWords(c: CheckResult): string {
-  if (c.applicable === false) return '–';
+  if (c.applicable === false || c['measurement'] === true) return '–';
   if (isUndecided(c)) return 'undecided';
   return String(c.count);
 }

@@ -16,7 +16,8 @@ export function withRunOptions<T>(y: Argv<T>) {
     .option('system', { type: 'string', requiresArg: true, default: 'godist', describe: `the system under test: ${systemNames.join(', ')}` })
     .option('workload', { type: 'string', requiresArg: true, default: D.workload, describe: 'what the clients do (register, unique-writes, cas-register)' })
     .option('nodes', { type: 'number', requiresArg: true, default: D.nodes, describe: 'node processes to start' })
-    .option('nemesis', { type: 'string', requiresArg: true, default: D.nemesis.join(','), describe: 'faults: any of kill,pause,partition,delay, or none' })
+    .option('max-nodes', { type: 'number', requiresArg: true, describe: 'the most nodes the membership nemesis grows the cluster to (default: --nodes + 2)' })
+    .option('nemesis', { type: 'string', requiresArg: true, default: D.nemesis.join(','), describe: 'faults: any of kill,pause,partition,delay,membership, or none' })
     .option('targets', { type: 'string', requiresArg: true, describe: 'which nodes kills and pauses hit: any of one,minority,majority,all (default: a mix)' })
     .option('nemesis-interval', { type: 'number', requiresArg: true, default: D.nemesisInterval, describe: 'seconds from one fault to the next' })
     .option('time-limit', { type: 'number', requiresArg: true, default: D.timeLimit, describe: 'seconds of workload before healing and the final reads' })
@@ -76,6 +77,7 @@ export function settingsFromArgs(argv: RunArgs): RunSettings {
   return resolveSettings({
     workload: argv['workload'],
     nodes: argv['nodes'],
+    maxNodes: argv['maxNodes'],
     nemesis: parseFaultList(String(argv['nemesis'] ?? '')),
     targets: list(argv['targets']),
     nemesisInterval: argv['nemesisInterval'],

@@ -1,11 +1,14 @@
 import type { HistoryOp } from './op.js';
 
-export type FaultKindName = 'kill' | 'pause' | 'partition' | 'delay';
+export type FaultKindName = 'kill' | 'pause' | 'partition' | 'delay' | 'join' | 'leave';
 
-/** A fault from the nemesis record that began it to the one that ended it. */
+/**
+ * A fault from the nemesis record that began it to the one that ended it. A membership change
+ * (`join`, `leave`) is an instant: it is never undone, and what follows it is the cluster's doing.
+ */
 export interface FaultSpan {
   kind: FaultKindName;
-  /** ns since the run began; end is +Infinity for a fault the history never saw end. */
+  /** ns since the run began; end is +Infinity for a fault the history never saw end, and the start itself for a join or leave. */
   start: number;
   end: number;
   description: string;
@@ -17,6 +20,7 @@ export interface FaultSpan {
 
 const ENDS: Record<string, FaultKindName[]> = { start: ['kill'], resume: ['pause'], heal: ['partition', 'delay'] };
 const STARTS = new Set<string>(['kill', 'pause', 'partition', 'delay']);
+const INSTANTS = new Set<string>(['join', 'leave']);
 
 export function faultSpans(history: readonly HistoryOp[]): FaultSpan[] {
   const spans: FaultSpan[] = [];
@@ -24,6 +28,10 @@ export function faultSpans(history: readonly HistoryOp[]): FaultSpan[] {
   for (const op of history) {
     if (op.process !== 'nemesis') continue;
     const value = (typeof op.value === 'object' && op.value !== null ? op.value : {}) as Record<string, unknown>;
+    if (INSTANTS.has(op.f)) {
+      spans.push({ kind: op.f as FaultKindName, start: op.time, end: op.time, description: typeof value['description'] === 'string' ? value['description'] : op.f, nodes: nodesOf(value), value });
+      continue;
+    }
     if (STARTS.has(op.f)) {
       const span: FaultSpan = {
         kind: op.f as FaultKindName,

@@ -20,6 +20,7 @@ export interface ProcessCommand {
 }
 
 export interface NodeProcessesOptions {
+  /** The nodes known from the start; another id may be started later (a node that joins). */
   ids: readonly string[];
   /** The command line of a node as it starts now (a restart may join differently). */
   command(id: string): ProcessCommand;
@@ -37,6 +38,12 @@ export interface NodeProcesses {
   kill(id: string): Promise<void>;
   pause(id: string): void;
   resume(id: string): void;
+  /**
+   * Retires the node for good: `ask` tells it to go (a graceful leave), then the node has
+   * `timeoutMs` to exit on its own before it is killed. Its state is `stopped` from the start, so
+   * its exit is not read as a crash.
+   */
+  retire(id: string, ask: () => Promise<unknown>, timeoutMs?: number): Promise<void>;
   /** Ends every node (continued first, so that a paused one dies too). */
   stopAll(): Promise<void>;
 }
@@ -102,6 +109,21 @@ export function nodeProcesses(o: NodeProcessesOptions): NodeProcesses {
     },
     pause: (id) => signal(id, 'SIGSTOP', 'paused'),
     resume: (id) => signal(id, 'SIGCONT', 'running'),
+    async retire(id, ask, timeoutMs = 5000) {
+      const r = running.get(id);
+      states.set(id, 'stopped');
+      if (!r) return;
+      // A node that cannot be asked, or does not go, is killed: the leave is for good either way.
+      await ask().catch(() => undefined);
+      let timer: NodeJS.Timeout | undefined;
+      const gone = await Promise.race([r.exited.then(() => true), new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)))]);
+      clearTimeout(timer);
+      if (!gone) {
+        killProcessGroup(r.pid, 'SIGCONT');
+        killProcessGroup(r.pid, 'SIGKILL');
+        await r.exited;
+      }
+    },
     async stopAll() {
       await Promise.all(
         [...running.entries()].map(async ([id, r]) => {

@@ -1,7 +1,8 @@
 /**
  * The full mesh of links for one cluster: one link per ordered pair of nodes. The harness starts each
  * node with, for every peer, the address of the link from it to that peer (`peers(id)`), so every
- * node-to-node byte passes through here; clients talk to the nodes directly.
+ * node-to-node byte passes through here; clients talk to the nodes directly. A node that joins later
+ * gets its links both ways to every node (`addNode`); one that leaves loses them (`removeNode`).
  */
 import type { LinkPair, NodeId, Partition } from './links.js';
 import type { Address } from './connection.js';
@@ -16,7 +17,12 @@ export interface ProxiesOptions {
 }
 
 export interface Proxies {
+  /** The nodes the mesh links now. */
   readonly nodes: readonly NodeId[];
+  /** Links both ways between a new node and every node of the mesh; as they are (pass) until a fault says otherwise. */
+  addNode(id: NodeId, target: Address): Promise<void>;
+  /** Closes every link to and from the node, and forgets it. */
+  removeNode(id: NodeId): Promise<void>;
   link(from: NodeId, to: NodeId): Link;
   links(): Link[];
   /** `127.0.0.1:<port>`: what node `from` dials to reach node `to`. */
@@ -48,16 +54,9 @@ export async function startProxies(
   options: ProxiesOptions = {},
 ): Promise<Proxies> {
   const nodes = Object.keys(targets);
+  const addresses = new Map<NodeId, Address>(nodes.map((id) => [id, targets[id]!]));
   const pairs: LinkPair[] = nodes.flatMap((from) => nodes.filter((to) => to !== from).map((to): LinkPair => [from, to]));
-  const started = await Promise.allSettled(
-    pairs.map(([from, to]) => startLink({ from, to, target: targets[to]!, ...options })),
-  );
-  const links = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
-  const failure = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failure) {
-    await Promise.all(links.map((l) => l.close()));
-    throw failure.reason;
-  }
+  const links = await startAll(pairs, addresses, options);
 
   const byKey = new Map(links.map((l) => [key(l.from, l.to), l]));
   const get = (from: NodeId, to: NodeId): Link => {
@@ -72,7 +71,32 @@ export async function startProxies(
   let closing: Promise<void> | undefined;
 
   return {
-    nodes,
+    get nodes() {
+      return [...nodes];
+    },
+    async addNode(id, target) {
+      if (closing) throw new Error(`cannot add ${id}: the links are closed`);
+      if (addresses.has(id)) throw new Error(`${id} is already in the mesh`);
+      addresses.set(id, target);
+      const added = await startAll(nodes.flatMap((other): LinkPair[] => [[id, other], [other, id]]), addresses, options).catch((e: unknown) => {
+        addresses.delete(id);
+        throw e;
+      });
+      nodes.push(id);
+      links.push(...added);
+      for (const l of added) byKey.set(key(l.from, l.to), l);
+    },
+    async removeNode(id) {
+      if (!addresses.has(id)) return;
+      addresses.delete(id);
+      nodes.splice(nodes.indexOf(id), 1);
+      const gone = links.filter((l) => l.from === id || l.to === id);
+      for (const l of gone) {
+        links.splice(links.indexOf(l), 1);
+        byKey.delete(key(l.from, l.to));
+      }
+      await Promise.all(gone.map((l) => l.close()));
+    },
     link: get,
     links: () => [...links],
     linkAddress: (from, to) => get(from, to).address,
@@ -104,6 +128,18 @@ export async function startProxies(
       return closing;
     },
   };
+}
+
+/** Starts every link of `pairs`; if one fails, closes those that started and throws. */
+async function startAll(pairs: readonly LinkPair[], addresses: ReadonlyMap<NodeId, Address>, options: ProxiesOptions): Promise<Link[]> {
+  const started = await Promise.allSettled(pairs.map(([from, to]) => startLink({ from, to, target: addresses.get(to)!, ...options })));
+  const links = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const failure = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failure) {
+    await Promise.all(links.map((l) => l.close()));
+    throw failure.reason;
+  }
+  return links;
 }
 
 function key(from: NodeId, to: NodeId): string {

@@ -9,7 +9,8 @@ import { CLUSTER_CSS, clusterSection } from './cluster-section.js';
 import { linearizationDiagram } from './linearization-diagram.js';
 import { FINDINGS_CSS, findingsParts } from './findings-section.js';
 import { stalenessPart } from './staleness-section.js';
-import { reportData, type ReportData, type ReportInput } from './report-data.js';
+import { ownershipRows, reportData, type ReportData, type ReportInput } from './report-data.js';
+import { membershipSection } from './membership-section.js';
 import { foundWords, OUTCOME_CLASS, outcomeWords, promisedWords, runVerdictWords } from '../checks/words.js';
 
 /**
@@ -27,6 +28,7 @@ export function buildReport(input: ReportInput): string {
     summarySection(input),
     timelineSection(data),
     clusterSection(input.results, data, cluster, checkVerdict),
+    membershipSection(ownershipRows(input.results)),
     linearizabilitySection(input, data, pairs),
     staleSection(input, data),
     performanceSection(input),
@@ -129,13 +131,13 @@ interface OpStatsLike {
 function timelineSection(data: ReportData): string {
   const kinds = [...new Set(data.faults.map((f) => f.kind))];
   const swatch = (colour: string, label: string) => `<span><i class="swatch" style="background:${colour}"></i>${esc(label)}</span>`;
-  const FAULT: Record<string, string> = { kill: 'rgba(217,83,79,0.35)', pause: 'rgba(124,58,237,0.3)', partition: 'rgba(37,99,235,0.3)', delay: 'rgba(234,179,8,0.4)' };
+  const FAULT: Record<string, string> = { kill: 'rgba(217,83,79,0.35)', pause: 'rgba(124,58,237,0.3)', partition: 'rgba(37,99,235,0.3)', delay: 'rgba(234,179,8,0.4)', join: 'rgba(8,145,178,0.9)', leave: 'rgba(234,88,12,0.9)' };
   const legend = [
     swatch('#2e9e44', 'ok'),
     swatch('#d9534f', 'fail'),
     swatch('#e8a33d', 'info (unknown outcome)'),
     '<span><span style="color:#c0158b">▼ outlined</span>: an anomaly; dashed: its evidence</span>',
-    ...kinds.map((k) => swatch(FAULT[k] ?? 'rgba(107,114,128,0.3)', `${k} (fault window)`)),
+    ...kinds.map((k) => swatch(FAULT[k] ?? 'rgba(107,114,128,0.3)', k === 'join' || k === 'leave' ? `${k} (a membership change: an instant)` : `${k} (fault window)`)),
   ];
   const faults =
     data.faults.length > 0

@@ -13,7 +13,7 @@ export type Band = [number, number, number];
 
 export interface ClusterData {
   nodes: string[];
-  /** Per node: 0 running, 1 paused, 2 down (killed). */
+  /** Per node: 0 running, 1 paused, 2 down (killed), 3 not a member (before it joined, after it left). */
   status: Band[][];
   /** Per node: the index in `nodes` of who it believed led; −1 none known, −2 unknown. */
   leader: Band[][];
@@ -27,7 +27,7 @@ export interface ClusterData {
   samples: number;
 }
 
-const STATUS = { running: 0, paused: 1, down: 2 } as const;
+const STATUS = { running: 0, paused: 1, down: 2, absent: 3 } as const;
 const STATE = { alive: 0, suspect: 1, dead: 2 } as const;
 
 export function clusterData(obs: ClusterObservations, faults: readonly FaultSpan[], nodeCount: number | undefined, results: RunResults | null | undefined): ClusterData {

@@ -31,6 +31,7 @@ export function clusterSection(results: RunResults | null | undefined, data: Rep
       '<span><span style="color:#c0158b">▼</span> a false suspicion</span>',
       swatch('#6b7280', 'killed'),
       swatch('rgba(124,58,237,0.45)', 'paused'),
+      ...(cluster.status.some((bands) => bands.some((b) => b[2] === 3)) ? [swatch('rgba(156,163,175,0.5)', 'not a member (before it joined, after it left)')] : []),
       '<span>★ believes itself leader</span>',
       swatch('#dc2626', 'split brain (top strip)'),
       swatch('#111827', 'no leader (top strip)'),

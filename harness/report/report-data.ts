@@ -1,5 +1,6 @@
 import { faultsOf } from '../history/derived.js';
 import type { ClusterObservations } from '../checks/observations.js';
+import type { OwnershipChange } from '../checks/ownership.js';
 import type { Anomaly, RunResults } from '../checks/result.js';
 import type { StalenessPrediction } from '../checks/staleness-prediction.js';
 import { kStaleness, pbsKStaleness, tVisibility, type KStaleness, type TVisibility } from '../checks/staleness.js';
@@ -368,4 +369,10 @@ function perfSeries(pairs: readonly OpPair[], completionTime: Map<number, number
 
 function round3(x: number): number {
   return Math.round(x * 1000) / 1000;
+}
+
+/** The membership changes of a run with their ownership figures (results.json's ownership check); empty when it had none. */
+export function ownershipRows(results: RunResults | null | undefined): OwnershipChange[] {
+  const changes = results?.checks['ownership']?.['changes'];
+  return Array.isArray(changes) ? (changes as OwnershipChange[]) : [];
 }

@@ -10,7 +10,8 @@ import type { ClusterSample } from '../checks/observations.js';
 import type { ClusterView } from '../systems/types.js';
 
 export interface SamplerOptions {
-  ids: readonly string[];
+  /** The nodes to ask: a list, or the members of the moment (they change under the membership nemesis). */
+  ids: readonly string[] | (() => readonly string[]);
   /** Only nodes for which this is true are asked (the harness's own record: not paused, not killed). */
   running(id: string): boolean;
   addr(id: string): string;
@@ -91,7 +92,7 @@ export function startClusterSampler(o: SamplerOptions): ClusterSampler {
 
   const tick = () => {
     if (stopped) return;
-    for (const id of o.ids) if (o.running(id) && !inFlight.has(id)) ask(id);
+    for (const id of idsOf(o)) if (o.running(id) && !inFlight.has(id)) ask(id);
     flush();
   };
   const timer = setInterval(tick, intervalMs);
@@ -135,7 +136,7 @@ export async function waitForOneLeader(
 ): Promise<string | undefined> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const running = o.ids.filter((id) => o.running(id));
+    const running = idsOf(o).filter((id) => o.running(id));
     const views = await Promise.all(running.map((id) => o.view(o.addr(id), 300)));
     const leaders = new Set(views.map((v) => v?.leader ?? null));
     const [leader] = [...leaders];
@@ -143,4 +144,8 @@ export async function waitForOneLeader(
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return undefined;
+}
+
+function idsOf(o: Pick<SamplerOptions, 'ids'>): readonly string[] {
+  return typeof o.ids === 'function' ? o.ids() : o.ids;
 }

@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseClusterSamples, type ClusterObservations, type ClusterSample, type NodeEvent } from '../checks/observations.js';
+import type { OwnershipObservation } from '../checks/ownership.js';
 import type { RunResults } from '../checks/result.js';
 import { readJsonl } from '../history/read-jsonl.js';
 import type { HistoryOp } from '../history/op.js';
@@ -124,6 +125,58 @@ export function readObservations(dir: string, logEvents?: (text: string, epochMs
   const samples = parseClusterSamples(readFileSync(file, 'utf8'));
   const events = typeof run.historyEpochMs === 'number' ? readNodeEvents(dir, run.historyEpochMs, logEvents) : [];
   return observationsOf(samples, events, run.clusterSampling ?? {});
+}
+
+/**
+ * What the harness measured of the rings around each membership change (ownership.jsonl), or
+ * undefined when the run had none. A line cut short by an interruption, or not of that shape, is
+ * skipped: the figures of the changes that were measured whole still stand.
+ */
+export function readOwnership(dir: string): OwnershipObservation[] | undefined {
+  const file = path.join(dir, 'ownership.jsonl');
+  if (!existsSync(file)) return undefined;
+  const observations: OwnershipObservation[] = [];
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (line.trim() === '') continue;
+    let o: unknown;
+    try {
+      o = JSON.parse(line);
+    } catch {
+      continue;
+    }
+    if (isOwnershipObservation(o)) observations.push(o);
+  }
+  return observations;
+}
+
+function isOwnershipObservation(o: unknown): o is OwnershipObservation {
+  const x = o as Partial<OwnershipObservation> | null;
+  const snapshot = (r: unknown) => {
+    const s = r as { time?: unknown; members?: unknown; placements?: unknown } | null;
+    return (
+      typeof s === 'object' &&
+      s !== null &&
+      typeof s.time === 'number' &&
+      Array.isArray(s.members) &&
+      s.members.every((m) => typeof m === 'string') &&
+      Array.isArray(s.placements) &&
+      s.placements.every((p) => Array.isArray(p) && p.every((m) => typeof m === 'string'))
+    );
+  };
+  return (
+    typeof x === 'object' &&
+    x !== null &&
+    typeof x.change === 'object' &&
+    x.change !== null &&
+    (x.change.f === 'join' || x.change.f === 'leave') &&
+    typeof x.change.node === 'string' &&
+    typeof x.change.time === 'number' &&
+    Number.isSafeInteger(x.keys) &&
+    x.keys! >= 0 &&
+    x.keys! <= 1_000_000 &&
+    snapshot(x.before) &&
+    (x.after === null || snapshot(x.after))
+  );
 }
 
 /** The events of every node's log in the folder (`nodes/<id>.log`), read by the system's own parser, in time order. */

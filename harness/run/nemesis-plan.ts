@@ -1,6 +1,6 @@
 import { set } from '../shared/format.js';
 import type { Random } from '../shared/random.js';
-import type { FaultKind, TargetSize } from './settings.js';
+import { nodeId, type FaultKind, type TargetSize } from './settings.js';
 import { MIN_NODES, TOPOLOGY_NAMES, majority, topology, type LinkPair, type Topology } from './topologies.js';
 
 /** One fault as the schedule decided it: plain data, recorded as the nemesis record's value. */
@@ -8,7 +8,14 @@ export type Fault =
   | { kind: 'kill'; nodes: string[]; description: string }
   | { kind: 'pause'; nodes: string[]; description: string }
   | { kind: 'partition'; topology: Topology; description: string }
-  | { kind: 'delay'; links: LinkPair[]; ms: number; jitterMs: number; description: string };
+  | { kind: 'delay'; links: LinkPair[]; ms: number; jitterMs: number; description: string }
+  /** A fresh node joins through a running member; it stays. */
+  | { kind: 'join'; node: string; description: string }
+  /** A member leaves for good. */
+  | { kind: 'leave'; node: string; description: string };
+
+/** A change of membership, as the schedule decided it. */
+export type MembershipFault = Extract<Fault, { kind: 'join' | 'leave' }>;
 
 export interface FaultWindow {
   /** Seconds after the workload began. */
@@ -26,6 +33,8 @@ export interface PlanOptions {
   random: Random;
   /** Which node subsets kills and pauses pick from; Jepsen's defaults when absent. */
   targets?: readonly TargetSize[];
+  /** The most members membership changes may grow the cluster to (default: `nodes.length`). */
+  maxNodes?: number;
 }
 
 /**
@@ -33,21 +42,48 @@ export interface PlanOptions {
  * the same offsets. Faults do not overlap, so every anomaly lines up with at most one of them; each
  * is held for 50–80 % of the interval and the cluster gets the rest to recover. The first fault
  * waits half an interval so the keys hold data before anything breaks.
+ *
+ * Membership changes are planned too, so the schedule knows who is a member when: a join or a
+ * leave is the window's start (the rest of it lets the ring settle), the cluster stays between
+ * `nodes.length` and `maxNodes` members, a joining node takes the next unused id (node-6 after
+ * node-5, never an id that left), and later faults pick their targets among the members of the day.
  */
 export function planFaults(o: PlanOptions): FaultWindow[] {
   if (o.kinds.length === 0) return [];
   const windows: FaultWindow[] = [];
+  let members = [...o.nodes];
+  let born = o.nodes.length;
   for (let start = o.interval / 2; ; start += o.interval) {
     const hold = o.interval * (0.5 + 0.3 * o.random.next());
     const kind = o.random.pick(o.kinds);
     const end = start + hold;
     if (end >= o.timeLimit) break;
-    windows.push({ start: round(start), end: round(end), fault: faultOf(kind, o.nodes, o.random, o.targets) });
+    let fault: Fault;
+    if (kind === 'membership') {
+      const change = membershipChange(members, o.nodes.length, o.maxNodes ?? o.nodes.length, born + 1, o.random);
+      if (change.kind === 'join') born++;
+      members = change.kind === 'join' ? [...members, change.node] : members.filter((n) => n !== change.node);
+      fault = change;
+    } else fault = faultOf(kind, members, o.random, o.targets);
+    windows.push({ start: round(start), end: round(end), fault });
   }
   return windows;
 }
 
-function faultOf(kind: FaultKind, nodes: readonly string[], random: Random, targets: readonly TargetSize[] | undefined): Fault {
+/** A join while there is room, a leave while the cluster is above its floor; either, by a coin, when both. */
+function membershipChange(members: readonly string[], floor: number, ceiling: number, next: number, random: Random): MembershipFault {
+  const canJoin = members.length < ceiling;
+  const canLeave = members.length > floor;
+  if (!canJoin && !canLeave) throw new Error(`no membership change fits between ${floor} and ${ceiling} members`);
+  if (canJoin && (!canLeave || random.next() < 0.5)) {
+    const node = nodeId(next);
+    return { kind: 'join', node, description: `${node} joined` };
+  }
+  const node = random.pick(members);
+  return { kind: 'leave', node, description: `${node} left` };
+}
+
+function faultOf(kind: Exclude<FaultKind, 'membership'>, nodes: readonly string[], random: Random, targets: readonly TargetSize[] | undefined): Fault {
   switch (kind) {
     case 'kill': {
       const chosen = pickTargets(nodes, random, targets ?? ['one', 'minority', 'majority', 'all']);

@@ -5,7 +5,7 @@ import { runChecks } from '../checks/run-checks.js';
 import { writeReport } from '../report/build-report.js';
 import { UsageError } from '../shared/usage-error.js';
 import { workloads } from '../../workloads/index.js';
-import { readRunFolder, writeJson } from './folder.js';
+import { readOwnership, readRunFolder, writeJson } from './folder.js';
 import { writeIndex } from './results-index.js';
 import { systemOf } from './run-settings.js';
 
@@ -21,10 +21,12 @@ export function recheckRunFolder(dir: string): { dir: string; results: RunResult
     throw new UsageError(`${dir}: its run.json has no settings this version can read, so its own checks cannot run; godist check ${dir} checks its history for linearizability`);
   }
   const settings = folder.settings;
+  const ownership = readOwnership(dir);
   const results = runChecks(folder.history, settings, {
     system: systemOf(settings),
     model: workloads[settings.workload]!.model,
     ...(folder.observations ? { observations: folder.observations } : {}),
+    ...(ownership ? { ownership } : {}),
   });
   writeJson(path.join(dir, 'results.json'), results);
   writeJson(path.join(dir, 'run.json'), { ...folder.run, status: folder.run.status === 'running' || folder.run.status === 'interrupted' ? 'interrupted' : folder.run.status, rechecked: new Date().toISOString() });

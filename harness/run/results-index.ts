@@ -63,7 +63,7 @@ function entryOf(dir: string, name: string): IndexEntry | null {
   const settings = resolveSettings(run.settings as Record<string, unknown>);
   const found: IndexEntry['found'] = {};
   for (const [check, c] of Object.entries(results?.checks ?? {})) {
-    if (check !== 'stats' && c.applicable !== false) found[check] = isUndecided(c) ? 'undecided' : c.count;
+    if (check !== 'stats' && c['measurement'] !== true && c.applicable !== false) found[check] = isUndecided(c) ? 'undecided' : c.count;
   }
   return {
     kind: 'run',

@@ -8,7 +8,7 @@ import { systemNamed } from '../systems/index.js';
 import type { SystemDescription } from '../report/report-data.js';
 import type { SystemUnderTest } from '../systems/types.js';
 import { workloads, workloadNames } from '../../workloads/index.js';
-import { HARNESS_DEFAULTS, HARNESS_KEYS, harnessProblems, throwFirst, type HarnessSettings, type RunSettings } from './settings.js';
+import { HARNESS_DEFAULTS, HARNESS_KEYS, MAX_NODES_ABOVE, harnessProblems, throwFirst, type HarnessSettings, type RunSettings } from './settings.js';
 
 /**
  * `raw.system` may be a system's settings (`{"name": "etcd", ...}`), a system's name with its
@@ -23,6 +23,7 @@ export function resolveSettings(raw: Record<string, unknown>): RunSettings {
     if ((HARNESS_KEYS as readonly string[]).includes(k)) harness[k] = v;
     else rest[k] = v;
   }
+  if (raw['maxNodes'] === undefined) harness.maxNodes = harness.nodes + MAX_NODES_ABOVE;
   const given = raw['system'];
   const systemRaw: Record<string, unknown> =
     typeof given === 'object' && given !== null ? { ...(given as Record<string, unknown>) } : { ...rest, name: typeof given === 'string' ? given : 'godist' };
@@ -71,6 +72,7 @@ export function reproduceCommand(s: RunSettings, verb = 'run'): string {
     system.name !== 'godist' ? `--system ${system.name}` : '',
     `--workload ${s.workload}`,
     `--nodes ${s.nodes}`,
+    s.maxNodes !== s.nodes + MAX_NODES_ABOVE ? `--max-nodes ${s.maxNodes}` : '',
     ...(verb === 'run' ? system.flags(s.system) : []),
     `--nemesis ${s.nemesis.length > 0 ? s.nemesis.join(',') : 'none'}`,
     s.targets.length > 0 ? `--targets ${s.targets.join(',')}` : '',
@@ -99,7 +101,7 @@ export function describeRun(s: RunSettings): SystemDescription {
   const system = systemOf(s);
   const harnessRows: [string, string][] = [
     ['workload', s.workload],
-    ['nodes', String(s.nodes)],
+    ['nodes', s.nemesis.includes('membership') ? `${s.nodes}, growing to at most ${s.maxNodes} (membership)` : String(s.nodes)],
     ['nemesis', s.nemesis.length > 0 ? `${s.nemesis.join(', ')} every ${s.nemesisInterval} s${s.targets.length > 0 ? ` (targets: ${s.targets.join(', ')})` : ''}` : 'none'],
     ['time limit', `${s.timeLimit} s`],
     ['concurrency / rate', `${s.concurrency} workers, ${s.rate} ops/s`],

@@ -14,6 +14,7 @@ import { startClusterSampler, waitForOneLeader, type ClusterSampler, type Sampli
 import { createRunFolder, observationsOf, pointLatestAt, readNodeEvents, toolVersion, writeJson, type RunInfo } from './folder.js';
 import { planFaults } from './nemesis-plan.js';
 import { startNemesis } from './nemesis.js';
+import { ownershipProbe, type OwnershipProbe } from './ownership-probe.js';
 import { showProgress } from './progress.js';
 import { createRandom } from '../shared/random.js';
 import { launchCluster } from './launch.js';
@@ -81,6 +82,7 @@ export async function runTest(settings: RunSettings, options: RunOptions): Promi
   let cluster: Cluster | undefined;
   let sampler: ClusterSampler | undefined;
   let sampling: SamplingSummary | undefined;
+  let ownership: OwnershipProbe | undefined;
   const progress = options.progress
     ? showProgress(options.progress, () => ({
         elapsedS: history.now() / 1e9,
@@ -109,7 +111,7 @@ export async function runTest(settings: RunSettings, options: RunOptions): Promi
     await cluster.startAll();
     const view = system.view;
     const sampled = view
-      ? { ids, running: (id: string) => cluster!.state(id) === 'running', addr: (id: string) => cluster!.addresses[id]!, view }
+      ? { ids: () => cluster!.ids, running: (id: string) => cluster!.state(id) === 'running', addr: (id: string) => cluster!.addresses[id]!, view }
       : undefined;
     if (sampled && options.clusterSampling !== false) {
       // Begin from a settled election, so that what the election check finds is the faults' doing.
@@ -130,11 +132,26 @@ export async function runTest(settings: RunSettings, options: RunOptions): Promi
       interval: settings.nemesisInterval,
       timeLimit: settings.timeLimit,
       nodes: ids,
+      maxNodes: settings.maxNodes,
       random: random.fork('nemesis'),
       ...(settings.targets.length > 0 ? { targets: settings.targets } : {}),
     });
+    if (system.ownership && settings.nemesis.includes('membership')) {
+      ownership = ownershipProbe({ cluster, ownership: system.ownership, now: () => history.now(), file: path.join(dir, 'ownership.jsonl') });
+    }
     const started = origin;
-    const nemesis = startNemesis({ plan, cluster, history, origin: started });
+    const nemesis = startNemesis({
+      plan,
+      cluster,
+      history,
+      origin: started,
+      ...(ownership ? { ownership } : {}),
+      // A node that joined is on record at once, so that an interrupted run still names every process.
+      onMembersChanged: () => {
+        runJson.nodes = { ...cluster!.addresses };
+        writeJson(path.join(dir, 'run.json'), runJson);
+      },
+    });
     currentFault = nemesis.current;
     const ctx = { settings, cluster, client, history, workload, random, tally };
     const nextProcess = await runWorkload(ctx, () => history.now() - started >= settings.timeLimit * 1e9);
@@ -152,12 +169,15 @@ export async function runTest(settings: RunSettings, options: RunOptions): Promi
     sampling = await sampler?.stop();
   } finally {
     if (sampler && !sampling) await sampler.stop();
+    ownership?.close();
     progress.stop();
     client.close();
     await cluster?.stop();
     history.close();
   }
 
+  // Nodes that joined during the run: every node's address stays on record.
+  if (cluster) runJson.nodes = { ...cluster.addresses };
   if (sampling) {
     const { start, end, intervalMs, timeoutMs, asked, samples, missed, rttMs } = sampling;
     runJson.clusterSampling = { intervalMs, timeoutMs, start, end, asked, samples, missed, rttMs } as RunInfo['clusterSampling'];
@@ -168,7 +188,12 @@ export async function runTest(settings: RunSettings, options: RunOptions): Promi
   // The nodes have exited, so their logs are complete; the samples are in hand already.
   const observations: ClusterObservations | undefined =
     sampling && sampler ? observationsOf([...sampler.samples], readNodeEvents(dir, history.epochMs, system.logEvents), sampling) : undefined;
-  const results = runChecks(history.ops, settings, { system, model: workload.model, ...(observations ? { observations } : {}) });
+  const results = runChecks(history.ops, settings, {
+    system,
+    model: workload.model,
+    ...(observations ? { observations } : {}),
+    ...(ownership ? { ownership: ownership.observations } : {}),
+  });
   progress.stop();
   writeJson(path.join(dir, 'results.json'), results);
   writeJson(path.join(dir, 'run.json'), runJson);

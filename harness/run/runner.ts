@@ -38,6 +38,7 @@ async function drive(ctx: RunnerContext, firstProcess: number, next: (worker: nu
   const { settings, cluster, client, history, tally } = ctx;
   const limit = pLimit(settings.concurrency);
   let highest = firstProcess + settings.concurrency - 1;
+  const nodes = nodeChooser(cluster, settings.concurrency);
   await Promise.all(
     Array.from({ length: settings.concurrency }, (_, worker) =>
       limit(async () => {
@@ -47,7 +48,7 @@ async function drive(ctx: RunnerContext, firstProcess: number, next: (worker: nu
           const assignment = next(worker);
           if (!assignment) return;
           const { request } = assignment;
-          const node = assignment.node ?? cluster.ids[process % cluster.ids.length]!;
+          const node = assignment.node ?? nodes(worker, process);
           const extra = assignment.final ? { final: true } : {};
           history.append({ type: 'invoke', process, f: request.f, key: request.key, value: request.value, node, ...extra });
           const done = await client.invoke(cluster.addresses[node]!, request);
@@ -74,6 +75,29 @@ async function drive(ctx: RunnerContext, firstProcess: number, next: (worker: nu
     ),
   );
   return highest + 1;
+}
+
+/**
+ * The node each process talks to: process mod members, as Jepsen maps processes to nodes, kept for
+ * the process's life; when its node leaves the cluster, the worker moves to the member that fewest
+ * workers talk to (members come and go under the membership nemesis; with fixed members this is
+ * process mod n throughout).
+ */
+export function nodeChooser(cluster: Pick<Cluster, 'ids'>, workers: number): (worker: number, process: number) => string {
+  const current: ({ process: number; node: string } | undefined)[] = new Array(workers).fill(undefined);
+  return (worker, process) => {
+    const ids = cluster.ids;
+    const mine = current[worker];
+    let node: string;
+    if (mine && mine.process === process && ids.includes(mine.node)) node = mine.node;
+    else if (!mine || mine.process !== process) node = ids[process % ids.length]!;
+    else {
+      const load = (id: string) => current.filter((c, w) => w !== worker && c?.node === id).length;
+      node = ids.reduce((best, id) => (load(id) < load(best) ? id : best));
+    }
+    current[worker] = { process, node };
+    return node;
+  };
 }
 
 /** The main phase: workers issue the workload's ops at the configured rate until `shouldStop()`. */

@@ -5,8 +5,8 @@
  */
 import { UsageError } from '../shared/usage-error.js';
 
-export type FaultKind = 'kill' | 'pause' | 'partition' | 'delay';
-export const FAULT_KINDS: readonly FaultKind[] = ['kill', 'pause', 'partition', 'delay'];
+export type FaultKind = 'kill' | 'pause' | 'partition' | 'delay' | 'membership';
+export const FAULT_KINDS: readonly FaultKind[] = ['kill', 'pause', 'partition', 'delay', 'membership'];
 /** Jepsen's choices of which nodes a kill or pause hits. */
 export type TargetSize = 'one' | 'minority' | 'majority' | 'all';
 export const TARGET_SIZES: readonly TargetSize[] = ['one', 'minority', 'majority', 'all'];
@@ -25,6 +25,8 @@ export interface SystemSettings {
 export interface HarnessSettings {
   workload: string;
   nodes: number;
+  /** The most members the membership nemesis grows the cluster to (it never shrinks it below `nodes`). */
+  maxNodes: number;
   nemesis: FaultKind[];
   /** Node subsets kills and pauses choose from; empty: Jepsen's mix (pauses never take every node). */
   targets: TargetSize[];
@@ -55,6 +57,8 @@ export interface RunSettings extends HarnessSettings {
 export const HARNESS_DEFAULTS: HarnessSettings = {
   workload: 'register',
   nodes: 5,
+  // Given nodes and no maxNodes, resolveSettings makes it nodes + 2 (MAX_NODES_ABOVE).
+  maxNodes: 7,
   nemesis: ['kill', 'pause', 'partition'],
   targets: [],
   nemesisInterval: 5,
@@ -71,6 +75,9 @@ export const HARNESS_DEFAULTS: HarnessSettings = {
 
 export const HARNESS_KEYS: readonly (keyof HarnessSettings)[] = Object.keys(HARNESS_DEFAULTS) as (keyof HarnessSettings)[];
 
+/** --max-nodes, unless given: this many above --nodes, room for a few joins. */
+export const MAX_NODES_ABOVE = 2;
+
 /** The one line a user sees for each impossible harness setting; empty when they can run. */
 export function harnessProblems(s: HarnessSettings, workloads: readonly string[]): string[] {
   const problems: string[] = [];
@@ -78,6 +85,12 @@ export function harnessProblems(s: HarnessSettings, workloads: readonly string[]
     if (!Number.isInteger(value) || value < min) problems.push(`${given(name, value)} must be a whole number ≥ ${min}`);
   };
   whole('--nodes', s.nodes, 1);
+  whole('--max-nodes', s.maxNodes, 1);
+  if (Number.isInteger(s.maxNodes) && Number.isInteger(s.nodes) && s.maxNodes < s.nodes) {
+    problems.push(`--max-nodes=${s.maxNodes} is below --nodes=${s.nodes} (the membership nemesis never shrinks the cluster below --nodes; give --max-nodes ≥ ${s.nodes})`);
+  } else if (s.nemesis.includes('membership') && s.maxNodes === s.nodes) {
+    problems.push(`--nemesis membership needs --max-nodes above --nodes=${s.nodes} (no node could join, and none may leave below --nodes; e.g. --max-nodes ${s.nodes + MAX_NODES_ABOVE})`);
+  }
   whole('--concurrency', s.concurrency, 1);
   whole('--keys', s.keys, 1);
   whole('--seed', s.seed, 0);
@@ -118,6 +131,11 @@ export function parseFaultList(text: string): FaultKind[] {
 /** The ids of a run's nodes: node-1 … node-n. */
 export function nodeIds(count: number): string[] {
   return Array.from({ length: count }, (_, i) => `node-${i + 1}`);
+}
+
+/** The id of the k-th node to exist in a run (1-based): members that join take node-(n+1), node-(n+2), … */
+export function nodeId(k: number): string {
+  return `node-${k}`;
 }
 
 /** Throws the first problem as a UsageError. */

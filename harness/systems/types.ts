@@ -31,11 +31,11 @@ export type PromiseTable = Partial<Record<CheckName, Promised>>;
 /**
  * What a node's log says about its view, in the harness's words (a system's log reader maps its own
  * log lines onto them): `started` (a new process: no leader yet, every member it was given alive),
- * `member-joined`, `alive`/`suspect`/`dead` (a peer's state changed), `stalled` (the node itself did
- * not run for `gapMs`), `leader-elected`, `stopped`.
+ * `member-joined`, `member-left` (a peer left the cluster for good), `alive`/`suspect`/`dead` (a peer's
+ * state changed), `stalled` (the node itself did not run for `gapMs`), `leader-elected`, `stopped`.
  */
-export type NodeEventName = 'started' | 'member-joined' | 'alive' | 'suspect' | 'dead' | 'stalled' | 'leader-elected' | 'stopped';
-export const NODE_EVENT_NAMES: readonly NodeEventName[] = ['started', 'member-joined', 'alive', 'suspect', 'dead', 'stalled', 'leader-elected', 'stopped'];
+export type NodeEventName = 'started' | 'member-joined' | 'member-left' | 'alive' | 'suspect' | 'dead' | 'stalled' | 'leader-elected' | 'stopped';
+export const NODE_EVENT_NAMES: readonly NodeEventName[] = ['started', 'member-joined', 'member-left', 'alive', 'suspect', 'dead', 'stalled', 'leader-elected', 'stopped'];
 
 /** One such event of one node, on the history's time base. */
 export interface NodeEvent {
@@ -80,8 +80,9 @@ export interface Client {
 
 /** The nodes of one run, as the nemesis and the runner drive them. */
 export interface Cluster {
-  ids: string[];
-  /** Each node's client address: what clients dial, and what run.json records. */
+  /** The members now, in the order they came: node-1 … node-n, then those that joined; a member that left is gone. */
+  readonly ids: readonly string[];
+  /** Each node's client address, members that left included: what clients dial, and what run.json records. */
   addresses: Record<string, string>;
   state(id: string): NodeState;
   /** Starts every node and resolves once the cluster is ready for clients (the system's own rule). */
@@ -94,6 +95,14 @@ export interface Cluster {
   waitUntilReady(timeoutMs: number): Promise<void>;
   /** The proxies every node-to-node byte passes through: partitions and delays. None: they cannot be partitioned. */
   links?: Proxies;
+  /**
+   * Starts a fresh node `id` that joins through a running member (its links through the proxies
+   * like everyone's), and resolves once it serves; it is then in `ids`. Only a system whose faults
+   * include `membership` has it.
+   */
+  join?(id: string): Promise<void>;
+  /** Takes member `id` out of the cluster for good (gracefully, where the system can) and stops it; it leaves `ids` at once. */
+  leave?(id: string): Promise<void>;
   /** Stops every node (paused ones too) and every proxy. */
   stop(): Promise<void>;
 }
@@ -122,6 +131,13 @@ export interface ClusterView {
   members?: { id: string; state: MemberState; lastHeardMs?: number }[];
   /** The election term it is in, for systems that number their elections (Raft). */
   term?: number;
+}
+
+/** The ring one member routes by: its members, and for each key asked about its replica set there, owner first. */
+export interface Ownership {
+  members: string[];
+  /** In the order of the keys asked; absent when none were. */
+  placements?: string[][];
 }
 
 /** The timings of a system's failure detector, for judging its suspect/dead marks. */
@@ -192,6 +208,11 @@ export interface SystemUnderTest<S extends SystemSettings = SystemSettings> {
   client(s: S, harness: HarnessSettings): Client;
   /** One node's own view of the cluster; undefined when it did not answer in time. */
   view?(addr: string, timeoutMs: number): Promise<ClusterView | undefined>;
+  /**
+   * The ring one member routes by, with the replica sets of `keys` on it (none: the members only);
+   * undefined when it did not answer in time. What membership changes are measured by.
+   */
+  ownership?(addr: string, keys: readonly string[], timeoutMs: number): Promise<Ownership | undefined>;
   /** The events of one node's log that bear on its view, on the history's time base. */
   logEvents?(text: string, epochMs: number): NodeEvent[];
   /**

@@ -19,7 +19,7 @@ describe('impossible settings are one line and exit 2, with nothing started', ()
     [['-W', '5'], 'godist: W=5 exceeds N=3 (a write quorum cannot be larger than the replica set)'],
     [['-N', '4', '--nodes', '3'], 'godist: N=4 exceeds --nodes=3 (a key cannot have more replicas than there are nodes)'],
     [['--workload', 'bank'], 'godist: unknown workload "bank" (known: register, unique-writes, cas-register)'],
-    [['--nemesis', 'kill,meteor'], 'godist: unknown fault "meteor" (known: kill, pause, partition, delay, or none)'],
+    [['--nemesis', 'kill,meteor'], 'godist: unknown fault "meteor" (known: kill, pause, partition, delay, membership, or none)'],
     [['--targets', 'half'], 'godist: unknown target "half" for --targets (known: one, minority, majority, all)'],
     [['--nodes', 'three'], 'godist: --nodes (not a number) must be a whole number ≥ 1'],
     [['--bogus'], 'godist run: unknown option --bogus; godist run --help lists them'],

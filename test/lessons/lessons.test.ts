@@ -91,6 +91,27 @@ describe('docs/lessons.md, run as written', { timeout: 300_000 }, () => {
     expect(strict!.valid).toBe(true);
   });
 
+  it('1. ownership is a routing decision, moved on purpose: a join or a leave moves about 1/n of the owners (mod n would move most), and the keys it moves hold no copy on their newcomers', async () => {
+    const [, command] = commands.get(1)!;
+    expect(command).toContain('--nemesis membership');
+    const { code, dir } = await godist(command!);
+    expect(code).toBe(0);
+    const r = results(dir);
+    const changes = r.checks['ownership']!['changes'] as { f: string; measured: { owner: number }; ideal: { owner: number }; modN: { owner: number }; ownerMovesOfNode: number; ringsAfter: number }[];
+    expect(changes.map((c) => c.f)).toEqual(['join', 'join', 'leave', 'leave', 'join']);
+    for (const c of changes) {
+      expect(c.measured.owner / c.ideal.owner).toBeGreaterThan(0.6);
+      expect(c.measured.owner / c.ideal.owner).toBeLessThan(1.4);
+      expect(c.modN.owner).toBeGreaterThan(0.7);
+      expect(c.ownerMovesOfNode).toBe(1);
+      expect(c.ringsAfter).toBe(1);
+    }
+    const anomalies = [...(r.checks['stale-reads']?.anomalies ?? []), ...(r.checks['lost-writes']?.anomalies ?? [])];
+    expect(r.checks['lost-writes']!.count).toBeGreaterThan(0);
+    expect(anomalies.filter((a) => a['cause'] !== 'membership')).toEqual([]);
+    expect(anomalies.map((a) => a.explanation).join('\n')).toMatch(/it gained node-\d, which joined the cluster at [\d.]+ s with no copy of u\d+/);
+  });
+
   it('2. failure detection is not truth: delays make nodes suspect live peers, and tighter timeouts suspect more (and detect sooner)', async () => {
     const [tightCommand, defaultCommand] = commands.get(2)!;
     expect(tightCommand).toContain('--suspect-after-ms');

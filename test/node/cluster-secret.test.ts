@@ -66,6 +66,8 @@ describe('with a cluster secret', () => {
       ['/internal/join', fakeMembers(2)],
       ['/internal/election', JSON.stringify({ from: { id: 'zzz-intruder', addr: '127.0.0.1:1' } })],
       ['/internal/leader', JSON.stringify({ from: { id: 'node-1', addr: '127.0.0.1:1' }, leader: 'node-1' })],
+      ['/internal/leave', JSON.stringify({ from: { id: 'node-1', addr: '127.0.0.1:1' } })],
+      ['/internal/heartbeat', JSON.stringify({ from: { id: 'intruder', addr: '127.0.0.1:1' }, members: [], leader: null, left: ['node-1', 'node-2'] })],
       ['/internal/read', JSON.stringify({ key: 'alpha' })],
       ['/internal/no-such-route', '{}'],
     ];
@@ -94,6 +96,34 @@ describe('with a cluster secret', () => {
     }
   });
 
+  it.each([
+    ['no secret', {}],
+    ['a wrong secret', { [HEADER]: 'not-the-secret-0000000000' }],
+  ])('POST /cluster/dial and /cluster/leave with %s get 401 and change nothing; the ring stays open', async (_, headers) => {
+    for (const n of nodes) {
+      const dial = await request(n.port, 'POST', '/cluster/dial', JSON.stringify({ id: n.id === 'node-1' ? 'node-2' : 'node-1', addr: '127.0.0.1:1' }), headers);
+      expect(dial.status, `dial on ${n.id}`).toBe(401);
+      expect(dial.headers['www-authenticate']).toBe('X-Godist-Cluster-Secret');
+      expect(dial.json.error).toMatch(/cluster secret: this node takes POST \/cluster\/dial only from members of its cluster/);
+      for (const body of [undefined, '{}']) {
+        const leave = await request(n.port, 'POST', '/cluster/leave', body, headers);
+        expect(leave.status, `leave on ${n.id}`).toBe(401);
+        expect(leave.json.error).toMatch(/takes POST \/cluster\/leave only from members of its cluster/);
+      }
+      expect((await request(n.port, 'GET', '/cluster/ring', undefined, headers)).json).toMatchObject({ members: ['node-1', 'node-2', 'node-3'] });
+      expect((await request(n.port, 'POST', '/cluster/ring', JSON.stringify({ keys: ['alpha'] }), headers)).status).toBe(200);
+    }
+    await new Promise((r) => setTimeout(r, 300)); // a few heartbeats: a planted dial address would show by now
+    for (const n of nodes) {
+      expect(n.alive).toBe(true);
+      expect(n.eventsOf('left')).toEqual([]);
+      const s = await status(n.port);
+      expect(s.members.map((m) => `${m.id}:${m.state}`)).toEqual(['node-1:alive', 'node-2:alive', 'node-3:alive']);
+      expect(s.members.filter((m) => (m as { dial?: string }).dial !== undefined)).toEqual([]);
+      expect((await get(n.port, 'alpha')).json).toMatchObject({ value: 'first' });
+    }
+  });
+
   it('the right secret in the header is let through', async () => {
     const r = await request(nodes[1]!.port, 'POST', '/internal/read', JSON.stringify({ key: 'alpha' }), { [HEADER]: SECRET });
     expect(r.status).toBe(200);
@@ -106,6 +136,47 @@ describe('with a cluster secret', () => {
     await waitFor(() => stranger.eventsOf('join-failed').length > 0, 10_000, 'node-4 to fail to join');
     expect(stranger.eventsOf('join-failed')[0]!.reason).toMatch(/answered 401: a wrong cluster secret/);
     for (const n of nodes) expect((await status(n.port)).members.map((m) => m.id)).toEqual(['node-1', 'node-2', 'node-3']);
+  });
+
+  it('with the secret, a malformed dial or leave is a 400; a member that joins is dialled, and one that leaves tells every member (its announcement carries the secret)', async () => {
+    const auth = { [HEADER]: SECRET };
+    for (const body of ['{}', '{"id":"node-9"}', '{"id":"node-9","addr":"nowhere"}', '{"id":"node-9","addr":"127.0.0.1:1","x":1}', 'null', 'nope']) {
+      const r = await request(nodes[0]!.port, 'POST', '/cluster/dial', body, auth);
+      expect(r.status, body).toBe(400);
+      expect(typeof r.json.error).toBe('string');
+    }
+    expect((await request(nodes[0]!.port, 'POST', '/cluster/dial', JSON.stringify({ id: 'node-1', addr: '127.0.0.1:1' }), auth)).json.error).toMatch(/is this node itself/);
+    for (const body of ['{"now":true}', 'null', '[]', '"x"']) {
+      const r = await request(nodes[0]!.port, 'POST', '/cluster/leave', body, auth);
+      expect(r.status, body).toBe(400);
+    }
+    expect(nodes[0]!.alive).toBe(true);
+
+    const port = await freePort();
+    for (const n of nodes) {
+      const r = await request(n.port, 'POST', '/cluster/dial', JSON.stringify({ id: 'node-5', addr: `127.0.0.1:${port}` }), auth);
+      expect(r.status).toBe(200);
+      expect(r.json).toEqual({ id: 'node-5', dial: `127.0.0.1:${port}` });
+    }
+    const joiner = await procs.start('node-5', port, [...FAST, '--seed', nodes[0]!.addr], 10_000, { GODIST_CLUSTER_SECRET: SECRET });
+    await waitFor(async () => (await Promise.all(nodes.map((n) => status(n.port)))).every((s) => s.members.length === 4), 5000, 'node-5 in every table');
+    const leave = await request(port, 'POST', '/cluster/leave', undefined, auth);
+    expect(leave.status).toBe(200);
+    expect(leave.json).toMatchObject({ id: 'node-5', left: true, missed: [] });
+    expect([...leave.json.told].sort()).toEqual(['node-1', 'node-2', 'node-3']);
+    expect(await joiner.exited).toEqual({ code: 0, signal: null });
+    for (const n of nodes) {
+      // From the announcement itself, or from a member that heard it first and passed it on in a heartbeat.
+      expect(n.eventsOf('member-left')).toMatchObject([{ peer: 'node-5', via: expect.stringMatching(/^(its announcement|left list of node-[123])$/) }]);
+      expect((await status(n.port)).members.map((m) => m.id)).toEqual(['node-1', 'node-2', 'node-3']);
+    }
+    // The heartbeats that now carry the retired id ("left") are taken by the members: past suspect-after,
+    // every member is still alive, and none relearned the leaver.
+    await new Promise((r) => setTimeout(r, 800));
+    for (const n of nodes) {
+      expect((await status(n.port)).members.map((m) => `${m.id}:${m.state}`)).toEqual(['node-1:alive', 'node-2:alive', 'node-3:alive']);
+      expect(n.eventsOf('member-joined').filter((e) => e.peer === 'node-5')).toHaveLength(1);
+    }
   });
 });
 
@@ -151,6 +222,35 @@ describe('without a cluster secret (the seed\'s open mode)', () => {
         expect(typeof r.json.error).toBe('string');
       }
     }
+  });
+
+  it('malformed leave announcements, retired-id lists, dial and leave requests are refused (400) and change nothing', async () => {
+    const from = { id: 'node-2', addr: nodes[1]!.addr };
+    const refused: [string, string | undefined][] = [
+      ['/internal/leave', '{}'],
+      ['/internal/leave', JSON.stringify({ from: { id: 'node-2' } })],
+      ['/internal/leave', JSON.stringify({ from, why: 'x' })],
+      ['/internal/heartbeat', JSON.stringify({ from, members: [], leader: null, left: Array.from({ length: 257 }, (_, i) => `gone-${i}`) })],
+      ['/internal/heartbeat', JSON.stringify({ from, members: [], leader: null, left: ['node-1', 'not an id'] })],
+      ['/internal/heartbeat', JSON.stringify({ from, members: [], leader: null, left: 'node-1' })],
+      ['/internal/join', JSON.stringify({ from, members: [], leader: null, left: ['node-2'] })],
+      ['/cluster/dial', JSON.stringify({ id: 'node-2', addr: 'nowhere' })],
+      ['/cluster/dial', JSON.stringify({ id: 'node-2', addr: '127.0.0.1:1', extra: true })],
+      ['/cluster/leave', '{"force":true}'],
+      ['/cluster/leave', '[]'],
+      ['/cluster/ring', JSON.stringify({ keys: Array.from({ length: 10_001 }, (_, i) => `k${i}`) })],
+    ];
+    for (const [path, body] of refused) {
+      const r = await request(nodes[0]!.port, 'POST', path, body);
+      expect(r.status, `${path} ${body?.slice(0, 80)}`).toBe(400);
+      expect(typeof r.json.error).toBe('string');
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    expect(nodes[0]!.alive).toBe(true);
+    expect(nodes[0]!.eventsOf('member-left')).toEqual([]);
+    const s = await status(nodes[0]!.port);
+    expect(s.members.map((m) => `${m.id}:${m.state}`)).toEqual(['node-1:alive', 'node-2:alive', 'node-3:alive']);
+    expect(s.members.filter((m) => (m as { dial?: string }).dial !== undefined)).toEqual([]);
   });
 
   it('a member list of 2,000 made-up members is refused whole: nobody learns one', async () => {

@@ -40,6 +40,7 @@ function members(n: number): { id: string; addr: string }[] {
 const validBodies: Record<string, () => Record<string, unknown>> = {
   heartbeat: () => ({ from: fuzzer, members: members(2), leader: null }),
   join: () => ({ from: fuzzer, members: [], leader: null }),
+  leave: () => ({ from: fuzzer }),
   election: () => ({ from: fuzzer }),
   leader: () => ({ from: fuzzer, leader: 'fuzz-1' }),
   read: () => ({ key: 'alpha' }),
@@ -51,6 +52,8 @@ const invalidFor: Record<string, unknown[]> = {
   from: [...notObjects, { id: 'fuzz-1' }, { addr: '127.0.0.1:1' }, ...invalidIds.map((id) => ({ id, addr: '127.0.0.1:1' })), ...invalidAddrs.map((addr) => ({ id: 'fuzz-1', addr })), { id: 'fuzz-1', addr: '127.0.0.1:1', role: 'admin' }],
   members: ['x', 5, null, {}, [null], [{ id: 'ok-1' }], ...invalidIds.map((id) => [{ id, addr: '127.0.0.1:1' }]), ...invalidAddrs.map((addr) => [{ id: 'ok-1', addr }]), members(257), members(2000)],
   leader: invalidIds.filter((x) => x !== null),
+  // A heartbeat's retired ids: not a list, ids that do not parse, over the limit of 256, or its own sender.
+  left: ['x', 5, null, {}, [null], ...invalidIds.map((id) => [id]), Array.from({ length: 257 }, (_, i) => `gone-${i}`), Array.from({ length: 5000 }, (_, i) => `gone-${i}`), ['fuzz-1']],
   key: invalidKeys,
   value: nonStrings,
   version: invalidVersions,
@@ -81,6 +84,12 @@ const brokenInternal = fc.oneof(
       return { route, body: JSON.stringify(body), what: `${route}: ${drop ? 'missing field' : 'unknown field'}` };
     }),
   ),
+  // A heartbeat or join whose retired ids are broken (a heartbeat without them is valid, so they are
+  // never the field left out above).
+  fc.record({ route: fc.constantFrom('heartbeat', 'join'), pick: fc.nat() }).map(({ route, pick }) => {
+    const body = { ...validBodies[route]!(), left: invalidFor.left![pick % invalidFor.left!.length] };
+    return { route, body: JSON.stringify(body), what: `${route}: bad left` };
+  }),
   // A version far above what the replica holds: the shape is right, the leap is refused.
   fc.integer({ min: 2 ** 32 + 2, max: 2 ** 52 }).map((version) => ({ route: 'write', body: JSON.stringify({ key: 'alpha', value: 'evil', version, writer: 'fuzz-1' }), what: 'write: version leap' })),
   // Not a message at all.
@@ -101,6 +110,30 @@ const badGetPath = fc.oneof(
 );
 
 /**
+ * Malformed bodies for the membership routes, none of which may change anything: a dial address that
+ * does not parse (a valid one would redirect the node's traffic), a leave with arguments (a leave
+ * with no body or {} is valid and would take the node out), a ring request that is not {"keys"}.
+ */
+const badDialBody = fc.oneof(
+  fc.constantFrom(...notObjects, {}, { id: 'node-2' }, { addr: '127.0.0.1:1' }, { id: 'node-2', addr: '127.0.0.1:1', via: 'x' }),
+  fc.constantFrom(...invalidIds).map((id) => ({ id, addr: '127.0.0.1:1' })),
+  fc.constantFrom(...invalidAddrs).map((addr) => ({ id: 'node-2', addr })),
+);
+const badLeaveBody = fc.constantFrom<unknown>(...notObjects, { now: true }, { from: fuzzer }, { id: 'node-1' }, 0, false);
+const badRingBody = fc.oneof(
+  fc.constantFrom<unknown>(...notObjects, {}, { keys: 'k1' }, { keys: null }, { keys: {} }, { keys: [], extra: 1 }, { key: ['k1'] }, { keys: Array.from({ length: 10_001 }, (_, i) => `k${i}`) }),
+  fc.constantFrom(...invalidKeys).map((k) => ({ keys: ['k1', k] })),
+);
+const badMembershipRoute = fc.oneof(
+  badDialBody.map((b) => ({ path: '/cluster/dial', body: JSON.stringify(b), what: 'dial: malformed', guarded: true })),
+  badLeaveBody.map((b) => ({ path: '/cluster/leave', body: JSON.stringify(b), what: 'leave: with arguments', guarded: true })),
+  fc
+    .record({ path: fc.constantFrom('/cluster/dial', '/cluster/leave'), body: fc.constantFrom('nope', '{"id":', '[[[[', '"', '{}}') })
+    .map(({ path, body }) => ({ path, body, what: 'membership route: not JSON', guarded: true })),
+  badRingBody.map((b) => ({ path: '/cluster/ring', body: JSON.stringify(b), what: 'ring: malformed', guarded: false })),
+);
+
+/**
  * `count` hostile requests against a node. With `secret`, internal requests carry it (so that their
  * bodies are read) but one in four goes without it or with a wrong one (401); without, they carry none.
  */
@@ -112,15 +145,26 @@ export function hostileRequests(count: number, seed: number, secret: string | un
     if (secret && auth === 1) return { what: 'internal: wrong secret', method: 'POST', path, headers: { ...json, [SECRET_HEADER]: `${secret}x` }, body: broken.body, status: 401 };
     return { what: `internal ${broken.what}`, method: 'POST', path, headers: secret ? { ...json, [SECRET_HEADER]: secret } : json, body: broken.body };
   });
+  // The membership routes that change a node need the secret like /internal/ (the ring is open).
+  const membership = fc.record({ bad: badMembershipRoute, auth: fc.nat(3) }).map(({ bad, auth }): HostileRequest => {
+    if (secret && bad.guarded && auth === 0) return { what: 'membership route: no secret', method: 'POST', path: bad.path, headers: json, body: bad.body, status: 401 };
+    if (secret && bad.guarded && auth === 1) return { what: 'membership route: wrong secret', method: 'POST', path: bad.path, headers: { ...json, [SECRET_HEADER]: `x${secret}` }, body: bad.body, status: 401 };
+    return { what: bad.what, method: 'POST', path: bad.path, headers: secret ? { ...json, [SECRET_HEADER]: secret } : json, body: bad.body };
+  });
   const request: fc.Arbitrary<HostileRequest> = fc.oneof(
     { weight: 4, arbitrary: internal },
+    { weight: 2, arbitrary: membership },
     { weight: 3, arbitrary: badPutBody.filter((b) => b.what !== 'put: body over 1 MiB').map((b): HostileRequest => ({ what: b.what, method: 'POST', path: '/kv/put', headers: json, body: b.body })) },
     { weight: 2, arbitrary: badGetPath.map((g): HostileRequest => ({ what: g.what, method: 'GET', path: g.path, headers: {} })) },
     {
       weight: 1,
       arbitrary: fc
-        .record({ method: fc.constantFrom('PUT', 'DELETE', 'PATCH', 'OPTIONS', 'POST', 'GET'), path: fc.constantFrom('/kv/put', '/kv/get/a', '/health', '/cluster/status', '/internal/read', '/', '/admin', '/kv', '/internal/') })
-        .filter(({ method, path }) => !((method === 'POST' && (path === '/kv/put' || path === '/internal/read')) || (method === 'GET' && ['/kv/get/a', '/health', '/cluster/status'].includes(path))))
+        .record({
+          method: fc.constantFrom('PUT', 'DELETE', 'PATCH', 'OPTIONS', 'POST', 'GET'),
+          path: fc.constantFrom('/kv/put', '/kv/get/a', '/health', '/cluster/status', '/internal/read', '/', '/admin', '/kv', '/internal/', '/cluster/ring', '/cluster/dial', '/cluster/leave', '/cluster/'),
+        })
+        // Left out: the requests that are valid without a body (a bodiless POST /cluster/leave is a leave).
+        .filter(({ method, path }) => !((method === 'POST' && ['/kv/put', '/internal/read', '/cluster/leave'].includes(path)) || (method === 'GET' && ['/kv/get/a', '/health', '/cluster/status', '/cluster/ring'].includes(path))))
         .map(({ method, path }): HostileRequest => ({ what: 'wrong method or route', method, path, headers: secret ? { [SECRET_HEADER]: secret } : {} })),
     },
   );

@@ -1,9 +1,11 @@
 /**
  * HTTP fuzz test of the node: seeded, bounded, loopback only. Against a real 3-node cluster, with and
  * without a cluster secret, thousands of malformed and hostile requests (hostile-requests.ts), each
- * malformed by construction, interleaved with valid puts. Asserts: no node crashes or logs a failure;
- * every malformed request gets a 4xx with a JSON error; every acknowledged write reads back, and the
- * membership and leader are as before; each node's RSS stays within bounds. Prints its figures.
+ * malformed by construction, interleaved with valid puts: internal messages, the membership routes
+ * (dial, leave, ring), puts, gets, wrong methods and routes, raw bytes. Asserts: no node crashes or
+ * logs a failure; every malformed request gets a 4xx with a JSON error; every acknowledged write reads
+ * back, and the membership, dial addresses and leader are as before (no member left or retired); each
+ * node's RSS stays within bounds. Prints its figures.
  *
  * Repeat: npm run build && npx vitest run test/node/http-fuzz.test.ts
  * (GODIST_FUZZ_REQUESTS=30000 for more requests per cluster, GODIST_FUZZ_SEED=n for another seed)
@@ -166,6 +168,10 @@ describe.each([
       for (const [key, value] of acked) expect((await get(n.port, key)).json, `${key} on ${n.id}`).toMatchObject({ value, version: 1 });
       const s = await status(n.port);
       expect(s.members.map((m) => `${m.id}:${m.state}`)).toEqual(['node-1:alive', 'node-2:alive', 'node-3:alive']);
+      // No dial address was planted (/cluster/dial) and no member retired (a heartbeat's left list, /internal/leave).
+      expect(s.members.filter((m) => (m as { dial?: string }).dial !== undefined)).toEqual([]);
+      expect(n.eventsOf('member-left')).toEqual([]);
+      expect(n.eventsOf('left')).toEqual([]);
       expect(s.leader).toBe('node-3');
     }
     const crashed = nodes.filter((n) => !n.alive || n.stderr !== '' || n.eventsOf('failed').length > 0);

@@ -99,4 +99,34 @@ describe('member listing', () => {
     for (const id of ['node-10', 'node-2', 'node-9']) m.heard(id, `127.0.0.1:${id.length}`, 0, 'heartbeat from it');
     expect(m.list().map((x) => x.id)).toEqual(['node-1', 'node-2', 'node-9', 'node-10']);
   });
+
+  it('a member that leaves is dropped from the table and every ring, and its id is never learned again', () => {
+    const m = new Membership('node-1', 'a:1', t, 0);
+    m.heard('node-2', 'a:2', 0, 'x');
+    m.heard('node-6', 'a:6', 0, 'x');
+    const generation = m.generation;
+    expect(m.retire('node-6', 'its announcement')).toEqual({ kind: 'left', peer: 'node-6', via: 'its announcement' });
+    expect(m.generation).toBeGreaterThan(generation);
+    expect(m.ids().sort()).toEqual(['node-1', 'node-2']);
+    expect(m.routableIds().sort()).toEqual(['node-1', 'node-2']);
+    // A member list or a heartbeat still in flight does not bring it back.
+    expect(m.learn('node-6', 'a:6', 10, 'member list of node-2')).toBeUndefined();
+    expect(m.heard('node-6', 'a:6', 10, 'heartbeat from it')).toEqual([]);
+    expect(m.ids()).not.toContain('node-6');
+    expect(m.retiredIds()).toEqual(['node-6']);
+    expect(m.isRetired('node-6')).toBe(true);
+  });
+
+  it('retiring is said once, and a node never retires itself', () => {
+    const m = new Membership('node-1', 'a:1', t, 0);
+    m.heard('node-2', 'a:2', 0, 'x');
+    expect(m.retire('node-2', 'left list of node-3')).toBeDefined();
+    expect(m.retire('node-2', 'its announcement')).toBeUndefined();
+    expect(m.retire('node-1', 'left list of node-3')).toBeUndefined();
+    expect(m.ids()).toEqual(['node-1']);
+    // A member it never knew is retired all the same: it must not be learned from a stale list later.
+    expect(m.retire('node-9', 'left list of node-2')).toBeUndefined();
+    expect(m.learn('node-9', 'a:9', 0, 'member list of node-2')).toBeUndefined();
+    expect(m.retiredIds()).toEqual(['node-2', 'node-9']);
+  });
 });

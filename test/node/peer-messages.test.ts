@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { BadRequest } from '../../node/bad-request.js';
-import { MAX_MEMBERS, Membership } from '../../node/membership.js';
+import { MAX_MEMBERS, MAX_RETIRED, Membership } from '../../node/membership.js';
 import {
   MAX_VERSION,
   MAX_VERSION_STEP,
@@ -9,6 +9,7 @@ import {
   parseElection,
   parseHeartbeat,
   parseLeader,
+  parseLeave,
   parseReadAnswer,
   parseReplicaRead,
   parseReplicaWrite,
@@ -18,6 +19,8 @@ import {
 } from '../../node/peer-messages.js';
 import { secretChecker, secretProblem } from '../../node/peer-auth.js';
 import { parseFlags } from '../../node/flags.js';
+import { MAX_RING_KEYS, parseDialRequest, parseLeaveRequest, parseRingRequest } from '../../node/cluster-requests.js';
+import { DEFAULT_LIMITS } from '../../node/keys.js';
 
 const rules: KeyRules = {
   checkKey: (k, what) => {
@@ -58,6 +61,28 @@ describe('node-to-node messages are read strictly', () => {
     ['too many members', hb({ members: Array.from({ length: MAX_MEMBERS + 1 }, (_, i) => ({ id: `fake-${i}`, addr: `127.0.0.1:${1000 + i}` })) }), new RegExp(`lists ${MAX_MEMBERS + 1} members, over the limit of ${MAX_MEMBERS}`)],
   ])('a heartbeat with %s is refused', (_, body, message) => {
     expect(refusal(() => parseHeartbeat(body))).toMatch(message);
+  });
+
+  it('a heartbeat may carry the ids of members that left: at most MAX_RETIRED, each a member id, never its sender', () => {
+    expect(parseHeartbeat(hb({ left: ['node-4', 'node-5'] }))).toEqual(hb({ left: ['node-4', 'node-5'] }));
+    expect(parseHeartbeat(hb({ left: [] }))).toEqual(hb({ left: [] }));
+    expect(parseHeartbeat(hb()).left).toBeUndefined();
+    const ids = (n: number) => Array.from({ length: n }, (_, i) => `gone-${i}`);
+    expect(parseHeartbeat(hb({ left: ids(MAX_RETIRED) })).left).toHaveLength(MAX_RETIRED);
+    expect(refusal(() => parseHeartbeat(hb({ left: ids(MAX_RETIRED + 1) })))).toMatch(new RegExp(`"left" lists ${MAX_RETIRED + 1} ids, over the limit of ${MAX_RETIRED}`));
+    expect(refusal(() => parseHeartbeat(hb({ left: 'node-4' })))).toMatch(/"left" must be an array of member ids, got string/);
+    expect(refusal(() => parseHeartbeat(hb({ left: null })))).toMatch(/"left" must be an array/);
+    expect(refusal(() => parseHeartbeat(hb({ left: ['node-4', 'bad id'] })))).toMatch(/"left"\[1\] must be a member id/);
+    expect(refusal(() => parseHeartbeat(hb({ left: [7] })))).toMatch(/"left"\[0\] must be a member id/);
+    expect(refusal(() => parseHeartbeat(hb({ left: ['node-1'] }), 'join'))).toMatch(/join: "left" names its own sender node-1/);
+  });
+
+  it('a leave announcement names the member that leaves, and nothing else', () => {
+    expect(parseLeave({ from: me })).toEqual({ from: me });
+    expect(refusal(() => parseLeave({}))).toMatch(/leave announcement: "from": the body must be a JSON object/);
+    expect(refusal(() => parseLeave({ from: me, left: ['node-2'] }))).toMatch(/leave announcement: unknown field "left"/);
+    expect(refusal(() => parseLeave({ from: { id: 'node-1' } }))).toMatch(/"addr" must be HOST:PORT/);
+    for (const body of [null, [], 'node-1', { from: null }, { from: { id: 'x y', addr: '127.0.0.1:1' } }]) expect(() => parseLeave(body)).toThrow(BadRequest);
   });
 
   it('election and leader messages need a sender (and a leader) that parse', () => {
@@ -113,6 +138,7 @@ describe('node-to-node messages are read strictly', () => {
   it('any JSON value is either a message or a BadRequest, never another error (property)', () => {
     const parsers = [
       (b: unknown) => parseHeartbeat(b),
+      parseLeave,
       parseElection,
       parseLeader,
       (b: unknown) => parseReplicaRead(b, rules),
@@ -120,6 +146,9 @@ describe('node-to-node messages are read strictly', () => {
       (b: unknown) => parseBatch(b, rules),
       parseReadAnswer,
       parseWriteAnswer,
+      (b: unknown) => parseRingRequest(b, DEFAULT_LIMITS),
+      parseDialRequest,
+      parseLeaveRequest,
     ];
     fc.assert(
       fc.property(fc.jsonValue(), fc.nat(parsers.length - 1), (v, i) => {
@@ -134,6 +163,42 @@ describe('node-to-node messages are read strictly', () => {
   });
 });
 
+describe('the membership routes\' bodies are read strictly', () => {
+  it('a dial request is exactly {id, addr}', () => {
+    expect(parseDialRequest({ id: 'node-6', addr: '127.0.0.1:40123' })).toEqual({ id: 'node-6', addr: '127.0.0.1:40123' });
+    expect(refusal(() => parseDialRequest({ id: 'node-6', addr: 'nowhere' }))).toMatch(/dial request: "addr" must be HOST:PORT, got string "nowhere"/);
+    expect(refusal(() => parseDialRequest({ id: 'bad id', addr: '127.0.0.1:1' }))).toMatch(/dial request: "id" must be a member id/);
+    expect(refusal(() => parseDialRequest({ id: 'node-6', addr: '127.0.0.1:1', via: 'x' }))).toMatch(/dial request: unknown field "via"/);
+    for (const body of [null, [], {}, { id: 'node-6' }, { addr: '127.0.0.1:1' }, 'node-6']) expect(() => parseDialRequest(body)).toThrow(BadRequest);
+  });
+
+  it('a leave takes no arguments: no body, or {}', () => {
+    expect(() => parseLeaveRequest(undefined)).not.toThrow();
+    expect(() => parseLeaveRequest({})).not.toThrow();
+    expect(refusal(() => parseLeaveRequest({ now: true }))).toMatch(/leave request: unknown field "now"/);
+    for (const body of [null, [], 0, 'x', false]) expect(() => parseLeaveRequest(body)).toThrow(BadRequest);
+  });
+
+  it('a ring request is {keys}: at most MAX_RING_KEYS keys, each one the node would take', () => {
+    expect(parseRingRequest({ keys: ['k1', 'k 2/é'] }, DEFAULT_LIMITS)).toEqual(['k1', 'k 2/é']);
+    expect(parseRingRequest({ keys: [] }, DEFAULT_LIMITS)).toEqual([]);
+    const many = (n: number) => ({ keys: Array.from({ length: n }, (_, i) => `k${i}`) });
+    expect(parseRingRequest(many(MAX_RING_KEYS), DEFAULT_LIMITS)).toHaveLength(MAX_RING_KEYS);
+    expect(refusal(() => parseRingRequest(many(MAX_RING_KEYS + 1), DEFAULT_LIMITS))).toMatch(new RegExp(`at most ${MAX_RING_KEYS} keys at once, got ${MAX_RING_KEYS + 1}`));
+    expect(refusal(() => parseRingRequest({ keys: 'k1' }, DEFAULT_LIMITS))).toMatch(/"keys" must be an array of key strings/);
+    expect(refusal(() => parseRingRequest({ keys: ['k1', 2] }, DEFAULT_LIMITS))).toMatch(/"keys"\[1\] must be a string/);
+    expect(refusal(() => parseRingRequest({ keys: ['..'] }, DEFAULT_LIMITS))).toMatch(/"keys"\[0\]: the key ".." cannot be named in a URL/);
+    expect(refusal(() => parseRingRequest({ keys: [], extra: 1 }, DEFAULT_LIMITS))).toMatch(/unknown field "extra"/);
+    let status = 0;
+    try {
+      parseRingRequest({ keys: ['k'.repeat(DEFAULT_LIMITS.maxKeyBytes + 1)] }, DEFAULT_LIMITS);
+    } catch (e) {
+      status = (e as BadRequest).status;
+    }
+    expect(status).toBe(413);
+  });
+});
+
 describe('the member table is bounded', () => {
   it('past MAX_MEMBERS, new members are refused, not added', () => {
     const m = new Membership('node-1', '127.0.0.1:1', { suspectAfterMs: 1000, deadAfterMs: 3000 }, 0, 4);
@@ -144,6 +209,23 @@ describe('the member table is bounded', () => {
     expect(m.heard('e', '127.0.0.1:6', 0, 'heartbeat from it')).toEqual([{ kind: 'refused', peer: 'e', via: 'heartbeat from it' }]);
     expect(m.ids()).toEqual(['node-1', 'a', 'b', 'c']);
     expect(m.heard('a', '127.0.0.1:2', 10, 'x')).toEqual([]); // known members are still heard
+  });
+
+  it('past MAX_RETIRED retired ids, the oldest is forgotten: the table of departures cannot grow without end', () => {
+    const m = new Membership('node-1', '127.0.0.1:1', { suspectAfterMs: 1000, deadAfterMs: 3000 }, 0, 8, 3);
+    m.learn('a', '127.0.0.1:2', 0, 'x');
+    expect(m.retire('a', 'its announcement')).toMatchObject({ kind: 'left', peer: 'a' });
+    for (const id of ['b', 'c']) m.retire(id, 'left list of x');
+    expect(m.retiredIds()).toEqual(['a', 'b', 'c']);
+    m.retire('d', 'left list of x');
+    expect(m.retiredIds()).toEqual(['b', 'c', 'd']);
+    expect(m.isRetired('a')).toBe(false);
+    expect(MAX_RETIRED).toBe(256);
+    const full = new Membership('node-1', '127.0.0.1:1', { suspectAfterMs: 1000, deadAfterMs: 3000 }, 0);
+    for (let i = 0; i < 10_000; i++) full.retire(`gone-${i}`, 'left list of x');
+    expect(full.retiredIds()).toHaveLength(MAX_RETIRED);
+    expect(full.isRetired('gone-9999')).toBe(true);
+    expect(full.isRetired('gone-0')).toBe(false);
   });
 });
 

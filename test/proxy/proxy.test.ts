@@ -423,6 +423,28 @@ describe('the mesh of a cluster', () => {
   it('only takes loopback targets', async () => {
     await expect(startLink({ from: 'a', to: 'b', target: { host: '10.0.0.1', port: 80 } })).rejects.toThrow(/loopback/);
   });
+
+  it('a node added later gets links both ways to every node, obeys partitions, and loses them when removed', async () => {
+    const targets = { n1: await httpTarget('n1'), n2: await httpTarget('n2') };
+    const p = await mesh(targets);
+    const n3 = await httpTarget('n3');
+    await p.addNode('n3', { host: '127.0.0.1', port: n3.port });
+    expect(p.nodes).toEqual(['n1', 'n2', 'n3']);
+    expect(p.links()).toHaveLength(6);
+    expect(await get(p.linkAddress('n1', 'n3'), '/in')).toEqual({ kind: 'ok', status: 200, body: 'n3:/in' });
+    expect(await get(p.linkAddress('n3', 'n2'), '/out')).toEqual({ kind: 'ok', status: 200, body: 'n2:/out' });
+    p.apply({ cut: [['n1', 'n3']], mode: 'reject' });
+    expect(await get(p.linkAddress('n1', 'n3'), '/x')).toEqual({ kind: 'error', code: 'ECONNRESET' });
+    p.heal();
+    await expect(p.addNode('n3', { host: '127.0.0.1', port: n3.port })).rejects.toThrow(/already/);
+    const gone = p.linkAddress('n2', 'n3');
+    await p.removeNode('n3');
+    expect(p.nodes).toEqual(['n1', 'n2']);
+    expect(p.links().map((l) => `${l.from}>${l.to}`).sort()).toEqual(['n1>n2', 'n2>n1']);
+    expect(() => p.linkAddress('n2', 'n3')).toThrow(/no link n2 → n3/);
+    // Its ports are closed: nothing listens there any more.
+    expect(await get(gone, '/x', { timeoutMs: 1000 })).toMatchObject({ kind: 'error', code: 'ECONNREFUSED' });
+  });
 });
 
 describe('under load', () => {

@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCompare, type CompareOutcome } from '../../harness/run/compare.js';
+import { runTest } from '../../harness/run/run.js';
 import { packageRoot } from '../../harness/shared/paths.js';
 import type { RunResults } from '../../harness/checks/result.js';
 import type { RunSettings } from '../../harness/run/settings.js';
@@ -350,6 +351,36 @@ describe('compare.html in Chromium', () => {
     await page.locator('#compare tr.predicted').click();
     expect(await page.locator('#row-detail').textContent()).toContain('predicted, not run');
     await page.locator('#staleness').screenshot({ path: path.join(artifacts, 'compare-staleness.png') });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('report.html of a run with joins and leaves, in Chromium', () => {
+  let runDir: string;
+  beforeAll(async () => {
+    // Seed 2's schedule joins twice: node-4, then node-5.
+    const settings = settingsOf({ nodes: 3, workload: 'unique-writes', nemesis: ['membership'], nemesisInterval: 1.5, timeLimit: 4, concurrency: 5, rate: 100, seed: 2 });
+    runDir = (await runTest(settings, { resultsRoot: root })).dir;
+  }, 120_000);
+
+  it('opens without console errors; each change is a line on the timeline; the joiners have cluster lanes; the movement table is there', async () => {
+    const { page, errors } = await open(path.join(runDir, 'report.html'));
+    const faults = await page.evaluate(() => window.godistReport.data.faults as { kind: string; start: number; end: number | null }[]);
+    const changes = faults.filter((f) => f.kind === 'join' || f.kind === 'leave');
+    expect(changes.length).toBeGreaterThanOrEqual(2);
+    for (const f of changes) expect(f.end).toBe(f.start);
+    // A join is an instant drawn as a strong line in its own colour (#0891b2), not a faint window.
+    expect(await pixelsOf(page, '#timeline-chart', '#0891b2', 30)).toBeGreaterThan(20);
+    const nodes = await page.evaluate(() => JSON.parse(document.getElementById('cluster-data')!.textContent!).nodes as string[]);
+    expect(nodes).toEqual(expect.arrayContaining(['node-1', 'node-2', 'node-3', 'node-4']));
+    const status = await page.evaluate(() => JSON.parse(document.getElementById('cluster-data')!.textContent!).status as [number, number, number][][]);
+    // node-4's lane says it was not a member before it joined (status 3).
+    expect(status[nodes.indexOf('node-4')]!.some((b) => b[2] === 3)).toBe(true);
+    expect(await colouredPixels(page, '#cluster-chart')).toBeGreaterThan(50);
+    expect(await page.locator('#membership table tr').count()).toBeGreaterThan(changes.length);
+    await page.locator('#timeline').screenshot({ path: path.join(artifacts, 'report-membership-timeline.png') });
+    await page.locator('#cluster').screenshot({ path: path.join(artifacts, 'report-membership-cluster.png') });
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -85,6 +85,31 @@ describe('an interrupted run', { timeout: 60_000 }, () => {
     expect(readFileSync(path.join(results, 'index.html'), 'utf8')).not.toContain('interrupted: no verdict yet');
   });
 
+  it('a run interrupted after a node joined names the joiner in run.json from its join, and leaves none behind', async () => {
+    const results = path.join(root, 'membership');
+    const run = startRun(results, 'membership');
+    await run.running;
+    const dir = runFolder(results);
+    const joined = () => readFileSync(path.join(dir, 'history.jsonl'), 'utf8').includes('"f":"join"');
+    expect(await eventually(joined, 20_000)).toBe(true);
+    // On record as soon as it joined (run.json is written just after the join's record), while the run still goes.
+    const during = () => {
+      try {
+        return JSON.parse(readFileSync(path.join(dir, 'run.json'), 'utf8')) as { nodes?: Record<string, string>; status?: string };
+      } catch {
+        return {}; // caught while being rewritten
+      }
+    };
+    expect(await eventually(() => 'node-4' in (during().nodes ?? {}), 1000)).toBe(true);
+    expect(await eventually(() => during().status === 'running', 1000)).toBe(true);
+    run.child.kill('SIGINT');
+    expect(await run.exited).toBe(130);
+    const after = JSON.parse(readFileSync(path.join(dir, 'run.json'), 'utf8')) as { nodes: Record<string, string>; status: string };
+    expect(after.status).toBe('interrupted');
+    expect(Object.keys(after.nodes)).toContain('node-4');
+    expect(survivorsOf(dir)).toEqual([]);
+  });
+
   it('a harness killed outright (SIGKILL) leaves no node behind: nodes watch their parent', async () => {
     const results = path.join(root, 'sigkill');
     const run = startRun(results, 'partition');

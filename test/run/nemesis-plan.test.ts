@@ -38,4 +38,43 @@ describe('fault schedule', () => {
     }
     expect([...sizes].sort()).toEqual([1, 2, 3, 5]);
   });
+
+  it('membership changes keep the cluster between --nodes and --max-nodes, give joiners fresh ids, and later faults target the members of the day', () => {
+    const three = ['node-1', 'node-2', 'node-3'];
+    let joins = 0;
+    let leaves = 0;
+    for (let seed = 0; seed < 40; seed++) {
+      const windows = planFaults({ kinds: ['membership', 'kill', 'partition'], interval: 2, timeLimit: 40, nodes: three, maxNodes: 5, random: createRandom(seed) });
+      let members = [...three];
+      const ever = new Set(three);
+      for (const w of windows) {
+        const f = w.fault;
+        if (f.kind === 'join') {
+          joins++;
+          expect(ever.has(f.node), `${f.node} is a fresh id`).toBe(false);
+          expect(f.node).toBe(`node-${ever.size + 1}`);
+          ever.add(f.node);
+          members.push(f.node);
+        } else if (f.kind === 'leave') {
+          leaves++;
+          expect(members).toContain(f.node);
+          members = members.filter((n) => n !== f.node);
+        } else if (f.kind === 'kill') {
+          for (const n of f.nodes) expect(members).toContain(n);
+        } else if (f.kind === 'partition') {
+          for (const n of f.topology.groups.flat()) expect(members).toContain(n);
+        }
+        expect(members.length).toBeGreaterThanOrEqual(3);
+        expect(members.length).toBeLessThanOrEqual(5);
+      }
+    }
+    expect(joins).toBeGreaterThan(20);
+    expect(leaves).toBeGreaterThan(20);
+  });
+
+  it('a schedule without membership changes is the same as before they existed: maxNodes draws nothing', () => {
+    const plan = (maxNodes?: number) =>
+      planFaults({ kinds: ['kill', 'pause', 'partition'], interval: 3, timeLimit: 30, nodes, random: createRandom(11), ...(maxNodes ? { maxNodes } : {}) });
+    expect(plan(9)).toEqual(plan());
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveSettings } from '../../harness/run/run-settings.js';
+import { reproduceCommand, resolveSettings } from '../../harness/run/run-settings.js';
 import { parseFaultList } from '../../harness/run/settings.js';
 import { godistPromises } from '../../harness/systems/godist/promises.js';
 import type { GodistSettings } from '../../harness/systems/godist/settings.js';
@@ -36,8 +36,18 @@ describe('settings', () => {
     [{ system: 'etcetera' }, 'unknown system "etcetera" for --system (known: godist, command'],
     [{ system: 'command' }, '--system command needs the command that starts one node'],
     [{ system: 'command', nodeCommand: 'my-node --port {port} --peer {peers} --x {y}' }, 'unknown placeholder {y}'],
+    [{ nodes: 5, maxNodes: 4 }, '--max-nodes=4 is below --nodes=5'],
+    [{ nodes: 3, maxNodes: 3, nemesis: ['membership'] }, '--nemesis membership needs --max-nodes above --nodes=3'],
+    [{ system: 'command', nodeCommand: 'my-node --port {port} --peer {peers}', nemesis: ['membership'] }, '--system command cannot be given the fault "membership"'],
   ])('rejects %o with one line naming the value', (patch, message) => {
     expect(problem(patch)).toContain(message);
+  });
+
+  it('--max-nodes is --nodes + 2 unless given, and a command line repeats it only when given otherwise', () => {
+    expect(resolveSettings({ nodes: 3 }).maxNodes).toBe(5);
+    expect(resolveSettings({ nodes: 3, maxNodes: 4 }).maxNodes).toBe(4);
+    expect(reproduceCommand(resolveSettings({ nodes: 3, nemesis: ['membership'] }))).not.toContain('--max-nodes');
+    expect(reproduceCommand(resolveSettings({ nodes: 3, maxNodes: 6, nemesis: ['membership'] }))).toContain('--max-nodes 6');
   });
 
   it('reads fault lists, none meaning no faults', () => {
@@ -76,5 +86,13 @@ describe('what the settings promise', () => {
     expect(p['stale-reads'].promised).toBe(true);
     expect(p.linearizable.promised).toBe(false);
     expect(p.linearizable.reason).toContain('new-old inversion');
+  });
+
+  it('membership changes promise no fresh reads and no linearizability on any settings: nothing is handed over', () => {
+    const p = promisesOf({ quorum: 'strict', readRepair: 'sync', durable: true, nemesis: ['membership'] });
+    expect([p.linearizable, p['stale-reads'], p['lost-writes']].map((x) => x.promised)).toEqual([false, false, false]);
+    expect(p['stale-reads'].reason).toContain('no hand-off');
+    expect(p.election.reason).toContain('a node that joins ranking above the leader takes over');
+    expect(promisesOf({ quorum: 'strict', readRepair: 'sync', durable: true, nemesis: ['kill'] }).linearizable.promised).toBe(true);
   });
 });

@@ -6,7 +6,7 @@
  */
 
 /** Each fault kind's colour (r, g, b): shading at a low alpha, its label strip at a higher one. @type {Record<string, string>} */
-var FAULT_RGB = { kill: '217,83,79', pause: '124,58,237', partition: '37,99,235', delay: '202,138,4' };
+var FAULT_RGB = { kill: '217,83,79', pause: '124,58,237', partition: '37,99,235', delay: '202,138,4', join: '8,145,178', leave: '234,88,12' };
 /**
  * @param {string} kind
  * @param {number} [alpha] default: the shading's
@@ -71,8 +71,10 @@ function shadeFaults(faults, endS) {
       var f = faults[i], e = f.end == null ? endS : f.end;
       if (e < min || f.start > max) continue;
       var x0 = u.valToPos(Math.max(f.start, min), 'x', true), x1 = u.valToPos(Math.min(e, max), 'x', true);
-      ctx.fillStyle = faultColour(f.kind);
-      ctx.fillRect(x0, bb.top, Math.max(1, x1 - x0), bb.height);
+      // A membership change (join, leave) is an instant: a line strong enough to see, not a faint window.
+      var instant = e === f.start;
+      ctx.fillStyle = faultColour(f.kind, instant ? 0.9 : undefined);
+      ctx.fillRect(x0, bb.top, Math.max(instant ? 2 * devicePixelRatio : 1, x1 - x0), bb.height);
     }
     ctx.restore();
   };

@@ -18,7 +18,7 @@ var STATE_COLOUR = ['rgba(46,158,68,0.45)', '#e8a33d', '#d9534f'], STATE_NAME = 
 // Whom a node believed led, one colour per leader, all blues and cyans: no hue near green (alive),
 // amber (suspect), red (dead) or purple (paused), so that a leader is never read as a peer's state.
 var PALETTE = ['#2563eb', '#0891b2', '#1e3a8a', '#0284c7', '#155e75'];
-var PAUSED = 'rgba(124,58,237,0.8)', KILLED = 'rgba(75,85,99,0.95)';
+var PAUSED = 'rgba(124,58,237,0.8)', KILLED = 'rgba(75,85,99,0.95)', NOT_MEMBER = 'rgba(156,163,175,0.5)';
 /**
  * @param {number} i the leader's index in C.nodes
  * @param {number} alpha
@@ -94,8 +94,8 @@ function drawLanes(u) {
     // Paused or killed, the node holds no belief it can act on: its own row is covered (how the others saw it stays visible).
     C.status[p].forEach(function (b) {
       if (b[2] === 0) return;
-      var w = band(b, ly, lh, b[2] === 1 ? PAUSED : KILLED);
-      var label = b[2] === 1 ? 'paused' : 'killed';
+      var w = band(b, ly, lh, ['', PAUSED, KILLED, NOT_MEMBER][b[2]]);
+      var label = ['', 'paused', 'killed', 'not a member'][b[2]];
       if (w !== false && w > ctx.measureText(label).width + 6 * dpr) { ctx.fillStyle = '#fff'; ctx.fillText(label, Math.max(X(b[0]), bb.left) + 3 * dpr, ly + lh / 2); }
     });
   }
@@ -186,7 +186,7 @@ var panel = byId('cluster-detail');
  */
 function describe(p, t) {
   var node = C.nodes[p], st = at(C.status[p], t), lines = [];
-  var status = st ? ['running', 'paused by the nemesis', 'killed'][st[2]] : 'not observed';
+  var status = st ? ['running', 'paused by the nemesis', 'killed', 'not a member of the cluster'][st[2]] : 'not observed';
   lines.push('<b>' + esc(node) + '</b> at ' + s3(t) + ': ' + status + (st && st[2] ? ' (' + s3(st[0]) + '–' + s3(st[1]) + ')' : '') + ' · view from its ' + C.source[p]);
   var l = at(C.leader[p], t);
   lines.push(!l || l[2] === -2 ? 'whom it believed led: unknown here' : l[2] === -1 ? 'it knew of no leader (since ' + s3(l[0]) + ')' : l[2] === p ? '<b>it believed it led</b> (' + s3(l[0]) + '–' + s3(l[1]) + ')' : 'it believed ' + esc(C.nodes[l[2]]) + ' led (' + s3(l[0]) + '–' + s3(l[1]) + ')');

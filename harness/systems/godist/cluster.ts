@@ -2,7 +2,9 @@
  * A cluster of nodes that speak the seed's HTTP API and dial each other at the addresses they are
  * given: one process per node on a free loopback port, every node-to-node link through a proxy the
  * harness owns (so the nemesis can cut or delay it), clients straight to the nodes. GoDist's own
- * nodes and any node launched by `--system command` start this way.
+ * nodes and any node launched by `--system command` start this way. Given a node's membership
+ * routes, the cluster also grows and shrinks: a node joins through a running member with its links
+ * through the proxies, and a member leaves for good.
  */
 import { onCleanup } from '../../process/cleanup.js';
 import { nodeProcesses, sleep, type ProcessCommand } from '../../process/node-processes.js';
@@ -23,12 +25,21 @@ export interface NodeLaunch {
   dataDir: string;
 }
 
+/** What the nodes offer for membership changes: without it, the cluster's members are fixed. */
+export interface MembershipRoutes {
+  /** Tell the node at `addr` to dial `via` to reach member `peer` from now on (a node that joins later). */
+  dial(addr: string, peer: string, via: string): Promise<void>;
+  /** Ask the node at `addr` to leave the cluster for good; it exits once it has told the others. */
+  leave(addr: string): Promise<unknown>;
+}
+
 const HOST = '127.0.0.1';
 
-export async function launchSeedApiCluster(ctx: LaunchContext, commandOf: (launch: NodeLaunch) => ProcessCommand): Promise<Cluster> {
-  const { ids } = ctx;
+export async function launchSeedApiCluster(ctx: LaunchContext, commandOf: (launch: NodeLaunch) => ProcessCommand, membership?: MembershipRoutes): Promise<Cluster> {
+  // The members now: a node that joins is added once it serves, one that leaves is taken out first.
+  const ids = [...ctx.ids];
   const ports = await freePorts(ids.length, HOST);
-  const portOf = Object.fromEntries(ids.map((id, i) => [id, ports[i]!]));
+  const portOf: Record<string, number> = Object.fromEntries(ids.map((id, i) => [id, ports[i]!]));
   const addr = (id: string) => `${HOST}:${portOf[id]}`;
   const proxies = await startProxies(Object.fromEntries(ids.map((id) => [id, { host: HOST, port: portOf[id]! }])), { random: ctx.random });
   const forgetProxies = onCleanup(() => void proxies.close());
@@ -42,8 +53,9 @@ export async function launchSeedApiCluster(ctx: LaunchContext, commandOf: (launc
       const peers: Record<string, string> = {};
       for (const other of ids) if (other !== id) peers[other] = proxies.linkAddress(id, other);
       // Every node but the first joins through the first; the first joins through the second, so a
-      // restarted first node finds the cluster again without waiting to be heartbeated.
-      const seedId = id === ids[0] ? ids[1] : ids[0];
+      // restarted first node finds the cluster again without waiting to be heartbeated. A node that
+      // is not yet a member joins through the first member running.
+      const seedId = !ids.includes(id) ? ids.find((other) => processes.state(other) === 'running') : id === ids[0] ? ids[1] : ids[0];
       const launch: NodeLaunch = { id, host: HOST, port: portOf[id]!, peers, dataDir: ctx.dataDir(id) };
       if (seedId !== undefined && (id !== ids[0] || processes.state(seedId) === 'running')) launch.seed = proxies.linkAddress(id, seedId);
       return commandOf(launch);
@@ -80,9 +92,33 @@ export async function launchSeedApiCluster(ctx: LaunchContext, commandOf: (launc
     throw new Error(`cluster did not converge within ${timeoutMs} ms: ${last}`);
   }
 
+  const addresses = Object.fromEntries(ids.map((id) => [id, addr(id)]));
+
+  /** A fresh node: its port, its links both ways to every member, the members told to dial it through them; then it starts. */
+  async function join(id: string, routes: MembershipRoutes): Promise<void> {
+    if (id in portOf) throw new Error(`${id} has been a node of this run already: a joining node takes a new id`);
+    portOf[id] = (await freePorts(1, HOST))[0]!;
+    await proxies.addNode(id, { host: HOST, port: portOf[id] });
+    const running = ids.filter((other) => processes.state(other) === 'running');
+    // Told before the node exists, so no member ever dials it around the proxies.
+    await Promise.all(running.map((other) => routes.dial(addr(other), id, proxies.linkAddress(other, id))));
+    addresses[id] = addr(id);
+    await processes.start(id);
+    ids.push(id);
+  }
+
+  async function leave(id: string, routes: MembershipRoutes): Promise<void> {
+    const at = ids.indexOf(id);
+    if (at < 0) throw new Error(`${id} is not a member (members: ${ids.join(', ')})`);
+    // Out of the members first, so no client picks it while it goes.
+    ids.splice(at, 1);
+    await processes.retire(id, () => routes.leave(addr(id)));
+    await proxies.removeNode(id);
+  }
+
   return {
     ids,
-    addresses: Object.fromEntries(ids.map((id) => [id, addr(id)])),
+    addresses,
     state: processes.state,
     start: processes.start,
     kill: processes.kill,
@@ -96,6 +132,7 @@ export async function launchSeedApiCluster(ctx: LaunchContext, commandOf: (launc
     },
     waitUntilReady,
     links: proxies,
+    ...(membership ? { join: (id: string) => join(id, membership), leave: (id: string) => leave(id, membership) } : {}),
     async stop() {
       await processes.stopAll();
       await proxies.close();

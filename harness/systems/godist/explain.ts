@@ -1,8 +1,12 @@
 /**
  * Why a stale read or a lost write happened on a GoDist cluster, from the replica traces its nodes
  * returned with every op and the nemesis records. Pure: the same history gives the same words.
+ *
+ * Membership changes move replica sets too, and GoDist hands nothing over: a node that joins takes
+ * its place in replica sets with no copy of their keys, one that leaves takes its copies with it.
+ * A replica set that moved because of a join or a leave is said so, naming the node and when.
  */
-import { secs, set } from '../../shared/format.js';
+import { list, secs, set } from '../../shared/format.js';
 import type { FaultSpan } from '../../history/fault-spans.js';
 import type { OpPair } from '../../history/pairs.js';
 import type { Cause, ExplainContext, LostWriteEvidence, StaleReadEvidence } from '../types.js';
@@ -10,7 +14,7 @@ import type { GodistSettings } from './settings.js';
 import { traceOf, type ReplicaReply } from './trace.js';
 
 /** The mechanisms a GoDist trace can show. */
-export type CauseKind = 'amnesia' | 'replica-set-moved' | 'quorums-need-not-overlap' | 'unexplained';
+export type CauseKind = 'amnesia' | 'membership' | 'replica-set-moved' | 'quorums-need-not-overlap' | 'unexplained';
 
 export function explainGodist(ctx: ExplainContext<GodistSettings>, e: StaleReadEvidence | LostWriteEvidence): Cause {
   const c = e.kind === 'stale-read' ? cause(ctx, e.key, e.missed, e.read) : cause(ctx, e.key, e.write, e.finalReads[0]!);
@@ -63,6 +67,11 @@ function cause(ctx: ExplainContext<GodistSettings>, key: string, w: OpPair, r: O
 
   const wSet = traceOf(w).replicaSet;
   const rSet = traceOf(r).replicaSet;
+  const byMembership = wSet && rSet ? membershipMove(ctx, key, wSet, rSet, r, answered) : undefined;
+  if (byMembership) {
+    if (R + W <= N) return { kind: 'quorums-need-not-overlap', text: `R + W = ${R + W} ≤ N = ${N}, so the quorums need not overlap; besides, ${byMembership}` };
+    return { kind: 'membership', text: byMembership };
+  }
   if (wSet && rSet && !sameSet(wSet, rSet)) {
     const left = wSet.filter((n) => !rSet.includes(n));
     const why = [...new Set(left.map((node) => nodeFault(ctx.faults, node, w.start, r.end)).filter((d): d is string => d !== undefined))];
@@ -103,6 +112,14 @@ function versionWentBack(ctx: ExplainContext<GodistSettings>, key: string, w: Op
       text: `${head}: its coordinator chose max + 1 from replicas that had forgotten version ${rVersion}, since ${set(restart.nodes)} had been killed at ${secs(restart.start)} and restarted empty at ${secs(restart.end)} (in-memory store)${heard}`,
     };
   }
+  // A version read that heard a member that joined with no copy of the key hands out a version too low.
+  const newcomers = (traceOf(w).read ?? []).filter((a) => a.ok !== false && older(a, rVersion) && changeOf(ctx.faults, 'join', a.node, w.start));
+  if (newcomers.length > 0) {
+    return {
+      kind: 'membership',
+      text: `${head}: its coordinator chose max + 1 from replicas that did not hold version ${rVersion}: the version read asked ${list(newcomers.map((a) => joinedPhrase(ctx, a.node, key, a)))} (nothing is handed over when members change)${heard}`,
+    };
+  }
   const faults = faultsDuring(ctx.faults, w.start - 5e9, w.start);
   const during = faults.length > 0 ? `, after ${faults.join('; ')}` : '';
   const { N, R, W } = ctx.settings;
@@ -117,6 +134,43 @@ function versionWentBack(ctx: ExplainContext<GodistSettings>, key: string, w: Op
     kind: sloppy ? 'replica-set-moved' : 'unexplained',
     text: `${head}: its coordinator chose max + 1 from replicas that did not hold version ${rVersion}${sloppy ? ' (a sloppy replica set that had moved)' : ''}${during}${heard}`,
   };
+}
+
+/**
+ * The sentence for a replica set that moved because members joined or left between the write and
+ * the read: whom it gained (with no copy), whom it lost (with their copies), whom a join pushed out.
+ * Undefined when no join or leave explains the move.
+ */
+function membershipMove(ctx: ExplainContext<GodistSettings>, key: string, wSet: readonly string[], rSet: readonly string[], r: OpPair, answered: readonly ReplicaReply[]): string | undefined {
+  if (sameSet(wSet, rSet)) return undefined;
+  const gained = rSet.filter((n) => !wSet.includes(n));
+  const lost = wSet.filter((n) => !rSet.includes(n));
+  // In the order they came and went.
+  const when = (kind: 'join' | 'leave') => (n: string) => changeOf(ctx.faults, kind, n, r.end)?.start ?? Number.POSITIVE_INFINITY;
+  const joiners = gained.filter((n) => changeOf(ctx.faults, 'join', n, r.end)).sort((a, b) => when('join')(a) - when('join')(b));
+  const leavers = lost.filter((n) => changeOf(ctx.faults, 'leave', n, r.end)).sort((a, b) => when('leave')(a) - when('leave')(b));
+  if (joiners.length === 0 && leavers.length === 0) return undefined;
+  const parts: string[] = [];
+  if (joiners.length > 0) parts.push(`it gained ${list(joiners.map((n) => joinedPhrase(ctx, n, key, answered.find((a) => a.node === n))))}`);
+  if (leavers.length > 0) parts.push(`it lost ${list(leavers.map((n) => `${n}, which left the cluster at ${secs(changeOf(ctx.faults, 'leave', n, r.end)!.start)} taking its copy with it`))}`);
+  const pushed = lost.filter((n) => !leavers.includes(n));
+  if (pushed.length > 0 && joiners.length > 0) parts.push(`${list(pushed)} ${pushed.length === 1 ? 'was' : 'were'} pushed out of it by the join${joiners.length === 1 ? '' : 's'}`);
+  return (
+    `the replica set of ${key} moved from ${set(wSet)} (at the write) to ${set(rSet)} (at the read): ${parts.join('; ')}; nothing is handed over when members change` +
+    `${answered.length > 0 ? `; the read quorum ${replies(answered)}` : ''}`
+  );
+}
+
+/** "node-6, which joined the cluster at 12.10 s with no copy of k7". */
+function joinedPhrase(ctx: ExplainContext<GodistSettings>, node: string, key: string, reply: ReplicaReply | undefined): string {
+  const at = changeOf(ctx.faults, 'join', node, Number.POSITIVE_INFINITY)!.start;
+  const held = reply === undefined ? '' : reply.version === null ? ` with no copy of ${key}` : ` holding only version ${reply.version} of ${key}`;
+  return `${node}, which joined the cluster at ${secs(at)}${held}`;
+}
+
+/** The join or leave of `node` recorded at or before `by`. */
+function changeOf(faults: readonly FaultSpan[], kind: 'join' | 'leave', node: string, by: number): FaultSpan | undefined {
+  return faults.find((f) => f.kind === kind && f.nodes.includes(node) && f.start <= by);
 }
 
 function ackersOf(w: OpPair): string[] {
@@ -137,7 +191,9 @@ function nodeFault(faults: readonly FaultSpan[], node: string, from: number, to:
 }
 
 function faultsDuring(faults: readonly FaultSpan[], from: number, to: number): string[] {
-  return faults.filter((f) => f.start <= to && f.end >= from).map((f) => `${f.description} (${secs(f.start)}–${Number.isFinite(f.end) ? secs(f.end) : 'end'})`);
+  return faults
+    .filter((f) => f.start <= to && f.end >= from)
+    .map((f) => (f.start === f.end ? `${f.description} at ${secs(f.start)}` : `${f.description} (${secs(f.start)}–${Number.isFinite(f.end) ? secs(f.end) : 'end'})`));
 }
 
 /** `{node-1, node-4} answered version 5`, or `{node-1, node-4} answered version 5 (node-1) and nothing (node-4)`. */

@@ -20,6 +20,7 @@ import {
 import { nodeTimings } from './timings.js';
 import { replicaTimings, traceLines, type ReplicaTrace } from './trace.js';
 import { fetchClusterView } from './view.js';
+import { fetchOwnership } from './membership.js';
 
 export const godist: SystemUnderTest<GodistSettings> = {
   name: 'godist',
@@ -32,13 +33,14 @@ export const godist: SystemUnderTest<GodistSettings> = {
   parseSetting: parseGodistSetting,
   settingSyntax: GODIST_SETTING_SYNTAX,
   ops: ['read', 'write'],
-  faults: ['kill', 'pause', 'partition', 'delay'],
+  faults: ['kill', 'pause', 'partition', 'delay', 'membership'],
   promises: godistPromises,
   quorums: ({ N, R, W }) => ({ N, R, W }),
   // Loaded when a run starts: the process machinery is most of the CLI's load time.
   launch: async (ctx, s) => (await import('./launch.js')).launchGodist(ctx, s),
   client: (s, h) => createSeedApiClient({ timeoutMs: clientTimeoutMs(s), maxSocketsPerNode: h.concurrency }),
   view: fetchClusterView,
+  ownership: fetchOwnership,
   logEvents: parseNodeLog,
   detector: (s) => ({ timings: nodeTimings(s.nodeArgs), chaos: s.chaos }),
   explain: explainGodist,

@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { nodeMain } from '../../shared/paths.js';
 import type { Cluster, LaunchContext } from '../types.js';
 import { launchSeedApiCluster } from './cluster.js';
+import { askToLeave, dialVia } from './membership.js';
 import type { GodistSettings } from './settings.js';
 
 export function launchGodist(ctx: LaunchContext, s: GodistSettings): Promise<Cluster> {
@@ -31,5 +32,9 @@ export function launchGodist(ctx: LaunchContext, s: GodistSettings): Promise<Clu
     if (s.chaos) args.push('--chaos');
     args.push(...s.nodeArgs);
     return { file: process.execPath, args, env: { GODIST_CLUSTER_SECRET: secret } };
+  }, {
+    // The nodes hold the run's secret, so the membership routes that change them need it too.
+    dial: (addr, peer, via) => dialVia(addr, peer, via, secret),
+    leave: (addr) => askToLeave(addr, secret),
   });
 }

@@ -6,9 +6,10 @@ import { nodeTimings } from './timings.js';
 
 /**
  * The guarantees the settings make (README "What the settings promise"). A promise is made only
- * where the protocol argument holds: a fixed replica set (strict), overlapping quorums (R + W > N),
- * replicas that do not forget (durable, or no kills), and for linearizability the ABD write-back
- * before a read answers (read repair sync), which rules out new-old inversion.
+ * where the protocol argument holds: a fixed replica set (strict, and no member joining or
+ * leaving: GoDist hands no data over), overlapping quorums (R + W > N), replicas that do not forget
+ * (durable, or no kills), and for linearizability the ABD write-back before a read answers (read
+ * repair sync), which rules out new-old inversion.
  */
 export function godistPromises(s: GodistSettings, h: Pick<HarnessSettings, 'nemesis'>): Required<Pick<PromiseTable, 'linearizable' | 'stale-reads' | 'lost-writes' | 'election' | 'failure-detector'>> {
   const overlap = s.R + s.W > s.N;
@@ -16,6 +17,12 @@ export function godistPromises(s: GodistSettings, h: Pick<HarnessSettings, 'neme
   let freshness: Promised;
   if (!overlap) {
     freshness = { promised: false, reason: `R + W = ${s.R + s.W} ≤ N = ${s.N}: a read quorum need not overlap the last write quorum` };
+  } else if (h.nemesis.includes('membership')) {
+    freshness = {
+      promised: false,
+      reason:
+        'membership changes, whatever the quorum mode: a node that joins takes its place in replica sets with no copy of their keys, and one that leaves takes its copies with it (no hand-off, no anti-entropy), so a read quorum of the new replica set need not overlap the write quorum of the old one',
+    };
   } else if (s.quorum !== 'strict') {
     freshness = {
       promised: false,
@@ -63,6 +70,7 @@ function electionPromise(h: Pick<HarnessSettings, 'nemesis'>): Promised {
   if (h.nemesis.includes('pause')) why.push('a paused leader leaves the cluster leaderless until the others elect a new one, and still believes it leads when it resumes, until the Bully handover');
   if (h.nemesis.includes('kill')) why.push('a killed leader leaves the cluster leaderless until the others suspect it and elect a new one');
   if (h.nemesis.includes('delay')) why.push('delayed links can make a node suspect the leader and elect itself');
+  if (h.nemesis.includes('membership')) why.push('a node that joins ranking above the leader takes over (Bully: the highest id leads), and a leader that leaves leaves the others leaderless until they elect one');
   return { promised: false, reason: `expected under these faults: ${why.join('; ')}` };
 }
 
@@ -85,6 +93,7 @@ function failureDetectorPromise(s: GodistSettings, h: Pick<HarnessSettings, 'nem
   if (h.nemesis.includes('pause')) why.push("a node paused for less than suspect-after counts its own pause as its peers' silence (a longer stall it forgives once)");
   if (h.nemesis.includes('delay')) why.push('delayed heartbeats arrive late, not never');
   if (h.nemesis.includes('partition')) why.push('a one-way cut still lets heartbeats through one way');
+  if (h.nemesis.includes('membership')) why.push('membership changes start and stop node processes, and a member that missed a leave\'s announcement suspects the leaver until the news reaches it (rightly: it is gone)');
   if (s.chaos) why.push('chaos mode drops heartbeats');
   if (tight) why.push(`${timing} leaves little slack for a busy process`);
   if (why.length === 0) why.push('faults disturb the nodes');

@@ -33,6 +33,8 @@ export interface ReplicaTrace {
   replicas?: ReplicaReply[];
   /** ms from the coordinator beginning to serve the op to its reply (the rest of the client's latency is the client's own legs). */
   elapsedMs?: number;
+  /** A put's version read: what each replica of the set held before the coordinator chose the new version. */
+  read?: ReplicaReply[];
   /** Version (and writer) the op read or wrote. */
   version?: number | null;
   writer?: string;
