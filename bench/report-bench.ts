@@ -86,7 +86,7 @@ function median(xs: number[]): number {
 
 const history = syntheticHistory(OPS);
 let t = performance.now();
-const results = runChecks(history, settings, { system: systemOf(settings) });
+const results = await runChecks(history, settings, { system: systemOf(settings) });
 const checkMs = performance.now() - t;
 const run = { tool: 'godist', version: 'bench', command: 'npm run bench:report', startedAt: new Date().toISOString(), node: process.version, settings };
 

@@ -1,4 +1,4 @@
-import { check, type ModelName } from '../checker/index.js';
+import { checkParallel, type ModelName } from '../checker/index.js';
 import type { HistoryOp } from '../history/op.js';
 import type { Anomaly } from './result.js';
 
@@ -18,22 +18,26 @@ export interface LinearizabilityOptions {
   timeLimitMs: number;
   /** Bytes the search may hold (a key that needs more is undecided). */
   memoryBudgetBytes?: number;
+  /** The checker's clock (ms). Given, the keys are searched in this thread, by that clock. */
   now?: () => number;
+  /** Threads to search the keys the versions left undecided (default: the machine's cores; 1: this thread). */
+  threads?: number;
 }
 
 /**
  * The run's `linearizable` check: the workload's model per key, every key with its own verdict (the
- * report draws every failing key), the time limit shared out between the keys.
+ * report draws every failing key), the time limit shared out between the keys. Keys are independent,
+ * so those the versions did not decide are searched side by side, one worker thread per core.
  */
-export function checkLinearizability(history: readonly HistoryOp[], o: LinearizabilityOptions): LinearizabilityOutcome {
+export async function checkLinearizability(history: readonly HistoryOp[], o: LinearizabilityOptions): Promise<LinearizabilityOutcome> {
   const keyCount = new Set(history.flatMap((op) => (op.process !== 'nemesis' && op.key !== undefined ? [op.key] : []))).size;
   const perKeyMs = Math.max(1000, o.timeLimitMs / Math.max(1, keyCount));
-  const result = check(history, {
+  const result = await checkParallel(history, {
     model: o.model,
     perKey: true,
     timeLimitMs: perKeyMs,
     ...(o.memoryBudgetBytes !== undefined ? { memoryBudgetBytes: o.memoryBudgetBytes } : {}),
-    ...(o.now ? { now: o.now } : {}),
+    ...(o.now ? { now: o.now, workers: 1 } : o.threads !== undefined ? { workers: o.threads } : {}),
   });
   const keys: LinearizabilityOutcome['keys'] = {};
   const decidedBy: LinearizabilityOutcome['decidedBy'] = {};

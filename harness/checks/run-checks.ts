@@ -28,15 +28,17 @@ export interface CheckOptions {
    * sample gets them as not applicable.
    */
   observations?: ClusterObservations;
-  /** The checker's clock (ms); performance.now() unless given. */
+  /** The checker's clock (ms); performance.now() unless given (given, the search stays in this thread). */
   now?: () => number;
+  /** Threads for the linearizability search (default: the machine's cores). */
+  threads?: number;
   /** What the harness measured of the rings around each membership change: the ownership figures. */
   ownership?: readonly OwnershipObservation[];
 }
 
 const NOTHING: Promised = { promised: false, reason: 'nothing promised by these settings' };
 
-export function runChecks(history: readonly HistoryOp[], settings: RunSettings, o: CheckOptions): RunResults {
+export async function runChecks(history: readonly HistoryOp[], settings: RunSettings, o: CheckOptions): Promise<RunResults> {
   const { system } = o;
   const pairs = pairsOf(history);
   const promises = system.promises(settings.system, settings);
@@ -77,11 +79,12 @@ export function runChecks(history: readonly HistoryOp[], settings: RunSettings, 
       value: l.write.value,
     }),
   );
-  const lin = checkLinearizability(history, {
+  const lin = await checkLinearizability(history, {
     model: o.model ?? 'register',
     timeLimitMs: settings.checkTimeLimit * 1000,
     memoryBudgetBytes: settings.checkMemoryBudget,
     ...(o.now ? { now: o.now } : {}),
+    ...(o.threads !== undefined ? { threads: o.threads } : {}),
   });
 
   const checks: Record<string, CheckResult> = {

@@ -4,10 +4,11 @@
  * 1 not, 2 bad input (UsageError, printed by cli.ts), 3 undecided.
  */
 import { existsSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { extname, join } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { formatBytes, parseByteSize } from '../checker/byte-size.js';
-import { checkOperations, defaultMemoryBudgetBytes, modelNames, toOperations, type CheckResult, type ModelName, type Operation, type TimeUnit } from '../checker/index.js';
+import { checkOperationsParallel, defaultMemoryBudgetBytes, modelNames, toOperations, type CheckResult, type ModelName, type Operation, type TimeUnit } from '../checker/index.js';
 import { readEdn } from '../history/read-edn.js';
 import { readJepsenLog } from '../history/read-jepsen-log.js';
 import { readJsonl } from '../history/read-jsonl.js';
@@ -29,6 +30,8 @@ export interface CheckArgs {
   json: boolean;
   /** false (--no-versions): skip the version pass, search every key. */
   versions?: boolean;
+  /** Worker threads for the keys the versions leave to the search. */
+  threads: number;
 }
 
 export const checkCommand: CommandModule<object, CheckArgs> = {
@@ -47,8 +50,10 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
       .option('memory-budget', { type: 'string', describe: `bytes the search may hold, e.g. 512M or 4G (default ${formatBytes(defaultMemoryBudgetBytes).replace(' ', '')}); a key that needs more is undecided` })
       .option('per-key', { type: 'boolean', default: false, describe: 'give every key a verdict instead of stopping at the first key that is not linearizable' })
       .option('json', { type: 'boolean', default: false, describe: 'print the full result as JSON' })
-      .option('versions', { type: 'boolean', default: true, describe: 'first try the order the versions in the history give, verified (--no-versions: search every key)' }) as never,
-  handler(argv) {
+      .option('versions', { type: 'boolean', default: true, describe: 'first try the order the versions in the history give, verified (--no-versions: search every key)' })
+      .option('threads', { type: 'number', default: availableParallelism(), defaultDescription: "the machine's cores", describe: 'keys are independent: search up to this many side by side, each in a worker thread (1: one after another); the memory budget is shared between them' }) as never,
+  async handler(argv) {
+    if (!(Number.isInteger(argv.threads) && argv.threads >= 1)) throw new UsageError(`--threads ${argv.threads}: give a whole number of threads, 1 or more (1 searches the keys one after another)`);
     if (!(argv.timeLimit >= 0)) throw new UsageError(`--time-limit ${argv.timeLimit}: give a number of seconds, 0 for no limit`);
     const memoryBudgetBytes = argv.memoryBudget === undefined ? undefined : parseByteSize(argv.memoryBudget);
     if (argv.memoryBudget !== undefined && memoryBudgetBytes === undefined) {
@@ -57,14 +62,15 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
     const file = historyFile(argv.path);
     const loaded = loadHistory(file, argv.format);
     const model = argv.model ?? guessModel(loaded.ops);
-    const result = inFile(file, () =>
-      checkOperations(loaded.ops, {
+    const result = await inFile(file, () =>
+      checkOperationsParallel(loaded.ops, {
         model,
         timeLimitMs: argv.timeLimit * 1000,
         memoryBudgetBytes,
         perKey: argv.perKey,
         timeUnit: loaded.timeUnit,
         versions: argv.versions !== false,
+        workers: argv.threads,
       }),
     );
     if (argv.json) process.stdout.write(`${JSON.stringify({ file, format: loaded.format, ...result }, null, 2)}\n`);
@@ -105,11 +111,15 @@ export function loadHistory(file: string, format?: HistoryFormat): LoadedHistory
 /** Runs `f`, naming the file in front of any UsageError it throws (the readers and the checker name only the line or op). */
 function inFile<T>(file: string, f: () => T): T {
   try {
-    return f();
+    const out = f();
+    return out instanceof Promise ? (out.catch((err: unknown) => Promise.reject(named(file, err))) as T) : out;
   } catch (err) {
-    if (err instanceof UsageError) throw new UsageError(`${file}: ${err.message}`);
-    throw err;
+    throw named(file, err);
   }
+}
+
+function named(file: string, err: unknown): unknown {
+  return err instanceof UsageError ? new UsageError(`${file}: ${err.message}`) : err;
 }
 
 /** Pure: a history text in a given format, as joined ops. */
@@ -177,13 +187,13 @@ export function guessModel(ops: readonly Operation[]): ModelName {
 }
 
 /** The human summary: a line per key worth reading (every key when there are few), then the verdict. */
-export function formatCheckSummary(file: string, format: HistoryFormat, result: CheckResult): string {
+export function formatCheckSummary(file: string, format: HistoryFormat, result: CheckResult & { workers?: number }): string {
   const out: string[] = [];
   const parts = result.partitions;
   const keyed = parts.length > 0 && parts[0]!.key !== null && !(parts.length === 1 && parts[0]!.key === '');
   const took = result.elapsedMs < 1000 ? `${Math.round(result.elapsedMs)} ms` : `${(result.elapsedMs / 1000).toFixed(2)} s`;
   out.push(
-    `${file} (${format}): ${result.opCount} ops${keyed ? ` on ${parts.length} key${parts.length === 1 ? '' : 's'}` : ''}, model ${result.model}, checked in ${took}`,
+    `${file} (${format}): ${result.opCount} ops${keyed ? ` on ${parts.length} key${parts.length === 1 ? '' : 's'}` : ''}, model ${result.model}, checked in ${took}${(result.workers ?? 0) > 1 ? ` (${result.workers} threads)` : ''}`,
   );
   const label = (key: string | null) => (keyed ? `key ${key}` : 'history');
   const t = (v: number | null) => (v === null ? 'never' : result.timeUnit === 'line' ? `line ${v}` : `${(v / 1e9).toFixed(3)} s`);

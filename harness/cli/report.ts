@@ -47,10 +47,10 @@ export const reportCommand: CommandModule<object, { path: string; check?: boolea
         ['godist report results', 'rebuild results/index.html'],
       ],
     ) as never,
-  handler(argv) {
+  async handler(argv) {
     const runFolder = existsSync(path.join(argv.path, 'history.jsonl'));
     if (runFolder && (argv.check === true || !existsSync(path.join(argv.path, 'results.json')))) {
-      const { dir, results } = recheckRunFolder(argv.path);
+      const { dir, results } = await recheckRunFolder(argv.path);
       process.stdout.write(emphasize(formatSummary(results, dir), wantsColour(process.stdout)));
       process.exitCode = exitCodeOf(results.valid);
       return;

@@ -15,14 +15,14 @@ import { systemOf } from './run-settings.js';
  * never got to, or a finished one checked by a newer godist. Writes results.json and report.html,
  * and the results index around it.
  */
-export function recheckRunFolder(dir: string): { dir: string; results: RunResults } {
+export async function recheckRunFolder(dir: string): Promise<{ dir: string; results: RunResults }> {
   const folder = readRunFolder(dir);
   if (!folder.settings) {
     throw new UsageError(`${dir}: its run.json has no settings this version can read, so its own checks cannot run; godist check ${dir} checks its history for linearizability`);
   }
   const settings = folder.settings;
   const ownership = readOwnership(dir);
-  const results = runChecks(folder.history, settings, {
+  const results = await runChecks(folder.history, settings, {
     system: systemOf(settings),
     model: workloads[settings.workload]!.model,
     ...(folder.observations ? { observations: folder.observations } : {}),

@@ -188,7 +188,7 @@ export async function runTest(settings: RunSettings, options: RunOptions): Promi
   // The nodes have exited, so their logs are complete; the samples are in hand already.
   const observations: ClusterObservations | undefined =
     sampling && sampler ? observationsOf([...sampler.samples], readNodeEvents(dir, history.epochMs, system.logEvents), sampling) : undefined;
-  const results = runChecks(history.ops, settings, {
+  const results = await runChecks(history.ops, settings, {
     system,
     model: workload.model,
     ...(observations ? { observations } : {}),

@@ -33,10 +33,10 @@ afterEach(() => {
  * The exit code `godist check` gives, as cli-commands.ts decides it: the handler's exit code, 2 for
  * a UsageError (with its message); anything else is a bug, and is thrown at the test.
  */
-function check(path: string, extra: Partial<CheckArgs> = {}): { code: number; message?: string } {
+async function check(path: string, extra: Partial<CheckArgs> = {}): Promise<{ code: number; message?: string }> {
   process.exitCode = undefined;
   try {
-    void checkCommand.handler({ timeLimit: 2, perKey: false, json: false, _: [], $0: 'godist', path, ...extra } as never);
+    await checkCommand.handler({ timeLimit: 2, perKey: false, json: false, threads: 1, _: [], $0: 'godist', path, ...extra } as never);
   } catch (e) {
     if (e instanceof UsageError) return { code: 2, message: e.message };
     throw e;
@@ -71,20 +71,20 @@ describe('malformed input: exit 2, naming the line and what is wrong', () => {
     ['an EDN :index used twice', '{:index 0 :process 0 :type :invoke :f :read}\n{:index 0 :process 0 :type :ok :f :read}', '.edn', /line 2: :index 0 was already used on line 1/],
     ['a negative EDN :index', '{:index -3 :process 0 :type :invoke :f :read}', '.edn', /line 1: :index must be a non-negative integer, not -3/],
     ['an empty EDN :key', '{:process 0 :type :invoke :f :read :key ""}', '.edn', /line 1: :key must not be empty/],
-  ])('%s', (_, text, ext, message) => {
-    const r = check(fileWith(text, ext));
+  ])('%s', async (_, text, ext, message) => {
+    const r = await check(fileWith(text, ext));
     expect(r.code).toBe(2);
     expect(r.message).toMatch(message);
   });
 
-  it('a results folder whose history.jsonl is a folder', () => {
+  it('a results folder whose history.jsonl is a folder', async () => {
     const folder = join(dir, 'run-folder');
     mkdirSync(join(folder, 'history.jsonl'), { recursive: true });
-    expect(check(folder)).toEqual({ code: 2, message: `${join(folder, 'history.jsonl')}: is a folder, not a history file (give a results folder or a history file)` });
+    expect(await check(folder)).toEqual({ code: 2, message: `${join(folder, 'history.jsonl')}: is a folder, not a history file (give a results folder or a history file)` });
   });
 
-  it('a device that could be read forever', () => {
-    expect(check('/dev/zero', { format: 'jsonl' })).toEqual({ code: 2, message: '/dev/zero: is not a regular file (give a history file)' });
+  it('a device that could be read forever', async () => {
+    expect(await check('/dev/zero', { format: 'jsonl' })).toEqual({ code: 2, message: '/dev/zero: is not a regular file (give a history file)' });
   });
 });
 
@@ -175,14 +175,14 @@ function readOrRefuse(read: (text: string) => unknown, text: string): void {
 const codes = { 0: 0, 1: 0, 2: 0, 3: 0 } as Record<number, number>;
 
 describe('any file (property, seeded and bounded)', () => {
-  it('mutated histories: every reader reads or refuses, and godist check exits 0, 1, 2 or 3', () => {
-    fc.assert(
-      fc.property(historyArb, fc.nat(formats.length - 1), fc.array(mutation, { maxLength: 4 }), fc.boolean(), (recs, which, ms, named) => {
+  it('mutated histories: every reader reads or refuses, and godist check exits 0, 1, 2 or 3', async () => {
+    await fc.assert(
+      fc.asyncProperty(historyArb, fc.nat(formats.length - 1), fc.array(mutation, { maxLength: 4 }), fc.boolean(), async (recs, which, ms, named) => {
         const f = formats[which]!;
         const text = mutate(f.write(recs), ms);
         for (const g of formats) readOrRefuse(g.read, text);
         // Named by its extension, or left for the format guess.
-        const r = check(fileWith(text, named ? f.ext : ''));
+        const r = await check(fileWith(text, named ? f.ext : ''));
         expect([0, 1, 2, 3]).toContain(r.code);
         codes[r.code]!++;
       }),
@@ -193,16 +193,16 @@ describe('any file (property, seeded and bounded)', () => {
     expect(codes[2]!).toBeGreaterThan(50);
   });
 
-  it('random text and bytes: every reader reads or refuses, and godist check exits 0, 1, 2 or 3', () => {
+  it('random text and bytes: every reader reads or refuses, and godist check exits 0, 1, 2 or 3', async () => {
     const anyText = fc.oneof(
       fc.string({ unit: 'binary', maxLength: 300 }),
       fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b).toString('latin1')),
       fc.array(fc.constantFrom(...nasty), { maxLength: 30 }).map((a) => a.join('')),
     );
-    fc.assert(
-      fc.property(anyText, fc.constantFrom('.jsonl', '.edn', '.log', ''), (text, ext) => {
+    await fc.assert(
+      fc.asyncProperty(anyText, fc.constantFrom('.jsonl', '.edn', '.log', ''), async (text, ext) => {
         for (const g of formats) readOrRefuse(g.read, text);
-        expect([0, 1, 2, 3]).toContain(check(fileWith(text, ext)).code);
+        expect([0, 1, 2, 3]).toContain((await check(fileWith(text, ext))).code);
       }),
       { seed: 4242, numRuns: 600 },
     );

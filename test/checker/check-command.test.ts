@@ -32,9 +32,9 @@ afterEach(() => {
 });
 
 /** Runs the handler as yargs would, returning the exit code it set. */
-function run(args: Partial<CheckArgs> & { path: string }): number | undefined {
+async function run(args: Partial<CheckArgs> & { path: string }): Promise<number | undefined> {
   process.exitCode = undefined;
-  void checkCommand.handler({ timeLimit: 60, perKey: false, json: false, _: [], $0: 'godist', ...args } as never);
+  await checkCommand.handler({ timeLimit: 60, perKey: false, json: false, threads: 1, _: [], $0: 'godist', ...args } as never);
   const code = process.exitCode;
   process.exitCode = savedExitCode;
   return code as number | undefined;
@@ -43,20 +43,20 @@ function run(args: Partial<CheckArgs> & { path: string }): number | undefined {
 const jsonl = (ops: object[]) => ops.map((o) => JSON.stringify(o)).join('\n');
 
 describe('godist check', () => {
-  it('checks a results folder (its history.jsonl): linearizable, exit 0', () => {
+  it('checks a results folder (its history.jsonl): linearizable, exit 0', async () => {
     const folder = join(dir, 'run-1');
     mkdirSync(folder);
     writeFileSync(join(folder, 'history.jsonl'), jsonl(history(write(0, 'k1', 1, 0, 1), read(1, 'k1', 1, 2, 3))));
-    expect(run({ path: folder })).toBe(0);
+    expect(await run({ path: folder })).toBe(0);
     expect(out).toContain('history.jsonl (jsonl): 2 ops on 1 key, model register');
     expect(out).toContain('key k1: ok (2 ops)');
     expect(out).toMatch(/verdict: linearizable\n$/);
   });
 
-  it('explains a history that is not linearizable, exit 1', () => {
+  it('explains a history that is not linearizable, exit 1', async () => {
     const file = join(dir, 'history.jsonl');
     writeFileSync(file, jsonl(history(write(0, 'k3', 17, 1, 2), write(1, 'k3', 18, 3, 3.9), read(2, 'k3', 17, 4.0, 4.1))));
-    expect(run({ path: file })).toBe(1);
+    expect(await run({ path: file })).toBe(1);
     expect(out).toContain('key k3: NOT LINEARIZABLE (3 ops)');
     expect(out).toContain('read of k3 returned 17 at 4.1 s, but 17 had been overwritten by 18, acknowledged at 3.9 s, before this read began at 4 s');
     expect(out).toContain('longest order that fits: 2 ops, leaving 18; could not come next:');
@@ -64,78 +64,78 @@ describe('godist check', () => {
     expect(out).toMatch(/verdict: NOT linearizable\n$/);
   });
 
-  it('prints the full result with --json', () => {
+  it('prints the full result with --json', async () => {
     const file = join(dir, 'history.jsonl');
     writeFileSync(file, jsonl(history(write(0, 'k', 1, 0, 1), read(1, 'k', 2, 2, 3))));
-    expect(run({ path: file, json: true })).toBe(1);
+    expect(await run({ path: file, json: true })).toBe(1);
     const result = JSON.parse(out);
     expect(result).toMatchObject({ file, format: 'jsonl', valid: false, model: 'register', timeUnit: 'ns', opCount: 2 });
     expect(result.partitions[0].failure.explanation).toBe('read of k returned 2 at 3 s, but 2 was never written to k');
   });
 
-  it('says unknown, exit 3, when the time limit runs out', () => {
+  it('says unknown, exit 3, when the time limit runs out', async () => {
     const path = join(corpusDir(), 'jepsen', 'etcd_002.log');
-    expect(run({ path, timeLimit: 0.001 })).toBe(3);
+    expect(await run({ path, timeLimit: 0.001 })).toBe(3);
     expect(out).toMatch(/history: unknown, undecided: the time limit of 0\.001 s ran out after \d+ steps and \d+ configurations \(\d+ ops; raise --time-limit\)/);
     expect(out).toMatch(/verdict: unknown \(the checker could not decide; this is not a pass\)\n$/);
   });
 
-  it('reads a Jepsen etcd log with the cas-register model, guessed', () => {
-    expect(run({ path: join(corpusDir(), 'jepsen', 'etcd_002.log'), json: true })).toBe(0);
+  it('reads a Jepsen etcd log with the cas-register model, guessed', async () => {
+    expect(await run({ path: join(corpusDir(), 'jepsen', 'etcd_002.log'), json: true })).toBe(0);
     expect(JSON.parse(out)).toMatchObject({ format: 'jepsen-log', model: 'cas-register', timeUnit: 'line', valid: true });
   });
 
-  it('reads a kv EDN history with the kv model, guessed from the ops, and checks every key with --per-key', () => {
-    expect(run({ path: join(corpusDir(), 'kv', 'c10-bad.txt'), perKey: true, json: true })).toBe(1);
+  it('reads a kv EDN history with the kv model, guessed from the ops, and checks every key with --per-key', async () => {
+    expect(await run({ path: join(corpusDir(), 'kv', 'c10-bad.txt'), perKey: true, json: true })).toBe(1);
     const result = JSON.parse(out);
     expect(result).toMatchObject({ format: 'edn', model: 'kv' });
     expect(result.partitions.filter((p: { valid: unknown }) => p.valid === true).map((p: { key: string }) => p.key)).toEqual(['4', '8']);
   });
 
-  it('stops at the first bad key by default and says the others were not checked', () => {
-    expect(run({ path: join(corpusDir(), 'kv', 'c10-bad.txt') })).toBe(1);
+  it('stops at the first bad key by default and says the others were not checked', async () => {
+    expect(await run({ path: join(corpusDir(), 'kv', 'c10-bad.txt') })).toBe(1);
     expect(out).toContain('9 keys not checked to the end (1, 2, 3, 4, 5, 6, 7, 8, 9): checking stops at the first key that is not linearizable; --per-key checks every key');
   });
 
-  it('names the file and the line of bad input', () => {
+  it('names the file and the line of bad input', async () => {
     const file = join(dir, 'history.jsonl');
     writeFileSync(file, `${jsonl(history(write(0, 'k', 1, 0, 1)))}\n{"index": 2, "type": "ok"`);
-    expect(() => run({ path: file })).toThrow(UsageError);
-    expect(() => run({ path: file })).toThrow(`${file}: line 3: not JSON`);
+    await expect(run({ path: file })).rejects.toThrow(UsageError);
+    await expect(run({ path: file })).rejects.toThrow(`${file}: line 3: not JSON`);
   });
 
-  it('names the file for a history that breaks the invoke/complete rules', () => {
+  it('names the file for a history that breaks the invoke/complete rules', async () => {
     const file = join(dir, 'history.jsonl');
     writeFileSync(file, jsonl([{ index: 0, type: 'ok', process: 0, f: 'write', key: 'k', value: 1, time: 5 }]));
-    expect(() => run({ path: file })).toThrow(`${file}: line 1: process 0 completes (ok) a write it never invoked`);
+    await expect(run({ path: file })).rejects.toThrow(`${file}: line 1: process 0 completes (ok) a write it never invoked`);
   });
 
-  it('names the file for an op the model cannot check', () => {
+  it('names the file for an op the model cannot check', async () => {
     const file = join(dir, 'history.jsonl');
     writeFileSync(file, jsonl(history({ process: 0, f: 'cas', key: 'k', value: [1, 2], call: 0, ret: 1 })));
-    expect(() => run({ path: file, model: 'register' })).toThrow(`${file}: op 0 (process 0, cas): the register model has no cas (use --model cas-register)`);
+    await expect(run({ path: file, model: 'register' })).rejects.toThrow(`${file}: op 0 (process 0, cas): the register model has no cas (use --model cas-register)`);
   });
 
-  it('refuses a path that does not exist, or a folder without a history', () => {
-    expect(() => run({ path: join(dir, 'nope') })).toThrow(/nope: no such file or folder/);
-    expect(() => run({ path: dir })).toThrow(/a folder without a history.jsonl/);
+  it('refuses a path that does not exist, or a folder without a history', async () => {
+    await expect(run({ path: join(dir, 'nope') })).rejects.toThrow(/nope: no such file or folder/);
+    await expect(run({ path: dir })).rejects.toThrow(/a folder without a history.jsonl/);
   });
 
-  it('says undecided, exit 3, when a key needs more than --memory-budget, with the budget in bytes', () => {
+  it('says undecided, exit 3, when a key needs more than --memory-budget, with the budget in bytes', async () => {
     const file = join(dir, 'history.jsonl');
     writeFileSync(file, toJsonl(syntheticHistory({ ops: 3000, clients: 10, seed: 5, anomaly: 'stale-read' }).history));
-    expect(run({ path: file, memoryBudget: '1M' })).toBe(3);
+    expect(await run({ path: file, memoryBudget: '1M' })).toBe(3);
     expect(out).toMatch(/key k0: unknown, undecided: the search reached the memory budget of 1048576 bytes \(1 MiB\) after \d+ steps and \d+ configurations \(3000 ops; raise --memory-budget\)/);
     expect(out).toMatch(/verdict: unknown \(the checker could not decide; this is not a pass\)\n$/);
     out = '';
-    expect(run({ path: file, memoryBudget: '64M' })).toBe(1);
+    expect(await run({ path: file, memoryBudget: '64M' })).toBe(1);
   });
 
-  it('refuses a memory budget that is not a size', () => {
+  it('refuses a memory budget that is not a size', async () => {
     const file = join(dir, 'history.jsonl');
     writeFileSync(file, jsonl(history(write(0, 'k', 1, 0, 1))));
     for (const bad of ['lots', '0', '-1G', '2X']) {
-      expect(() => run({ path: file, memoryBudget: bad })).toThrow(`--memory-budget ${bad}: give a size such as 512M, 2G or 1.5G (K, M, G, T are powers of 1024)`);
+      await expect(run({ path: file, memoryBudget: bad })).rejects.toThrow(`--memory-budget ${bad}: give a size such as 512M, 2G or 1.5G (K, M, G, T are powers of 1024)`);
     }
   });
 
@@ -153,16 +153,16 @@ describe('godist check', () => {
     expect(bad.stderr).toBe('godist: --memory-budget lots: give a size such as 512M, 2G or 1.5G (K, M, G, T are powers of 1024)\n');
   });
 
-  it('refuses a negative time limit', () => {
+  it('refuses a negative time limit', async () => {
     const file = join(dir, 'history.jsonl');
     writeFileSync(file, '');
-    expect(() => run({ path: file, timeLimit: -1 })).toThrow(/--time-limit -1/);
+    await expect(run({ path: file, timeLimit: -1 })).rejects.toThrow(/--time-limit -1/);
   });
 
-  it('an empty history is linearizable', () => {
+  it('an empty history is linearizable', async () => {
     const file = join(dir, 'history.jsonl');
     writeFileSync(file, '');
-    expect(run({ path: file })).toBe(0);
+    expect(await run({ path: file })).toBe(0);
   });
 });
 

@@ -4,12 +4,16 @@
  * built library (dist/: `npm run build`, which `npm test` runs first); from the TypeScript sources
  * the check runs in the calling thread, and says so.
  */
-import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import * as fromSources from '../../harness/checker/index.js';
 import type { HistoryOp } from '../../harness/history/op.js';
-import { mergeHistories, renameKeys, syntheticHistory } from './synthetic-history.js';
+import { cliMain } from '../../harness/shared/paths.js';
+import { mergeHistories, renameKeys, syntheticHistory, toJsonl } from './synthetic-history.js';
 
 type Library = typeof fromSources;
 
@@ -84,5 +88,23 @@ describe('checking keys in worker threads', () => {
     const r = await lib.checkParallel(history, { perKey: true, workers: 2, model: mine });
     expect(r.workers).toBe(0);
     expect(Object.fromEntries(r.partitions.map((p) => [p.key, p.valid]))).toEqual(madeWith);
+  });
+
+  it('godist check --threads 2 gives every key the verdict --threads 1 gives, and says it searched in two threads', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'godist-check-threads-'));
+    try {
+      const file = join(dir, 'history.jsonl');
+      writeFileSync(file, toJsonl(history.map(({ trace: _, ...op }) => op)));
+      const godist = (threads: string) => spawnSync(process.execPath, [cliMain, 'check', file, '--per-key', '--json', '--threads', threads], { encoding: 'utf8', timeout: 60_000 });
+      const [one, two] = [godist('1'), godist('2')];
+      expect([one.status, two.status]).toEqual([1, 1]);
+      const verdicts = (out: string) => (JSON.parse(out) as { partitions: { key: string; valid: unknown }[] }).partitions.map((p) => [p.key, p.valid]);
+      expect(Object.fromEntries(verdicts(two.stdout))).toEqual(madeWith);
+      expect(verdicts(two.stdout)).toEqual(verdicts(one.stdout));
+      expect((JSON.parse(two.stdout) as { workers: number }).workers).toBe(2);
+      expect((JSON.parse(one.stdout) as { workers: number }).workers).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -5,7 +5,7 @@ import { describeRun, systemOf } from '../../harness/run/run-settings.js';
 import { historyOf } from '../history/history-builder.js';
 import { settingsOf } from '../run/settings-of.js';
 
-describe('how each key was decided, in results.json and the report', () => {
+describe('how each key was decided, in results.json and the report', async () => {
   const history = historyOf((h) => {
     // a: every op reports its version: decided from the versions.
     h.op(0, 'write', 'a', 1, 0, 10, 'ok', { trace: { version: 1, writer: 'node-1' } });
@@ -20,7 +20,7 @@ describe('how each key was decided, in results.json and the report', () => {
     h.op(5, 'read', 'c', 99, 20, 30, 'ok', { trace: { version: 7, writer: 'node-2' } });
   });
   const settings = settingsOf({ nodes: 3 });
-  const results = runChecks(history, settings, { system: systemOf(settings) });
+  const results = await runChecks(history, settings, { system: systemOf(settings) });
   const lin = results.checks['linearizable']!;
 
   it('results.json says versions or search per decided key, and the refuting fact', () => {

@@ -45,19 +45,19 @@ const sloppy: RunSettings = settingsOf({ nodes: 3, keys: 1, nemesis: ['pause'] }
 const strict: RunSettings = settingsOf({ nodes: 3, keys: 1, nemesis: ['pause'], quorum: 'strict', readRepair: 'sync' });
 
 /** The run's checks with a clock that never runs out (none given), or the jumping one. */
-function check(history: Op[], settings: RunSettings, now?: () => number) {
+async function check(history: Op[], settings: RunSettings, now?: () => number) {
   return runChecks(history, settings, { system: systemOf(settings), ...(now ? { now } : {}) });
 }
 
 describe('a linearizability check that decided nothing is undecided on every path, never "found 0, ok"', () => {
-  it('the same history with a clock that never runs out is decided: not linearizable (so the hard history is not an easy one)', () => {
-    const results = check(hardHistory(), sloppy);
+  it('the same history with a clock that never runs out is decided: not linearizable (so the hard history is not an easy one)', async () => {
+    const results = await check(hardHistory(), sloppy);
     expect(results.checks['linearizable']!.count).toBe(1);
     expect(results.checks['linearizable']!.decided).toBe(true);
   });
 
-  it('results.json: at sloppy settings the check is undecided but no promise depends on it (valid, exit 0)', () => {
-    const results = check(hardHistory(), sloppy, jumpingClock());
+  it('results.json: at sloppy settings the check is undecided but no promise depends on it (valid, exit 0)', async () => {
+    const results = await check(hardHistory(), sloppy, jumpingClock());
     const lin = results.checks['linearizable']!;
     expect(lin.decided).toBe(false);
     expect(lin.count).toBe(0);
@@ -68,16 +68,16 @@ describe('a linearizability check that decided nothing is undecided on every pat
     expect(JSON.parse(JSON.stringify(results)).checks.linearizable.decided).toBe(false);
   });
 
-  it('at strict, synchronous settings (linearizability promised) the run is undecided: exit 3', () => {
-    const results = check(hardHistory(), strict, jumpingClock());
+  it('at strict, synchronous settings (linearizability promised) the run is undecided: exit 3', async () => {
+    const results = await check(hardHistory(), strict, jumpingClock());
     expect(results.checks['linearizable']!.valid).toBe('unknown');
     expect(results.valid).toBe('unknown');
     expect(exitCodeOf(results.valid)).toBe(3);
     expect(formatSummary(results, '/runs/x')).toMatch(/linearizable\s+by the settings\s+undecided\s+undecided \(a promise depends on it\)/);
   });
 
-  it('the terminal table says undecided in the found and verdict columns, and the verdict line names it', () => {
-    const text = formatSummary(check(hardHistory(), sloppy, jumpingClock()), '/runs/x');
+  it('the terminal table says undecided in the found and verdict columns, and the verdict line names it', async () => {
+    const text = formatSummary(await check(hardHistory(), sloppy, jumpingClock()), '/runs/x');
     const row = text.split('\n').find((l) => l.startsWith('linearizable'))!;
     expect(row).toMatch(/^linearizable\s+no\s+undecided\s+undecided \(nothing promised depends on it\)$/);
     expect(row).not.toMatch(/\bok\b|none found/);
@@ -85,9 +85,9 @@ describe('a linearizability check that decided nothing is undecided on every pat
     expect(text).toContain('verdict: every promise held; linearizable undecided (no promise depends on it)');
   });
 
-  it('report.html says undecided in the checks table', () => {
+  it('report.html says undecided in the checks table', async () => {
     const history = hardHistory();
-    const results = check(history, sloppy, jumpingClock());
+    const results = await check(history, sloppy, jumpingClock());
     const html = buildReport({ run: {}, settings: sloppy, system: describeRun(sloppy), history, results });
     const row = /<tr><td><a href="#linearizability">linearizable<\/a><\/td>(.*?)<\/tr>/.exec(html)![1]!;
     expect(row).toContain('<td class="num">undecided</td>');
@@ -95,8 +95,8 @@ describe('a linearizability check that decided nothing is undecided on every pat
     expect(row).not.toContain('none found');
   });
 
-  it('results/index.html lists the check as undecided, not as nothing found', () => {
-    const results = check(hardHistory(), sloppy, jumpingClock());
+  it('results/index.html lists the check as undecided, not as nothing found', async () => {
+    const results = await check(hardHistory(), sloppy, jumpingClock());
     const root = mkdtempSync(path.join(os.tmpdir(), 'godist-undecided-'));
     try {
       mkdirSync(path.join(root, 'run-1'));
@@ -110,15 +110,15 @@ describe('a linearizability check that decided nothing is undecided on every pat
     }
   });
 
-  it('compare says undecided in its linearizable column', () => {
+  it('compare says undecided in its linearizable column', async () => {
     const history = hardHistory();
-    const results = check(history, sloppy, jumpingClock());
+    const results = await check(history, sloppy, jumpingClock());
     const row = compareRow({ text: '3/2/2', folder: 'a', settings: sloppy, system: describeRun(sloppy), history, results });
     expect(formatCompareTable([row]).split('\n')[1]).toMatch(/\bundecided\b/);
   });
 
-  it('regress counts the seed as undecided and says so in its found column', () => {
-    const results = check(hardHistory(), sloppy, jumpingClock());
+  it('regress counts the seed as undecided and says so in its found column', async () => {
+    const results = await check(hardHistory(), sloppy, jumpingClock());
     const findings = findingsOf(results);
     expect(findings.undecided).toBe(true);
     const row = judgeCase({ name: 'c', why: '', settings: sloppy, seeds: [1], mustFind: [], mustNotFind: ['not-linearizable'], recordOnly: false }, [{ seed: 1, dir: '/r/1', ...findings }]);

@@ -54,6 +54,7 @@ describe('impossible settings are one line and exit 2, with nothing started', ()
     expect(godist()).toMatchObject({ code: 2, stderr: 'godist: name a command: node, run, check, compare, regress, report (godist --help says what each does)\n' });
     expect(godist('check')).toMatchObject({ code: 2, stderr: 'godist check needs a PATH: a results folder, a history.jsonl, a Jepsen EDN history or a Jepsen log\n' });
     expect(godist('check', 'x', '--format', 'yaml')).toMatchObject({ code: 2, stderr: 'godist check: --format yaml is not one of jsonl, edn, jepsen-log\n' });
+    expect(godist('check', 'x', '--threads', '0')).toMatchObject({ code: 2, stderr: 'godist: --threads 0: give a whole number of threads, 1 or more (1 searches the keys one after another)\n' });
     const r = godist('check', path.join(root, 'nowhere'));
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^godist: .*nowhere.*\n$/);

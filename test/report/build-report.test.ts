@@ -28,7 +28,7 @@ import { historyOf } from '../history/history-builder.js';
 const settings: RunSettings = settingsOf({ nodes: 3, N: 3, R: 1, W: 1, nemesis: ['partition'], concurrency: 3, keys: 2, timeLimit: 1 });
 
 /** A small run with a stale read (also not linearizable), a partition window and a failed write. */
-function syntheticRun() {
+async function syntheticRun() {
   const history = historyOf((h) => {
     h.op(0, 'write', 'k1', 1, 0, 10, 'ok', { node: 'node-1' });
     h.op(1, 'write', 'k1', 2, 20, 30, 'ok', { node: 'node-2' });
@@ -39,7 +39,7 @@ function syntheticRun() {
     h.nemesis('heal', 500, {});
     h.op(2, 'read', 'k1', 2, 600, 610, 'ok', { node: 'node-1', final: true });
   });
-  const results = runChecks(history, settings, { system: systemOf(settings) });
+  const results = await runChecks(history, settings, { system: systemOf(settings) });
   const run = { tool: 'godist', version: '0.1.0', command: 'npx godist run --nodes 3 -N 3 -R 1 -W 1 --seed 7', startedAt: '2026-01-01T00:00:00.000Z', node: 'v20', settings };
   return { run, settings, system: describeRun(settings), history, results, prediction: runStaleness(settings, history).prediction };
 }
@@ -60,8 +60,8 @@ function tempDir(): string {
 }
 
 describe('report data', () => {
-  it('embeds ops as columns: delta-encoded µs starts, durations, outcomes, and marks the anomalous ops', () => {
-    const input = syntheticRun();
+  it('embeds ops as columns: delta-encoded µs starts, durations, outcomes, and marks the anomalous ops', async () => {
+    const input = await syntheticRun();
     const data = reportData(input);
     expect(undelta(data.ops.s)).toEqual([0, 20_000, 40_000, 50_000, 60_000, 600_000]);
     expect(undelta(data.ops.i)).toEqual(pairOps(input.history).map((p) => p.index));
@@ -93,8 +93,8 @@ describe('latency quantiles', () => {
 });
 
 describe('report.html', () => {
-  it('is one self-contained page: no external script, style or link, the data inline and safe', () => {
-    const html = buildReport(syntheticRun());
+  it('is one self-contained page: no external script, style or link, the data inline and safe', async () => {
+    const html = buildReport((await syntheticRun()));
     expect(html).not.toMatch(/<script[^>]+src=/i);
     expect(html).not.toMatch(/<link[^>]+stylesheet/i);
     expect(html).not.toMatch(/(src|href)="https?:/i);
@@ -103,8 +103,8 @@ describe('report.html', () => {
     expect(JSON.parse(json).ops.t).toHaveLength(6);
   });
 
-  it('shows the verdicts, the reproduce command, each anomaly with its explanation, and the failing key drawn', () => {
-    const input = syntheticRun();
+  it('shows the verdicts, the reproduce command, each anomaly with its explanation, and the failing key drawn', async () => {
+    const input = await syntheticRun();
     const html = buildReport(input);
     expect(html).toContain('npx godist run --nodes 3 -N 3 -R 1 -W 1 --seed 7');
     expect(html).toMatch(/<td>no<\/td><td class="num">1<\/td><td><span class="verdict allowed">found, allowed<\/span>/);
@@ -117,15 +117,15 @@ describe('report.html', () => {
     expect(html).toContain('id="k-staleness"');
   });
 
-  it('escapes values a history may carry', () => {
-    const input = syntheticRun();
+  it('escapes values a history may carry', async () => {
+    const input = await syntheticRun();
     input.run.command = 'npx godist run </script><script>alert(1)</script>';
     const html = buildReport(input);
     expect(html).not.toContain('<script>alert(1)');
   });
 
-  it('lists the first 50 rows of a long anomaly table and offers the rest', () => {
-    const input = syntheticRun();
+  it('lists the first 50 rows of a long anomaly table and offers the rest', async () => {
+    const input = await syntheticRun();
     const stale = input.results.checks['stale-reads']!;
     stale.anomalies = Array.from({ length: 60 }, () => stale.anomalies[0]!);
     stale.count = 60;
@@ -134,8 +134,8 @@ describe('report.html', () => {
     expect(html).toMatch(/<button class="more-rows" data-check="stale-reads" data-cause="quorums-need-not-overlap" data-table="stale-reads--quorums-need-not-overlap" data-shown="50">show all 60<\/button>/);
   });
 
-  it('groups stale reads by cause, largest first, each with its count, its first as a worked example, and the rest collapsed', () => {
-    const input = syntheticRun();
+  it('groups stale reads by cause, largest first, each with its count, its first as a worked example, and the rest collapsed', async () => {
+    const input = await syntheticRun();
     const stale = input.results.checks['stale-reads']!;
     const first = stale.anomalies[0]!;
     const of = (cause: string, i: number) => ({ ...first, cause, explanation: `${cause} example ${i}` });
@@ -156,8 +156,8 @@ describe('report.html', () => {
     expect(html.match(/<table id="stale-reads--amnesia">.*?<\/table>/s)![0]!.match(/<tr class="clickable"/g)).toHaveLength(5);
   });
 
-  it('says what each timing column counts from, and keeps numbers and node names on one line', () => {
-    const input = syntheticRun();
+  it('says what each timing column counts from, and keeps numbers and node names on one line', async () => {
+    const input = await syntheticRun();
     const stale = input.results.checks['stale-reads']!;
     stale.anomalies = [stale.anomalies[0]!, stale.anomalies[0]!];
     const html = buildReport(input);
@@ -168,15 +168,15 @@ describe('report.html', () => {
     expect(html).toMatch(/td\.node, td code \{ white-space: nowrap; \}/);
   });
 
-  it('builds without results.json (a crashed run) and says so', () => {
-    const { run, settings, system, history } = syntheticRun();
+  it('builds without results.json (a crashed run) and says so', async () => {
+    const { run, settings, system, history } = await syntheticRun();
     const html = buildReport({ run, settings, system, history, results: null });
     expect(html).toContain('No verdict yet: the run ended before its checks');
   });
 
-  it('a run folder read back gives the same report as the run had in hand; a folder without a history, or with a torn results.json, is a usage error', () => {
+  it('a run folder read back gives the same report as the run had in hand; a folder without a history, or with a torn results.json, is a usage error', async () => {
     const dir = tempDir();
-    const input = syntheticRun();
+    const input = await syntheticRun();
     writeFileSync(path.join(dir, 'run.json'), JSON.stringify(input.run));
     writeFileSync(path.join(dir, 'history.jsonl'), input.history.map((o) => JSON.stringify(o)).join('\n') + '\n');
     writeFileSync(path.join(dir, 'results.json'), JSON.stringify(input.results));
@@ -188,9 +188,9 @@ describe('report.html', () => {
     expect(() => readRunFolder(dir)).toThrow(UsageError);
   });
 
-  it('reads a run folder an older version wrote (godist settings beside the harness settings in run.json)', () => {
+  it('reads a run folder an older version wrote (godist settings beside the harness settings in run.json)', async () => {
     const dir = tempDir();
-    const { run, history, results } = syntheticRun();
+    const { run, history, results } = await syntheticRun();
     const { system, ...harness } = run.settings;
     const flat = { ...harness, ...system, name: undefined };
     writeFileSync(path.join(dir, 'run.json'), JSON.stringify({ ...run, settings: flat }));
@@ -204,7 +204,7 @@ describe('report.html', () => {
 
 describe('the WARS prediction in report.html', () => {
   /** A prediction that says p in every bucket, held against the synthetic run's measurement. */
-  function predictedAt(input: ReturnType<typeof syntheticRun>, p: number) {
+  function predictedAt(input: Awaited<ReturnType<typeof syntheticRun>>, p: number) {
     const pairs = pairOps(input.history);
     const measured = tVisibility(pairs);
     const predicted = {
@@ -220,8 +220,8 @@ describe('the WARS prediction in report.html', () => {
     return holdAgainstPrediction({ pairs, faults: faultSpans(input.history), measured, predicted });
   }
 
-  it('sets the prediction beside the measurement, with the closed form labelled as a bound and the departure sentence', () => {
-    const input = syntheticRun();
+  it('sets the prediction beside the measurement, with the closed form labelled as a bound and the departure sentence', async () => {
+    const input = await syntheticRun();
     const prediction = predictedAt(input, 0.75);
     const data = reportData({ ...input, prediction });
     expect(data.staleness.wars).toEqual({ tVisibility: prediction.predicted!.tVisibility.map((b) => b.p), kStaleness: [0.75, 0.9876, 1, 1, 1] });
@@ -233,8 +233,8 @@ describe('the WARS prediction in report.html', () => {
     expect(html).toContain("PBS's Monte Carlo over this run&#39;s latencies outside fault windows (9 writes and 9 reads timed)");
   });
 
-  it('without a prediction, says why (or that none was made)', () => {
-    const input = syntheticRun();
+  it('without a prediction, says why (or that none was made)', async () => {
+    const input = await syntheticRun();
     expect(input.prediction.predicted).toBeNull(); // the synthetic history has no replica timings
     expect(buildReport(input)).toContain(`No WARS prediction: ${input.prediction.unavailable!.replace(/'/g, '&#39;')}`);
     expect(buildReport({ ...input, prediction: null })).toContain('No WARS prediction: this page was built without one.');
@@ -243,11 +243,11 @@ describe('the WARS prediction in report.html', () => {
 });
 
 describe('godist report PATH', () => {
-  it('rebuilds a run folder\'s report, a results folder\'s index, and refuses a path that does not exist', () => {
+  it('rebuilds a run folder\'s report, a results folder\'s index, and refuses a path that does not exist', async () => {
     const root = tempDir();
     const dir = path.join(root, 'run-1');
     mkdirSync(dir);
-    const { run, history, results } = syntheticRun();
+    const { run, history, results } = await syntheticRun();
     writeFileSync(path.join(dir, 'run.json'), JSON.stringify(run));
     writeFileSync(path.join(dir, 'history.jsonl'), history.map((o) => JSON.stringify(o)).join('\n') + '\n');
     writeFileSync(path.join(dir, 'results.json'), JSON.stringify(results));
@@ -259,8 +259,8 @@ describe('godist report PATH', () => {
 });
 
 describe('linearization diagram', () => {
-  it('numbers the longest linearization and marks the op that could not be placed', () => {
-    const { history } = syntheticRun();
+  it('numbers the longest linearization and marks the op that could not be placed', async () => {
+    const { history } = await syntheticRun();
     const pairs = pairOps(history);
     const [w1, w2, r] = pairs;
     const svg = linearizationDiagram({ key: 'k1', longest: [w1!.index, w2!.index], couldNotPlace: [r!.index], stateAfter: 2 }, pairs);
@@ -272,9 +272,9 @@ describe('linearization diagram', () => {
 });
 
 describe('results index', () => {
-  it('lists every run and comparison, newest first, with its verdict and a relative link', () => {
+  it('lists every run and comparison, newest first, with its verdict and a relative link', async () => {
     const root = tempDir();
-    const { run, results } = syntheticRun();
+    const { run, results } = await syntheticRun();
     for (const [name, startedAt, valid] of [['a-run', '2026-01-01T00:00:00Z', true], ['b-run', '2026-01-02T00:00:00Z', false]] as const) {
       mkdirSync(path.join(root, name));
       writeFileSync(path.join(root, name, 'run.json'), JSON.stringify({ ...run, startedAt }));
@@ -340,8 +340,8 @@ describe('compare', () => {
     expect(departure([], 0.9, null, 100)).toMatch(/only for quorum systems/);
   });
 
-  it('lays settings side by side in the terminal and in compare.html', () => {
-    const { history, results } = syntheticRun();
+  it('lays settings side by side in the terminal and in compare.html', async () => {
+    const { history, results } = await syntheticRun();
     const row = compareRow({ text: '3/1/1', folder: 'runs/x', settings, system: describeRun(settings), history, results });
     expect(row.kPredicted[0]).toBeCloseTo(1 / 3);
     expect(row.staleReads).toBe(results.checks['stale-reads']!.count);
@@ -352,8 +352,8 @@ describe('compare', () => {
     expect(html).toContain('id="t-visibility"');
   });
 
-  it('adds the settings of --predict as rows marked predicted, with the WARS figures and the closed form, in the table and the charts\' data', () => {
-    const { history, results } = syntheticRun();
+  it('adds the settings of --predict as rows marked predicted, with the WARS figures and the closed form, in the table and the charts\' data', async () => {
+    const { history, results } = await syntheticRun();
     const row = compareRow({ text: '3/1/1', folder: 'runs/x', settings, system: describeRun(settings), history, results });
     const buckets = row.tVisibility.map((b) => ({ fromMs: b.fromMs, toMs: b.toMs }));
     const predicted: PredictedRow = {
@@ -374,8 +374,8 @@ describe('compare', () => {
     expect(data.rows[1]!.tMeasured).toBeNull();
   });
 
-  it('names the denominator of every share, and the stale and fresh shares add up over the reads they share', () => {
-    const { history, results } = syntheticRun();
+  it('names the denominator of every share, and the stale and fresh shares add up over the reads they share', async () => {
+    const { history, results } = await syntheticRun();
     const row = compareRow({ text: '3/1/1', folder: 'runs/x', settings, system: describeRun(settings), history, results });
     const html = buildCompare({ command: 'npx godist compare --settings 3/1/1', startedAt: '2026-01-01T00:00:00.000Z', base: settings, rows: [row] });
     const okReads = pairOps(history).filter((p) => p.f === 'read' && p.type === 'ok').length;
@@ -390,8 +390,8 @@ describe('compare', () => {
     expect(html).toContain(`${((1 - row.kMeasured[0]!) * 100).toFixed(1)}% stale.`);
   });
 
-  it('says what each check promised, found and concluded in the words report.html uses, in the table, the terminal and the index', () => {
-    const { history, results } = syntheticRun();
+  it('says what each check promised, found and concluded in the words report.html uses, in the table, the terminal and the index', async () => {
+    const { history, results } = await syntheticRun();
     const row = compareRow({ text: '3/1/1', folder: 'runs/x', settings, system: describeRun(settings), history, results });
     for (const check of ['linearizable', 'stale-reads', 'lost-writes']) {
       const c = results.checks[check]!;
@@ -410,8 +410,8 @@ describe('compare', () => {
     expect(data.rows[0]!.checks.map((c) => [c.check, c.promised, c.found, c.verdict, c.cls])).toContainEqual(['lost-writes', 'no', '0', 'none found', 'kept']);
   });
 
-  it("a row's prediction, when it comes (from the pool), replaces the closed form's sentence", () => {
-    const { history, results } = syntheticRun();
+  it("a row's prediction, when it comes (from the pool), replaces the closed form's sentence", async () => {
+    const { history, results } = await syntheticRun();
     const row = compareRow({ text: '3/1/1', folder: 'runs/x', settings, system: describeRun(settings), history, results, prediction: null });
     expect(row.departure).toBe(row.closedForm);
     const prediction = holdAgainstPrediction({ pairs: pairOps(history), faults: [], measured: tVisibility(pairOps(history)), predicted: null, unavailable: 'no timings' });

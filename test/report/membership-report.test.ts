@@ -46,7 +46,7 @@ for (let t = 0; t <= 2000; t += 150) {
   }
 }
 const observations: ClusterObservations = { samples, events: [], window: { start: 0, end: 2000e6 }, intervalMs: 150 };
-const results = runChecks(history, settings, { system: systemOf(settings), ownership, observations });
+const results = await runChecks(history, settings, { system: systemOf(settings), ownership, observations });
 
 describe('membership in the report', () => {
   it('the ownership figures reach the page as rows, measured beside at best and mod n', () => {
@@ -71,10 +71,10 @@ describe('membership in the report', () => {
     expect(cluster.status[0]).toEqual([[0, 2, 0]]);
   });
 
-  it('a run without membership changes has no membership section', () => {
+  it('a run without membership changes has no membership section', async () => {
     const plain = settingsOf({ nodes: 3, nemesis: [], concurrency: 2, keys: 2, timeLimit: 2 });
     const h = historyOf((h) => h.op(0, 'write', 'k1', 1, 0, 10, 'ok', { node: 'node-1' }));
-    const r = runChecks(h, plain, { system: systemOf(plain) });
+    const r = await runChecks(h, plain, { system: systemOf(plain) });
     expect(r.checks['ownership']).toBeUndefined();
     expect(buildReport({ run: {}, settings: plain, history: h, results: r })).not.toContain('id="membership"');
   });

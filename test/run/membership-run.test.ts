@@ -91,7 +91,7 @@ describe('a run under the membership nemesis', { timeout: 120_000 }, () => {
     expect(report).toContain('<section id="membership">');
 
     // Checked again from the folder (godist report --check), the ownership figures are the same.
-    const again = recheckRunFolder(dir);
+    const again = await recheckRunFolder(dir);
     expect(again.results.checks['ownership']!['changes']).toEqual(changes);
   });
 });
