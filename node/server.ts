@@ -125,24 +125,14 @@ export function createServer(routes: Routes, log: EventLog): http.Server {
         if (method !== 'POST') return notAllowed(req, res, path, 'GET, POST');
         const body = await readJson(req, res);
         if (body === undefined) return;
-        try {
-          return send(res, 200, routes.ring(parseRingRequest(body, routes.limits)));
-        } catch (e) {
-          if (e instanceof RequestRefused) return send(res, e.status, { error: e.message });
-          throw e;
-        }
+        return answer(res, () => routes.ring(parseRingRequest(body, routes.limits)));
       }
       case '/cluster/dial': {
         if (method !== 'POST') return notAllowed(req, res, path, 'POST');
         if (refuseWithoutSecret(req, res, path)) return;
         const body = await readJson(req, res);
         if (body === undefined) return;
-        try {
-          return send(res, 200, routes.dial(parseDialRequest(body)));
-        } catch (e) {
-          if (e instanceof RequestRefused) return send(res, e.status, { error: e.message });
-          throw e;
-        }
+        return answer(res, () => routes.dial(parseDialRequest(body)));
       }
       case '/cluster/leave': {
         if (method !== 'POST') return notAllowed(req, res, path, 'POST');
@@ -182,12 +172,7 @@ export function createServer(routes: Routes, log: EventLog): http.Server {
       if (method !== 'POST') return notAllowed(req, res, path, 'POST');
       const body = await readJson(req, res, MAX_INTERNAL_BODY_BYTES);
       if (body === undefined) return;
-      try {
-        return send(res, 200, await handler(body));
-      } catch (e) {
-        if (e instanceof RequestRefused) return send(res, e.status, { error: e.message });
-        throw e;
-      }
+      return answer(res, () => handler(body));
     }
 
     drain(req);
@@ -320,6 +305,18 @@ function notAllowed(req: http.IncomingMessage, res: http.ServerResponse, path: s
 function drain(req: http.IncomingMessage): void {
   req.resume();
   req.on('error', () => {});
+}
+
+/** 200 with what `compute` gives, or the status and message of the RequestRefused it throws. */
+async function answer(res: http.ServerResponse, compute: () => unknown): Promise<void> {
+  let body: unknown;
+  try {
+    body = await compute();
+  } catch (e) {
+    if (e instanceof RequestRefused) return send(res, e.status, { error: e.message });
+    throw e;
+  }
+  send(res, 200, body);
 }
 
 export function send(res: http.ServerResponse, status: number, body: unknown): void {
