@@ -20,7 +20,7 @@ const { values: opts, positionals } = parseArgs({
   },
 });
 
-const { history, lines } = readJsonl(readFileSync(positionals[0]!, 'utf8'));
+const { history, lines } = readJsonl(readFileSync(positionals[0]!));
 const ops = toOperations(history, { lines });
 const options = {
   timeLimitMs: Number(opts['time-limit']) * 1000,

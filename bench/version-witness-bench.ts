@@ -159,7 +159,7 @@ function main() {
   let ops: Operation[];
   let source: string;
   if (s.history) {
-    ops = parseHistory(readFileSync(s.history, 'utf8'), 'jsonl').ops;
+    ops = parseHistory(readFileSync(s.history), 'jsonl').ops;
     source = s.history;
   } else {
     const t = clock();

@@ -128,7 +128,7 @@ function modelOf(samples: WarsSamples): WarsModel | string {
 }
 
 function load(setting: QuorumSetting, folder: string): Measured {
-  const { history } = readJsonl(readFileSync(path.join(folder, 'history.jsonl'), 'utf8'));
+  const { history } = readJsonl(readFileSync(path.join(folder, 'history.jsonl')));
   const pairs = pairOps(history);
   // A node that did not come up leaves its address to something else: the ops sent to it are then
   // served by another coordinator, and the run is not the quiet cluster it claims to be.

@@ -104,8 +104,10 @@ function measuredReads(pairs: readonly OpPair[], keys: Map<string, KeyIndex>): {
 /**
  * t-visibility: for each acknowledged write w and each ok read r of the same key that began t ms
  * after w's acknowledgement (0 ≤ t < the last edge), did r see w or a newer write? Counted per
- * bucket of t. Each read is paired with every write acknowledged within the horizon before it, so
- * the work is reads × writes-per-horizon, not reads × writes.
+ * bucket of t. A read's pairs in a bucket are a run of writes by acknowledgement time, counted by
+ * binary search; of those, only writes acknowledged after the read's source can be newer than it,
+ * and only those are visited. So the work per read is the buckets' searches plus the writes it
+ * missed, not every write within the horizon (on one hot key, thousands a read).
  */
 export function tVisibility(pairs: readonly OpPair[], edgesMs: readonly number[] = DEFAULT_T_EDGES_MS): TVisibility {
   return tVisibilityByGroup(pairs, () => 0, 1, edgesMs)[0]!;
@@ -127,16 +129,39 @@ export function tVisibilityByGroup(pairs: readonly OpPair[], groupOf: (read: OpP
   for (const { read, key, sourceEnd } of measuredReads(pairs, keys)) {
     const g = groupOf(read);
     if (!(g >= 0 && g < groups)) continue;
-    // Writes acknowledged in (read.start − horizon, read.start − first edge]; t = read.start − w.end.
+    // Writes acknowledged in (read.start − horizon, read.start − first edge]; t = read.start − w.end,
+    // which falls as the index rises.
     const from = upperBound(key.ackEnds, read.start - horizonNs);
     const to = upperBound(key.ackEnds, read.start - firstNs);
-    for (let i = from; i < to; i++) {
-      const w = key.acked[i]!;
-      const tMs = (read.start - w.end) / 1e6;
-      const b = upperBound(edgesMs, tMs) - 1;
-      if (b < 0 || b >= n) continue;
-      total[g]![b]!++;
-      if (sourceEnd >= w.start) good[g]![b]!++;
+    if (from >= to) continue;
+    const tMs = (i: number) => (read.start - key.ackEnds[i]!) / 1e6;
+    // Bucket b holds the indexes [below(edges[b+1]), below(edges[b])) of [from, to).
+    const below = (edge: number) => {
+      let lo = from;
+      let hi = to;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (tMs(mid) < edge) hi = mid;
+        else lo = mid + 1;
+      }
+      return lo;
+    };
+    const t = total[g]!;
+    const ok = good[g]!;
+    let upper = below(edgesMs[0]!);
+    for (let b = 0; b < n; b++) {
+      const lower = below(edgesMs[b + 1]!);
+      t[b]! += upper - lower;
+      // Every write of the bucket is seen unless it began after the source ended (below).
+      if (sourceEnd !== Number.NEGATIVE_INFINITY) ok[b]! += upper - lower;
+      upper = lower;
+    }
+    if (sourceEnd === Number.NEGATIVE_INFINITY || sourceEnd === Number.POSITIVE_INFINITY) continue;
+    // A write that began after the source ended was acknowledged after it too.
+    for (let i = Math.max(from, upperBound(key.ackEnds, sourceEnd)); i < to; i++) {
+      if (key.acked[i]!.start <= sourceEnd) continue;
+      const b = upperBound(edgesMs, tMs(i)) - 1;
+      if (b >= 0 && b < n) ok[b]!--;
     }
   }
   return total.map((counts, g) => {
@@ -165,8 +190,9 @@ export function kStaleness(pairs: readonly OpPair[], maxK = 5): KStaleness {
     const before = lowerBound(key.ackEnds, read.start);
     if (before === 0) continue;
     reads++;
-    let missed = 0;
-    for (let i = before - 1; i >= 0; i--) {
+    // A read of nothing missed every acknowledged write.
+    let missed = sourceEnd === Number.NEGATIVE_INFINITY ? before : 0;
+    for (let i = sourceEnd === Number.NEGATIVE_INFINITY ? -1 : before - 1; i >= 0; i--) {
       if (key.acked[i]!.start > sourceEnd) missed++;
       // Sorted by acknowledgement: a write acknowledged before the source ended began before it
       // ended, and so did every write acknowledged earlier: none of them is newer.

@@ -12,7 +12,7 @@ import { checkOperationsParallel, defaultMemoryBudgetBytes, modelNames, toOperat
 import { readEdn } from '../history/read-edn.js';
 import { readJepsenLog } from '../history/read-jepsen-log.js';
 import { readJsonl } from '../history/read-jsonl.js';
-import { readHistoryText } from '../history/read-file.js';
+import { readHistoryBytes } from '../history/read-file.js';
 import { UsageError } from '../shared/usage-error.js';
 import { withHelp } from './help.js';
 
@@ -101,7 +101,7 @@ export interface LoadedHistory {
 }
 
 export function loadHistory(file: string, format?: HistoryFormat): LoadedHistory {
-  const text = readHistoryText(file);
+  const text = readHistoryBytes(file);
   const wrong = notAHistory(file, text);
   if (wrong) throw new UsageError(`${file}: ${wrong}`);
   const fmt = format ?? guessFormat(file, text);
@@ -122,29 +122,44 @@ function named(file: string, err: unknown): unknown {
   return err instanceof UsageError ? new UsageError(`${file}: ${err.message}`) : err;
 }
 
-/** Pure: a history text in a given format, as joined ops. */
-export function parseHistory(text: string, format: HistoryFormat): LoadedHistory {
+/** Pure: a history (its text or its file's bytes) in a given format, as joined ops. */
+export function parseHistory(text: string | Buffer, format: HistoryFormat): LoadedHistory {
   switch (format) {
     case 'jsonl': {
       const { history, lines } = readJsonl(text);
       return { format, ops: toOperations(history, { lines }), timeUnit: 'ns' };
     }
     case 'edn': {
-      const { history, lines, timeUnit } = readEdn(text);
+      const { history, lines, timeUnit } = readEdn(whole(text, format));
       return { format, ops: toOperations(history, { lines }), timeUnit };
     }
     case 'jepsen-log':
-      return { format, ops: readJepsenLog(text).ops, timeUnit: 'line' };
+      return { format, ops: readJepsenLog(whole(text, format)).ops, timeUnit: 'line' };
   }
 }
 
+/** The whole text, for the readers that need it as one string (EDN and Jepsen logs, written by Jepsen). */
+function whole(text: string | Buffer, format: HistoryFormat): string {
+  if (typeof text === 'string') return text;
+  if (text.length > MAX_STRING) throw new UsageError(`too large to read as ${format} (${formatBytes(text.length)}; at most ${formatBytes(MAX_STRING)} in this format, history.jsonl has no such limit)`);
+  return text.toString('utf8');
+}
+
+/** The longest string V8 holds, in UTF-16 units: a UTF-8 file of at most this many bytes always fits. */
+const MAX_STRING = 0x1fffffe8;
+
+/** The first part of a history, enough to tell its first significant line. */
+function head(text: string | Buffer): string {
+  return typeof text === 'string' ? text : text.toString('utf8', 0, Math.min(text.length, 1 << 20));
+}
+
 /** From the file's extension, else from its first significant line. */
-export function guessFormat(file: string, text: string): HistoryFormat {
+export function guessFormat(file: string, text: string | Buffer): HistoryFormat {
   const ext = extname(file).toLowerCase();
   if (ext === '.jsonl' || ext === '.json') return 'jsonl';
   if (ext === '.edn') return 'edn';
   if (text.includes('jepsen.util')) return 'jepsen-log';
-  const first = text.split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
+  const first = head(text).split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
   if (first === '') return 'jsonl';
   if (/^\{\s*"/.test(first)) return 'jsonl';
   if (/^[[({;#]/.test(first)) return 'edn';
@@ -152,18 +167,18 @@ export function guessFormat(file: string, text: string): HistoryFormat {
 }
 
 /** What a file that is plainly not a history is, in one phrase; undefined when it may be one. */
-export function notAHistory(file: string, text: string): string | undefined {
+export function notAHistory(file: string, text: string | Buffer): string | undefined {
   const ext = extname(file).toLowerCase();
   const give = 'give a results folder, a history.jsonl, a Jepsen EDN history or a Jepsen log';
   const kinds: Record<string, string> = { '.md': 'Markdown', '.markdown': 'Markdown', '.html': 'HTML', '.htm': 'HTML', '.pdf': 'PDF', '.png': 'PNG' };
   if (kinds[ext]) return `is a ${kinds[ext]} file, not a history: ${give}`;
-  const first = text.split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
+  const first = head(text).split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
   if (/^#{1,6}\s/.test(first)) return `looks like Markdown (its first line is a heading), not a history: ${give}`;
   if (first.startsWith('{') && !first.endsWith('}')) {
     // One JSON document over many lines: a results folder's other files, never a history.
     let doc: unknown;
     try {
-      doc = JSON.parse(text);
+      doc = JSON.parse(whole(text, 'jsonl'));
     } catch {
       return undefined;
     }

@@ -18,18 +18,22 @@ const TYPES: ReadonlySet<string> = new Set<OpType>(['invoke', 'ok', 'fail', 'inf
 /**
  * `tornTail`: a last line that is not whole JSON is left out, as a run cut short by a crash or Ctrl-C
  * leaves it (the report reads such a history; `godist check` names the line instead).
+ *
+ * The text may come as the file's bytes: a long run's history (a million ops with their traces is
+ * about 650 MB) is longer than the longest string V8 can hold, so it is decoded a line at a time.
  */
-export function readJsonl(text: string, options: { tornTail?: boolean } = {}): ReadHistory {
+export function readJsonl(text: string | Buffer, options: { tornTail?: boolean } = {}): ReadHistory {
   const history: HistoryOp[] = [];
   const lines: number[] = [];
   const seen = new Map<number, number>(); // index → line
-  const rows = text.split('\n');
-  let last = rows.length - 1;
-  while (last >= 0 && rows[last]!.trim() === '') last--;
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i]!.trim();
+  let line = 0;
+  for (let at = 0; at < text.length; ) {
+    let end = typeof text === 'string' ? text.indexOf('\n', at) : text.indexOf(NEWLINE, at);
+    if (end === -1) end = text.length;
+    const row = (typeof text === 'string' ? text.slice(at, end) : text.toString('utf8', at, end)).trim();
+    at = end + 1;
+    line++;
     if (row === '') continue;
-    const line = i + 1;
     const bad = (what: string): never => {
       throw new UsageError(`line ${line}: ${what}`);
     };
@@ -37,7 +41,7 @@ export function readJsonl(text: string, options: { tornTail?: boolean } = {}): R
     try {
       rec = JSON.parse(row);
     } catch (err) {
-      if (options.tornTail && i === last) break;
+      if (options.tornTail && blankFrom(text, at)) break;
       bad(`not JSON (${(err as Error).message})`);
     }
     if (rec === null || typeof rec !== 'object' || Array.isArray(rec)) bad('expected a JSON object, one per line');
@@ -59,6 +63,18 @@ export function readJsonl(text: string, options: { tornTail?: boolean } = {}): R
     lines.push(line);
   }
   return { history, lines };
+}
+
+const NEWLINE = 0x0a;
+
+/** Whether nothing but white space follows `at`: the line before it was the last. */
+function blankFrom(text: string | Buffer, at: number): boolean {
+  if (typeof text === 'string') return text.slice(at).trim() === '';
+  for (let i = at; i < text.length; i++) {
+    const b = text[i]!;
+    if (b !== 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) return false;
+  }
+  return true;
 }
 
 /** A field's value in a message: JSON, cut short (a field may hold a whole document). */

@@ -88,7 +88,8 @@ export function readRunFolder(dir: string): RunFolder {
   const run = readJsonIfThere<RunInfo>(path.join(dir, 'run.json')) ?? {};
   const results = readJsonIfThere<RunResults>(path.join(dir, 'results.json'));
   const settings = settingsOf(run.settings ?? results?.settings);
-  const history = readJsonl(readFileSync(historyFile, 'utf8'), { tornTail: true }).history;
+  // Bytes, decoded a line at a time: a long run's history outgrows the longest string V8 holds.
+  const history = readJsonl(readFileSync(historyFile), { tornTail: true }).history;
   const logEvents = settings ? systemOf(settings).logEvents : undefined;
   // A folder from before run.json kept the command still shows how to repeat its run.
   if (!run.command && settings) run.command = reproduceCommand(settings);

@@ -38,6 +38,27 @@ describe('history.jsonl', () => {
   it('names the line of the bad record', () => {
     expect(() => readJsonl(`${good}\n{oops}`)).toThrow(/^line 5: not JSON/);
   });
+
+  it('reads a file\'s bytes line by line exactly as its text (a long history outgrows the longest string)', () => {
+    const unicode = '{"index":3,"type":"invoke","process":1,"f":"write","key":"ключ","value":"v☃😀","time":5000000}';
+    const outcome = (read: () => unknown) => {
+      try {
+        return read();
+      } catch (err) {
+        return (err as Error).message;
+      }
+    };
+    const texts = [good, `${good}\n`, `${good}\r\n\r\n`, `${good}\n${unicode}`, `${good}\n${unicode}\n{"index":4,"ty`, `${good}\n{oops}\n${unicode}`, '', '\n\n', `\n  ${unicode}  \n`];
+    for (const text of texts) {
+      for (const options of [{}, { tornTail: true }]) {
+        expect(outcome(() => readJsonl(Buffer.from(text, 'utf8'), options))).toEqual(outcome(() => readJsonl(text, options)));
+      }
+    }
+    // The torn last line is left out only where asked, in both.
+    expect(readJsonl(Buffer.from(`${good}\n{"index":4,"ty\n\n`), { tornTail: true }).history).toHaveLength(3);
+    expect(() => readJsonl(Buffer.from(`${good}\n{"index":4,"ty`))).toThrow(/^line 5: not JSON/);
+    expect(readJsonl(Buffer.from(`${good}\n${unicode}`)).history[3]!.value).toBe('v☃😀');
+  });
 });
 
 describe('EDN', () => {

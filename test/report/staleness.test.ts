@@ -50,6 +50,48 @@ describe('t-visibility', () => {
   });
 });
 
+describe('t-visibility against its definition, pair by pair (property)', () => {
+  it('counts what visiting every (acknowledged write, later read) pair counts', () => {
+    const arb = fc.array(
+      fc.record({ f: fc.constantFrom('read' as const, 'write' as const), start: fc.integer({ min: 0, max: 300 }), len: fc.integer({ min: 1, max: 60 }), pick: fc.nat(), type: fc.constantFrom('ok' as const, 'ok' as const, 'info' as const, 'fail' as const), key: fc.constantFrom('a', 'a', 'b') }),
+      { maxLength: 40 },
+    );
+    const edges = [0, 2, 5, 10, 20, 50, 100];
+    fc.assert(
+      fc.property(arb, (ops) => {
+        const h = historyOf((h) => {
+          ops.forEach((o, i) => {
+            const value = o.f === 'write' ? i + 1 : o.pick % (i + 2) === 0 ? null : o.pick % 7 === 0 ? 999 : (o.pick % (i + 1)) + 1;
+            h.op(i, o.f, o.key, value, o.start, o.start + o.len, o.f === 'read' ? 'ok' : o.type);
+          });
+        });
+        const pairs = pairOps(h);
+        const total = new Array<number>(edges.length - 1).fill(0);
+        const consistent = new Array<number>(edges.length - 1).fill(0);
+        for (const r of pairs) {
+          if (r.f !== 'read' || r.type !== 'ok') continue;
+          const writes = pairs.filter((w) => w.f === 'write' && w.key === r.key);
+          if (writes.length === 0) continue;
+          const source = writes.find((w) => w.value === r.value);
+          if (r.value !== null && !source) continue; // a value nobody wrote
+          const sourceEnd = r.value === null ? -Infinity : source!.type === 'ok' ? source!.end : Infinity;
+          for (const w of writes) {
+            if (w.type !== 'ok') continue;
+            const t = (r.start - w.end) / 1e6;
+            const b = edges.findIndex((e, j) => j < edges.length - 1 && t >= e && t < edges[j + 1]!);
+            if (b < 0) continue;
+            total[b]!++;
+            if (sourceEnd >= w.start) consistent[b]!++;
+          }
+        }
+        const t = tVisibility(pairs, edges);
+        expect(t.buckets.map((b) => [b.pairs, b.consistent])).toEqual(total.map((n, b) => [n, consistent[b]]));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
 describe('k-staleness', () => {
   it('counts how many acknowledged versions each read missed', () => {
     const h = historyOf((h) => {
