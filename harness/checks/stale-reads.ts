@@ -1,5 +1,5 @@
 import type { OpPair } from '../history/pairs.js';
-import { lowerBound } from '../shared/sorted.js';
+import { lowerBound, upperBound } from '../shared/sorted.js';
 
 /** A read that returned something older than a write acknowledged before the read began. */
 export interface StaleRead {
@@ -81,7 +81,8 @@ export function findStaleReads(pairs: readonly OpPair[], writes: WriteIndex = in
     const sourceEnd = source?.end ?? Number.NEGATIVE_INFINITY;
     const before = lowerBound(ends.get(read.key)!, read.start);
     if (before === 0 || latestStart.get(read.key)![before - 1]! <= sourceEnd) continue;
-    const missed = keyWrites.slice(0, before).filter((w) => w !== source && w.start > sourceEnd);
+    // A write acknowledged by the time the source ended also began by then: only later ones can be missed.
+    const missed = keyWrites.slice(upperBound(ends.get(read.key)!, sourceEnd), before).filter((w) => w !== source && w.start > sourceEnd);
     const entry: StaleRead = {
       key: read.key,
       read,
