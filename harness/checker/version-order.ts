@@ -25,6 +25,7 @@
  * few allocations per op: a part can hold millions of ops.
  */
 import type { ValueKey } from './values.js';
+import { lowerBound } from '../shared/sorted.js';
 
 export interface VersionedOp {
   call: number;
@@ -95,7 +96,7 @@ export function orderByVersions(ops: readonly VersionedOp[], options: VersionOrd
     const r = rank[read]!;
     const value = ops[read]!.value;
     let best = UNATTACHED;
-    for (let k = firstAtLeast(versions, v); k < versions.length && versions[k] === v; k++) {
+    for (let k = lowerBound(versions, v); k < versions.length && versions[k] === v; k++) {
       const w = tagged[k]!;
       if (r !== -1 && rank[w] !== -1 && rank[w] !== r) continue;
       const wv = ops[w]!.value;
@@ -180,18 +181,6 @@ function sortWrites(writes: number[], order: (a: number, b: number) => number, v
   const out = new Float64Array(writes.length);
   for (let k = 0; k < writes.length; k++) out[k] = version[writes[k]!]!;
   return out;
-}
-
-/** The first index of a sorted array holding at least v. */
-function firstAtLeast(sorted: Float64Array, v: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** Ranks of the writer names, as godist's ids compare: runs of digits by their number. */

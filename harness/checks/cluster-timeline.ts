@@ -279,6 +279,15 @@ export interface Disturbance {
   kind: 'stalled' | 'unresponsive';
 }
 
+/** What the election and failure-detector checks read: the timelines, the faults, and the machine's disturbances. */
+export interface TimelineCheckInput {
+  timelines: readonly NodeTimeline[];
+  faults: readonly FaultSpan[];
+  window: { start: number; end: number };
+  timings: DetectorTimings;
+  disturbances?: readonly Disturbance[];
+}
+
 export function disturbances(timelines: readonly NodeTimeline[], samples: readonly ClusterSample[], window: { start: number; end: number }, gapMs: number): Disturbance[] {
   const out: Disturbance[] = [];
   for (const tl of timelines) {

@@ -19,19 +19,12 @@
  * reporting a new leader's predecessor's term, docs/etcd.md); overlapping leaders of different
  * terms are timed apart (`otherTermsNs`).
  */
-import type { DetectorTimings } from '../systems/types.js';
 import type { FaultSpan } from '../history/fault-spans.js';
-import { recoveryMs, type Disturbance, type Mark, type NodeTimeline, type Span } from './cluster-timeline.js';
+import { recoveryMs, type Disturbance, type Mark, type Span, type TimelineCheckInput } from './cluster-timeline.js';
 import { duration, list, secs } from '../shared/format.js';
 import { nearestFaults, relateToFault } from './fault-phrases.js';
 
-export interface ElectionOptions {
-  timelines: readonly NodeTimeline[];
-  faults: readonly FaultSpan[];
-  window: { start: number; end: number };
-  timings: DetectorTimings;
-  disturbances?: readonly Disturbance[];
-}
+export type ElectionOptions = TimelineCheckInput;
 
 export type Cause = 'fault' | 'busy-machine' | 'none';
 

@@ -13,18 +13,12 @@
  * was cut, the links were delayed, chaos mode dropped requests, the machine was too busy (the
  * observer or the peer left the harness's status requests unanswered for a while), or none.
  */
-import type { DetectorTimings } from '../systems/types.js';
 import type { FaultSpan } from '../history/fault-spans.js';
 import { duration, secs } from '../shared/format.js';
-import { valueAt, type Disturbance, type Mark, type NodeTimeline } from './cluster-timeline.js';
+import { valueAt, type Mark, type NodeTimeline, type TimelineCheckInput } from './cluster-timeline.js';
 import { nearestFaults, relateToFault } from './fault-phrases.js';
 
-export interface FailureDetectorOptions {
-  timelines: readonly NodeTimeline[];
-  faults: readonly FaultSpan[];
-  window: { start: number; end: number };
-  timings: DetectorTimings;
-  disturbances?: readonly Disturbance[];
+export interface FailureDetectorOptions extends TimelineCheckInput {
   /** The nodes ran in chaos mode (random drops and delays of node-to-node requests). */
   chaos?: boolean;
 }

@@ -1,6 +1,6 @@
 import { indexWrites } from './stale-reads.js';
 import type { OpPair } from '../history/pairs.js';
-import { lowerBound, upperBound } from '../shared/sorted.js';
+import { firstWhere, lowerBound, upperBound } from '../shared/sorted.js';
 
 /**
  * Staleness as PBS measures it (Bailis et al., "Probabilistically Bounded Staleness for Practical
@@ -136,16 +136,7 @@ export function tVisibilityByGroup(pairs: readonly OpPair[], groupOf: (read: OpP
     if (from >= to) continue;
     const tMs = (i: number) => (read.start - key.ackEnds[i]!) / 1e6;
     // Bucket b holds the indexes [below(edges[b+1]), below(edges[b])) of [from, to).
-    const below = (edge: number) => {
-      let lo = from;
-      let hi = to;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (tMs(mid) < edge) hi = mid;
-        else lo = mid + 1;
-      }
-      return lo;
-    };
+    const below = (edge: number) => firstWhere(from, to, (i) => tMs(i) < edge);
     const t = total[g]!;
     const ok = good[g]!;
     let upper = below(edgesMs[0]!);

@@ -8,7 +8,7 @@
  * - cut: every chunk, FIN and close is swallowed; both sockets stay open, so each side waits.
  * - reject: the link resets the connection (`reset`), so nothing flows.
  */
-import net, { type Socket } from 'node:net';
+import net, { type Server, type Socket } from 'node:net';
 import { deliveryTime, type DelayOptions } from './delay.js';
 
 export interface Address {
@@ -274,6 +274,21 @@ export class Connection {
 }
 
 /** Close with an RST (Node ≥ 18.3 / 16.17), so the peer sees ECONNRESET rather than a clean end. */
+/** Where every proxy listens: loopback only. */
+export const LISTEN_HOST = '127.0.0.1';
+
+/** Listens on a free loopback port and resolves with it; a failure to listen rejects. */
+export async function listenOnLoopback(server: Server): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host: LISTEN_HOST, port: 0 }, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return (server.address() as net.AddressInfo).port;
+}
+
 export function resetSocket(s: Socket): void {
   try {
     s.resetAndDestroy();

@@ -9,7 +9,7 @@
  */
 import net, { type Server, type Socket } from 'node:net';
 import type { LinkPair, NodeId } from './links.js';
-import { Connection, type Address, type LinkCounters, type LinkState } from './connection.js';
+import { Connection, LISTEN_HOST, listenOnLoopback, type Address, type LinkCounters, type LinkState } from './connection.js';
 import { parseRequestHead, type RequestHead } from './http-head.js';
 import type { Proxies } from './mesh.js';
 
@@ -32,8 +32,6 @@ export interface Fronts {
   /** Close every front and every connection it accepted, links' included; idempotent. */
   close(): Promise<void>;
 }
-
-const LISTEN_HOST = '127.0.0.1';
 
 /** One front per node, forwarding to the node's real address through the links of `proxies`. */
 export async function startFronts(proxies: Proxies, targets: Readonly<Record<NodeId, Address>>, route: RouteByHead): Promise<Fronts> {
@@ -124,14 +122,7 @@ async function startFront(proxies: Proxies, node: NodeId, target: Address, route
     socket.on('error', () => {});
   });
   server.on('error', () => {});
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ host: LISTEN_HOST, port: 0 }, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as net.AddressInfo).port;
+  const port = await listenOnLoopback(server);
   return {
     node,
     port,

@@ -12,7 +12,7 @@
  */
 import net, { type Server, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { Connection, resetSocket, type Adoption, type Address, type Block, type LinkCounters, type LinkState } from './connection.js';
+import { Connection, LISTEN_HOST, listenOnLoopback, resetSocket, type Adoption, type Address, type Block, type LinkCounters, type LinkState } from './connection.js';
 import { checkDelay, type DelayOptions } from './delay.js';
 
 export type LinkMode = 'pass' | 'cut' | 'reject' | 'delay';
@@ -68,8 +68,6 @@ export interface Link {
   close(): Promise<void>;
 }
 
-const LISTEN_HOST = '127.0.0.1';
-
 export async function startLink(options: LinkOptions): Promise<Link> {
   const { from, to } = options;
   const target = { host: options.target.host, port: options.target.port };
@@ -101,14 +99,7 @@ export async function startLink(options: LinkOptions): Promise<Link> {
   const server: Server = net.createServer({ allowHalfOpen: true }, (socket: Socket) => accept(socket));
   server.on('error', () => {}); // after listen, a server error has no one to report to; close() still works
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ host: LISTEN_HOST, port: 0 }, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as net.AddressInfo).port;
+  const port = await listenOnLoopback(server);
 
   const setBlock = (block: Block | null): void => {
     if (closing || state.block === block) return;
