@@ -22,9 +22,10 @@ export interface StaleRead {
  * read of sorts, but not one that returns a value, so it is no read here: the linearizability
  * check (the cas-register model) judges it.
  */
+/** Shared by every reader of the same pairs (indexWrites), so read-only. */
 export interface WriteIndex {
-  byKey: Map<string, OpPair[]>;
-  byValue: Map<string, Map<unknown, OpPair>>;
+  byKey: ReadonlyMap<string, readonly OpPair[]>;
+  byValue: ReadonlyMap<string, ReadonlyMap<unknown, OpPair>>;
 }
 
 /** The op as a write of one value: a write as it is, a cas `[expected, new]` as a write of `new`; otherwise undefined. */
@@ -34,7 +35,13 @@ export function asWrite(p: OpPair): OpPair | undefined {
   return undefined;
 }
 
+// The checks and the staleness measures all index the same pairs (a run's, a report's): once per
+// pairs array, which no one changes once made.
+const writeIndexes = new WeakMap<readonly OpPair[], WriteIndex>();
+
 export function indexWrites(pairs: readonly OpPair[]): WriteIndex {
+  const known = writeIndexes.get(pairs);
+  if (known) return known;
   const byKey = new Map<string, OpPair[]>();
   const byValue = new Map<string, Map<unknown, OpPair>>();
   for (const op of pairs) {
@@ -47,7 +54,9 @@ export function indexWrites(pairs: readonly OpPair[]): WriteIndex {
     byKey.get(p.key)!.push(p);
   }
   for (const writes of byKey.values()) writes.sort((a, b) => a.end - b.end);
-  return { byKey, byValue };
+  const index = { byKey, byValue };
+  writeIndexes.set(pairs, index);
+  return index;
 }
 
 /**

@@ -13,7 +13,7 @@
 import type { FaultSpan } from '../history/fault-spans.js';
 import type { OpPair } from '../history/pairs.js';
 import { secs } from '../shared/format.js';
-import { tVisibilityByGroup, type TVisibility } from './staleness.js';
+import { kStalenessByGroup, tVisibilityByGroup, type KStaleness, type TVisibility } from './staleness.js';
 import { CannotPredict, predictKStaleness, predictTVisibility, visibilityOver, warsModel, type LegModel, type QuorumSetting, type WarsSamples } from './wars.js';
 
 /** A t bucket counts when it holds this many (write, read) pairs (as in docs/staleness.md). */
@@ -47,6 +47,8 @@ export interface StalenessPrediction {
   rmse: number | null;
   /** Where measurement and prediction depart, and which fault windows explain it: one or two sentences. */
   departure: string;
+  /** The same for k-staleness: the share of fresh reads (k = 1) measured against predicted. */
+  kDeparture: string;
 }
 
 export interface PredictOptions {
@@ -138,11 +140,12 @@ export function holdAgainstPrediction(input: {
   const quiet = byWindow ? byWindow[faults.length]! : null;
   if (!predicted) {
     const why = input.unavailable ?? 'no prediction was made';
-    return { predicted: null, unavailable: why, quiet, rmse: null, departure: `No WARS prediction: ${why}.` };
+    return { predicted: null, unavailable: why, quiet, rmse: null, departure: `No WARS prediction: ${why}.`, kDeparture: '' };
   }
   const compared = measured.buckets.flatMap((b, i) => (b.p !== null && b.pairs >= MIN_PAIRS ? [{ i, b, p: b.p, predicted: predicted.tVisibility[i]!.p }] : []));
   const rmse = compared.length === 0 ? null : Math.sqrt(compared.reduce((s, c) => s + (c.predicted - c.p) ** 2, 0) / compared.length);
-  return { predicted, unavailable: null, quiet, rmse, departure: departure(compared, rmse, faults, byWindow) };
+  const kByWindow = kStalenessByGroup(pairs, windowOf(faults), faults.length + 1);
+  return { predicted, unavailable: null, quiet, rmse, departure: departure(compared, rmse, faults, byWindow), kDeparture: kDeparture(kByWindow, predicted.kStaleness[0]!, faults) };
 }
 
 interface Compared {
@@ -182,6 +185,32 @@ function departure(compared: readonly Compared[], rmse: number | null, faults: r
     q.p === null ? 'no pair at that t outside them' : `outside them ${pct(q.p)} of ${q.pairs} pairs at that t saw the write${Math.abs(q.p - worst.predicted) <= tolerance({ ...worst, b: q, p: q.p }) ? ', as predicted' : ''}`;
   if (inWindows === 0) return `Staler than predicted ${at}. None of the ${total} stale pairs ${where} had its read begin in a fault window (${quietWords}).`;
   return `Staler than predicted ${at}. Of the ${total} stale pairs ${where}, ${inWindows} had their read begin in a fault window: ${named.join('; ')}${more}; ${outside} outside any (${quietWords}).`;
+}
+
+/**
+ * Where the measured share of fresh reads (k = 1) departs from the predicted one, by the rule the
+ * t buckets follow (the stated error or two standard errors, at least MIN_PAIRS reads); when it is
+ * staler, the reads that missed the newest version are counted by the fault window they began in.
+ * `byWindow` is k-staleness per fault window, then outside every one (the last).
+ */
+function kDeparture(byWindow: readonly KStaleness[], predicted: number, faults: readonly FaultSpan[]): string {
+  const reads = byWindow.reduce((s, k) => s + k.reads, 0);
+  const staleIn = (k: KStaleness) => k.reads - k.behind[0]!;
+  const stale = byWindow.reduce((s, k) => s + staleIn(k), 0);
+  if (reads < MIN_PAIRS) return `Too few reads followed an acknowledged write of their key (${reads}) to hold k-staleness against the prediction: it takes ${MIN_PAIRS}.`;
+  const measured = (reads - stale) / reads;
+  const at = `${pct(measured)} of ${reads} reads returned the newest acknowledged version, against ${pct(predicted)} predicted`;
+  if (Math.abs(measured - predicted) <= Math.max(STATED_ERROR, 2 * Math.sqrt((predicted * (1 - predicted)) / reads))) return `Fresh reads (k = 1) as predicted: ${at}.`;
+  if (measured > predicted) return `Fresher than predicted at k = 1: ${at}; the model leaves out read repair, which only makes later reads fresher.`;
+  if (faults.length === 0) return `Staler than predicted at k = 1: ${at}, with no fault injected: the model leaves out writes that lose on version order, see docs/staleness.md.`;
+  const outside = byWindow[faults.length]!;
+  const windows = faults.map((f, w) => ({ f, stale: staleIn(byWindow[w]!) })).filter((x) => x.stale > 0).sort((a, b) => b.stale - a.stale);
+  const inWindows = stale - staleIn(outside);
+  const quiet = outside.reads === 0 ? 'no read began outside them' : `outside them ${pct(outside.share[0]!)} of ${outside.reads} reads were fresh`;
+  if (inWindows === 0) return `Staler than predicted at k = 1: ${at}. None of the ${stale} reads that missed it began in a fault window (${quiet}).`;
+  const named = windows.slice(0, 3).map((x) => `${windowWords(x.f)} (${x.stale})`);
+  const more = windows.length > 3 ? ` and ${windows.length - 3} more window${windows.length - 3 === 1 ? '' : 's'} (${windows.slice(3).reduce((s, x) => s + x.stale, 0)})` : '';
+  return `Staler than predicted at k = 1: ${at}. Of the ${stale} reads that missed it, ${inWindows} began in a fault window: ${named.join('; ')}${more}; ${staleIn(outside)} outside any (${quiet}).`;
 }
 
 /** "partition · majorities ring, 2.00–3.50 s". */

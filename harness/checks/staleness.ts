@@ -63,20 +63,27 @@ function ended(w: OpPair): number {
 
 interface KeyIndex {
   /** ok writes of the key sorted by acknowledgement time. */
-  acked: OpPair[];
+  acked: readonly OpPair[];
   ackEnds: number[];
   /** The write of each value, of any outcome. */
-  byValue: Map<unknown, OpPair>;
+  byValue: ReadonlyMap<unknown, OpPair>;
 }
+
+// A report measures the same pairs several ways (t-visibility by fault window, k-staleness, the
+// comparison's row): the index is built once per pairs array, which no one changes once made.
+const keyIndexes = new WeakMap<readonly OpPair[], Map<string, KeyIndex>>();
 
 /** Every written key, indexed as the stale-read check indexes it, with acknowledgement times to search. */
 function indexKeys(pairs: readonly OpPair[]): Map<string, KeyIndex> {
+  const known = keyIndexes.get(pairs);
+  if (known) return known;
   const writes = indexWrites(pairs);
   const keys = new Map<string, KeyIndex>();
   for (const [key, byValue] of writes.byValue) {
     const acked = writes.byKey.get(key) ?? [];
     keys.set(key, { acked, ackEnds: acked.map((w) => w.end), byValue });
   }
+  keyIndexes.set(pairs, keys);
   return keys;
 }
 
@@ -174,13 +181,22 @@ export function tVisibilityByGroup(pairs: readonly OpPair[], groupOf: (read: OpP
  * Reads with no write acknowledged before them are left out: they could not be stale.
  */
 export function kStaleness(pairs: readonly OpPair[], maxK = 5): KStaleness {
+  return kStalenessByGroup(pairs, () => 0, 1, maxK)[0]!;
+}
+
+/**
+ * k-staleness counted apart for groups of reads (e.g. by the fault window a read began in): read r
+ * counts in group `groupOf(r)` (0 ≤ it < groups; other numbers leave it out). The groups' reads and
+ * `behind` add up to the whole.
+ */
+export function kStalenessByGroup(pairs: readonly OpPair[], groupOf: (read: OpPair) => number, groups: number, maxK = 5): KStaleness[] {
   const keys = indexKeys(pairs);
-  const behind = new Array<number>(maxK + 1).fill(0);
-  let reads = 0;
+  const behind = Array.from({ length: groups }, () => new Array<number>(maxK + 1).fill(0));
   for (const { read, key, sourceEnd } of measuredReads(pairs, keys)) {
+    const g = groupOf(read);
+    if (!(g >= 0 && g < groups)) continue;
     const before = lowerBound(key.ackEnds, read.start);
     if (before === 0) continue;
-    reads++;
     // A read of nothing missed every acknowledged write.
     let missed = sourceEnd === Number.NEGATIVE_INFINITY ? before : 0;
     for (let i = sourceEnd === Number.NEGATIVE_INFINITY ? -1 : before - 1; i >= 0; i--) {
@@ -189,15 +205,18 @@ export function kStaleness(pairs: readonly OpPair[], maxK = 5): KStaleness {
       // ended, and so did every write acknowledged earlier: none of them is newer.
       if (key.acked[i]!.end < sourceEnd) break;
     }
-    behind[Math.min(missed, maxK)]!++;
+    behind[g]![Math.min(missed, maxK)]!++;
   }
-  const share: number[] = [];
-  let within = 0;
-  for (let k = 1; k <= maxK; k++) {
-    within += behind[k - 1]!;
-    share.push(reads === 0 ? 1 : within / reads);
-  }
-  return { reads, share, behind };
+  return behind.map((b) => {
+    const reads = sum(b);
+    const share: number[] = [];
+    let within = 0;
+    for (let k = 1; k <= maxK; k++) {
+      within += b[k - 1]!;
+      share.push(reads === 0 ? 1 : within / reads);
+    }
+    return { reads, share, behind: b };
+  });
 }
 
 /** C(n, r); 0 when r > n. */

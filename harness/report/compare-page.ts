@@ -151,7 +151,7 @@ export function withPrediction(row: CompareRow, prediction: StalenessPrediction)
 
 /** The WARS sentence when there is a prediction; else why there is none, then the closed form's. */
 function sentenceOf(prediction: StalenessPrediction | null, closedForm: string): string {
-  if (prediction?.predicted) return prediction.departure;
+  if (prediction?.predicted) return `${prediction.departure} ${prediction.kDeparture}`;
   return prediction ? `${prediction.departure} ${closedForm}` : closedForm;
 }
 

@@ -1,7 +1,7 @@
 /**
  * The staleness part of report.html: k-staleness and t-visibility as the run measured them, beside
  * PBS's WARS prediction from the run's own latencies (and the closed form, labelled as the bound it
- * is), with the sentence on where they depart. Pure: data in, HTML out; the chart is drawn by
+ * is), with a sentence on where each departs. Pure: data in, HTML out; the chart is drawn by
  * browser/report.js from the same data.
  */
 import type { StalenessPrediction } from '../checks/staleness-prediction.js';
@@ -22,7 +22,7 @@ export function stalenessPart(prediction: StalenessPrediction | null | undefined
   if (wars) out.push('<tr><td>WARS prediction</td>' + wars.kStaleness.map((x) => `<td class="num">${pct(x)}</td>`).join('') + '</tr>');
   if (closed) out.push('<tr><td class="muted">closed form (bound)</td>' + closed.map((x) => `<td class="num muted">${pct(x)}</td>`).join('') + '</tr>');
   out.push('</table>');
-  out.push(`<p id="prediction-departure" class="departure">${prediction ? esc(prediction.departure) : 'No WARS prediction: this page was built without one.'}</p>`);
+  if (prediction?.kDeparture) out.push(`<p id="k-departure" class="departure">${esc(prediction.kDeparture)}</p>`);
   if (prediction?.predicted && prediction.predicted.assumed.length > 0) out.push(`<p class="help">Taken as 0 ms for want of samples: ${esc(prediction.predicted.assumed.join('; '))}.</p>`);
   out.push(
     `<p class="help">t-visibility: of ${t.pairs} (acknowledged write, later read of the same key) pairs, the share in which the read saw that write or a newer one, by how long after the acknowledgement the read began${quiet ? '; also of the pairs whose read began outside every fault window' : ''}.</p>`,
@@ -40,6 +40,7 @@ export function stalenessPart(prediction: StalenessPrediction | null | undefined
       (quiet && quietPairs ? counts('pairs outside fault windows', quietPairs) : '') +
       '</table>',
   );
+  out.push(`<p id="prediction-departure" class="departure">${prediction ? esc(prediction.departure) : 'No WARS prediction: this page was built without one.'}</p>`);
   return out.join('\n');
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { holdAgainstPrediction, sumGroups, type PredictedStaleness } from '../../harness/checks/staleness-prediction.js';
-import { tVisibility, tVisibilityByGroup } from '../../harness/checks/staleness.js';
+import { kStaleness, kStalenessByGroup, tVisibility, tVisibilityByGroup } from '../../harness/checks/staleness.js';
 import { faultSpans } from '../../harness/history/fault-spans.js';
 import { pairOps } from '../../harness/history/pairs.js';
 import { historyOf } from '../history/history-builder.js';
@@ -58,6 +58,48 @@ describe('t-visibility by group', () => {
     expect(sumGroups(groups)).toEqual(whole);
     // 20 rounds before 200.5 s, of which rounds 0, 3, ..., 18 (7) were stale.
     expect(groups[0]!.buckets.find((b) => b.fromMs === 2)).toMatchObject({ pairs: 20, consistent: 13 });
+  });
+});
+
+describe('k-staleness by group', () => {
+  it("each read counts in its group, and the groups add up to the whole", () => {
+    const history = rounds(40, (r) => r % 3 === 0);
+    const pairs = pairOps(history);
+    const groups = kStalenessByGroup(pairs, (read) => (read.start < 200_500 * 1e6 ? 0 : 1), 2);
+    const whole = kStaleness(pairs);
+    expect(groups[0]!.reads + groups[1]!.reads).toBe(whole.reads);
+    whole.behind.forEach((n, j) => expect(groups[0]!.behind[j]! + groups[1]!.behind[j]!).toBe(n));
+    // Rounds 0, 3, ..., 18 (7 of the first 20) read the version before the newest: one behind.
+    expect(groups[0]).toMatchObject({ reads: 20, behind: [13, 7, 0, 0, 0, 0] });
+    expect(groups[0]!.share[0]).toBeCloseTo(13 / 20);
+    // A group number out of range leaves the read out.
+    expect(kStalenessByGroup(pairs, () => 5, 2).map((k) => k.reads)).toEqual([0, 0]);
+  });
+});
+
+describe('k-staleness held against the prediction', () => {
+  it('staler than predicted: counts the reads that missed the newest version by the fault window they began in', () => {
+    const result = hold(rounds(40, (r) => r < 20, [['partition', 0, 20]]), 1);
+    expect(result.kDeparture).toBe(
+      'Staler than predicted at k = 1: 50.0% of 40 reads returned the newest acknowledged version, against 100.0% predicted. ' +
+        'Of the 20 reads that missed it, 20 began in a fault window: partition · partition of rounds 0–19, 0.50 s–200.50 s (20); 0 outside any (outside them 100.0% of 20 reads were fresh).',
+    );
+  });
+
+  it('names the three windows with the most stale reads, most first, and counts the rest', () => {
+    const windows: [string, number, number][] = [0, 1, 2, 3, 4].map((w) => ['kill', w * 8, w * 8 + 8]);
+    const staleRounds = new Set([0, 8, 9, 16, 17, 18, 24, 25, 26, 27, 32, 33, 34, 35, 36, 41, 42, 43, 44]);
+    const result = hold(rounds(48, (r) => staleRounds.has(r), windows), 1);
+    expect(result.kDeparture).toMatch(/Of the 19 reads that missed it, 15 began in a fault window: kill · kill of rounds 32–39[^;]*\(5\); kill · kill of rounds 24–31[^;]*\(4\); kill · kill of rounds 16–23[^;]*\(3\) and 2 more windows \(3\); 4 outside any \(outside them 50\.0% of 8 reads were fresh\)\.$/);
+  });
+
+  it('within the error, fresher, staler without faults, and too few reads each say so', () => {
+    expect(hold(rounds(40, (r) => r % 2 === 0), 0.5).kDeparture).toBe('Fresh reads (k = 1) as predicted: 50.0% of 40 reads returned the newest acknowledged version, against 50.0% predicted.');
+    // Two standard errors of 40 reads at 50% are 15.8 points: 62.5% is within them, 70% is not.
+    expect(hold(rounds(40, (r) => r % 8 < 3), 0.5).kDeparture).toMatch(/^Fresh reads \(k = 1\) as predicted: 62\.5%/);
+    expect(hold(rounds(40, (r) => r % 10 < 3), 0.5).kDeparture).toMatch(/^Fresher than predicted at k = 1: 70\.0% .* read repair/);
+    expect(hold(rounds(40, (r) => r % 2 === 0), 1).kDeparture).toMatch(/^Staler than predicted at k = 1: 50\.0% .*, with no fault injected: .*version order/);
+    expect(hold(rounds(10, () => false), 1).kDeparture).toBe('Too few reads followed an acknowledged write of their key (10) to hold k-staleness against the prediction: it takes 30.');
   });
 });
 

@@ -152,6 +152,7 @@ describe('docs/lessons.md, run as written', { timeout: 300_000 }, () => {
     expect(weak!.prediction!.predicted!.from).toMatch(/pooled/);
     expect(weak!.kMeasured[0]!).toBeLessThan(weak!.prediction!.predicted!.kStaleness[0]!);
     expect(weak!.departure).toMatch(/^Staler than predicted .* had their read begin in a fault window: partition/);
+    expect(weak!.departure).toMatch(/Staler than predicted at k = 1: .* reads that missed it, \d+ began in a fault window: partition/);
   });
 
   it('5. durability is part of consistency: in-memory nodes killed and restarted forget acknowledged writes; durable ones do not', async () => {

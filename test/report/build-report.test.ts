@@ -230,6 +230,8 @@ describe('the WARS prediction in report.html', () => {
     expect(html).toMatch(/<tr><td>WARS prediction<\/td><td class="num">75\.0%<\/td><td class="num">98\.8%<\/td>/);
     expect(html).toContain('<td class="muted">closed form (bound)</td><td class="num muted">33.3%</td>');
     expect(html).toContain(`<p id="prediction-departure" class="departure">${prediction.departure}</p>`);
+    expect(prediction.kDeparture).toMatch(/^Too few reads followed an acknowledged write of their key \(\d+\)/);
+    expect(html).toContain(`<p id="k-departure" class="departure">${prediction.kDeparture}</p>`);
     expect(html).toContain("PBS's Monte Carlo over this run&#39;s latencies outside fault windows (9 writes and 9 reads timed)");
   });
 
