@@ -128,6 +128,20 @@ function quorumOf<T>(nodes: readonly string[], start: (node: string, onLeft: () 
   };
 }
 
+/** How many keys a coordinator remembers the last version it issued for. */
+export const ISSUED_KEYS = 100_000;
+
+/**
+ * Remembers `version` as the last issued for `key`, forgetting the key issued longest ago when more
+ * than `limit` are held: forgetting every key at once (as this once did) could forget a put still in
+ * flight, and the next put of its key would then issue the same (version, writer) tag for another value.
+ */
+export function rememberIssued(issued: Map<string, number>, key: string, version: number, limit: number): void {
+  issued.delete(key);
+  issued.set(key, version);
+  if (issued.size > limit) issued.delete(issued.keys().next().value!);
+}
+
 export class Coordinator {
   /** Last version this coordinator issued per key, so two of its own concurrent puts never share a tag. */
   private readonly issued = new Map<string, number>();
@@ -189,8 +203,7 @@ export class Coordinator {
     let max = 0;
     for (const r of read.results.values()) if (r.ok && r.value && r.value.version > max) max = r.value.version;
     const version = Math.max(max, this.issued.get(key) ?? 0) + 1;
-    if (this.issued.size > 100_000) this.issued.clear();
-    this.issued.set(key, version);
+    rememberIssued(this.issued, key, version, ISSUED_KEYS);
     const rec: VersionedValue = { value, version, writer: self };
 
     const writing = quorumOf(replicaSet, (n, left) => this.writeTo(n, key, rec, left), W, clock);

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { Coordinator, serveRead, serveWrite } from '../../node/coordinator.js';
+import { Coordinator, rememberIssued, serveRead, serveWrite } from '../../node/coordinator.js';
 import type { BatchOp, PeerCaller } from '../../node/batching.js';
 import { Replica } from '../../node/replica.js';
 import type { ReadRepairMode } from '../../node/quorum.js';
@@ -57,6 +57,23 @@ describe('coordinator', () => {
     const results = await Promise.all(Array.from({ length: 10 }, (_, i) => c['node-1']!.put('k', `v${i}`)));
     const versions = results.map((r) => r.body.version);
     expect(new Set(versions).size).toBe(10);
+  });
+
+  it('past its limit, the memory of issued versions forgets the key issued longest ago, never the last ones', () => {
+    const issued = new Map<string, number>();
+    for (const [key, version] of [['a', 1], ['b', 1], ['c', 1], ['a', 2], ['d', 1]] as const) rememberIssued(issued, key, version, 3);
+    expect([...issued]).toEqual([['c', 1], ['a', 2], ['d', 1]]);
+    const rand = mulberry32(5);
+    const recent: string[] = [];
+    for (let i = 0; i < 2000; i++) {
+      const key = `k${Math.floor(rand() * 40)}`;
+      rememberIssued(issued, key, i, 10);
+      const at = recent.indexOf(key);
+      if (at >= 0) recent.splice(at, 1);
+      recent.push(key);
+      expect(issued.size).toBeLessThanOrEqual(10);
+      for (const k of recent.slice(-10)) expect(issued.has(k)).toBe(true);
+    }
   });
 
   it('a put with one replica down still succeeds; the trace says which replica failed', async () => {
