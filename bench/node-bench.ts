@@ -20,6 +20,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { freePorts } from '../harness/process/ports.js';
+import { nearestRank } from '../harness/shared/sorted.js';
 
 const { values: opts } = parseArgs({
   options: {
@@ -142,7 +143,7 @@ function cpuMsOf(pid: number | undefined): number {
 
 function percentile(sorted: Float64Array, p: number): number {
   if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+  return nearestRank(sorted, p / 100);
 }
 
 async function main(): Promise<void> {

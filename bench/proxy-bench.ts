@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { startLink } from '../harness/proxy/index.js';
+import { nearestRank } from '../harness/shared/sorted.js';
 
 const self = fileURLToPath(import.meta.url);
 const role = process.argv[2];
@@ -83,7 +84,7 @@ if (role === 'server') {
   }
   const elapsed = performance.now() - started;
   latencies.sort((a, b) => a - b);
-  const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0;
+  const q = (p: number) => (latencies.length === 0 ? 0 : nearestRank(latencies, p));
   process.stdout.write(JSON.stringify({ done, errors, elapsed, p50: q(0.5), p99: q(0.99) }) + '\n');
   agent.destroy();
 } else {

@@ -17,6 +17,7 @@ import type { FaultSpan } from '../history/fault-spans.js';
 import { duration, secs } from '../shared/format.js';
 import { valueAt, type Mark, type NodeTimeline, type TimelineCheckInput } from './cluster-timeline.js';
 import { nearestFaults, relateToFault } from './fault-phrases.js';
+import { nearestRank } from '../shared/sorted.js';
 
 export interface FailureDetectorOptions extends TimelineCheckInput {
   /** The nodes ran in chaos mode (random drops and delays of node-to-node requests). */
@@ -204,6 +205,6 @@ function linksOf(f: FaultSpan): [string, string][] {
 function quantiles(xs: number[]): Quantiles | null {
   if (xs.length === 0) return null;
   const s = [...xs].sort((a, b) => a - b);
-  const q = (p: number) => Math.round(s[Math.min(s.length - 1, Math.ceil(p * s.length) - 1)]!);
+  const q = (p: number) => Math.round(nearestRank(s, p));
   return { count: s.length, p50: q(0.5), p90: q(0.9), max: Math.round(s[s.length - 1]!) };
 }

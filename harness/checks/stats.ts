@@ -1,4 +1,5 @@
 import type { OpPair } from '../history/pairs.js';
+import { nearestRank } from '../shared/sorted.js';
 
 export interface Quantiles {
   p50: number;
@@ -67,7 +68,7 @@ function opStats(pairs: readonly OpPair[]): OpStats {
 export function quantiles(values: readonly number[]): Quantiles | null {
   if (values.length === 0) return null;
   const sorted = [...values].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+  const at = (q: number) => nearestRank(sorted, q);
   return { p50: round(at(0.5)), p90: round(at(0.9)), p99: round(at(0.99)), max: round(sorted[sorted.length - 1]!) };
 }
 

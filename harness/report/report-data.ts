@@ -7,6 +7,7 @@ import { kStaleness, pbsKStaleness, tVisibility, type KStaleness, type TVisibili
 import type { HistoryOp } from '../history/op.js';
 import { pairOps, type OpPair } from '../history/pairs.js';
 import type { RunSettings } from '../run/settings.js';
+import { nearestRank } from '../shared/sorted.js';
 
 /** run.json as `godist run` writes it; every field optional, since old or foreign folders differ. */
 export interface RunInfo {
@@ -344,8 +345,8 @@ function perfSeries(pairs: readonly OpPair[], completionTime: Map<number, number
       xs.sort((a, b) => a - b);
       // A quantile is drawn where the bucket has the samples to tell it from the maximum (p95: 20,
       // p99: 100); with fewer it would be the maximum, a line drawn twice and listed twice.
-      const pick = (x: number) => (xs.length < Math.round(1 / (1 - x)) ? null : round3(xs[Math.min(xs.length - 1, Math.floor(x * xs.length))]!));
-      q.p50.push(xs.length === 0 ? null : round3(xs[Math.min(xs.length - 1, Math.floor(0.5 * xs.length))]!));
+      const pick = (x: number) => (xs.length < Math.round(1 / (1 - x)) ? null : round3(nearestRank(xs, x)));
+      q.p50.push(xs.length === 0 ? null : round3(nearestRank(xs, 0.5)));
       q.p95.push(pick(0.95));
       q.p99.push(pick(0.99));
       q.max.push(xs.length < 2 ? null : round3(xs[xs.length - 1]!));

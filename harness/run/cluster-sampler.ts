@@ -8,6 +8,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import type { ClusterSample } from '../checks/observations.js';
 import type { ClusterView } from '../systems/types.js';
+import { nearestRank } from '../shared/sorted.js';
 
 export interface SamplerOptions {
   /** The nodes to ask: a list, or the members of the moment (they change under the membership nemesis). */
@@ -108,7 +109,7 @@ export function startClusterSampler(o: SamplerOptions): ClusterSampler {
       if (fd !== undefined) closeSync(fd);
       samples.sort((a, b) => a.time - b.time);
       const sorted = [...rtts].sort((a, b) => a - b);
-      const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+      const q = (p: number) => nearestRank(sorted, p);
       return {
         intervalMs,
         timeoutMs,
