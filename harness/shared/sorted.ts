@@ -37,7 +37,7 @@ export function firstWhere(lo: number, hi: number, holds: (i: number) => boolean
 /**
  * The q-quantile of an ascending, non-empty array by nearest rank: the smallest element with at
  * least a share q of the elements at or below it (q = 0.5 of [1, 2] is 1; q = 1 is the maximum).
- * Every quantile the harness prints is this one, so a p99 means the same on every page.
+ * The run's stats, its checks and its pages all take quantiles this way, so a p99 means the same everywhere.
  */
 export function nearestRank(sorted: ArrayLike<number>, q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
