@@ -1,5 +1,6 @@
 import type { OpPair } from '../history/pairs.js';
 import { lowerBound, upperBound } from '../shared/sorted.js';
+import { oncePer } from '../shared/once-per.js';
 
 /** A read that returned something older than a write acknowledged before the read began. */
 export interface StaleRead {
@@ -35,13 +36,8 @@ export function asWrite(p: OpPair): OpPair | undefined {
   return undefined;
 }
 
-// The checks and the staleness measures all index the same pairs (a run's, a report's): once per
-// pairs array, which no one changes once made.
-const writeIndexes = new WeakMap<readonly OpPair[], WriteIndex>();
-
-export function indexWrites(pairs: readonly OpPair[]): WriteIndex {
-  const known = writeIndexes.get(pairs);
-  if (known) return known;
+/** The checks and the staleness measures all index the same pairs (a run's, a report's): once per pairs array. */
+export const indexWrites = oncePer((pairs: readonly OpPair[]): WriteIndex => {
   const byKey = new Map<string, OpPair[]>();
   const byValue = new Map<string, Map<unknown, OpPair>>();
   for (const op of pairs) {
@@ -54,10 +50,8 @@ export function indexWrites(pairs: readonly OpPair[]): WriteIndex {
     byKey.get(p.key)!.push(p);
   }
   for (const writes of byKey.values()) writes.sort((a, b) => a.end - b.end);
-  const index = { byKey, byValue };
-  writeIndexes.set(pairs, index);
-  return index;
-}
+  return { byKey, byValue };
+});
 
 /**
  * Stale reads by real time alone: a read r of k is stale when some write w of k was acknowledged

@@ -155,36 +155,46 @@ interface Compared {
   predicted: number;
 }
 
-/** How far a bucket may stray from the prediction before it departs: the stated error, or two standard errors of its pairs. */
-function tolerance(c: Compared): number {
-  return Math.max(STATED_ERROR, 2 * Math.sqrt((c.predicted * (1 - c.predicted)) / c.b.pairs));
+// What the model leaves out, named where a measurement departs from it the way each would explain.
+const LEAVES_OUT_READ_REPAIR = 'the model leaves out read repair, which only makes later reads fresher';
+const LEAVES_OUT_VERSION_ORDER = 'the model leaves out writes that lose on version order (a put whose version read missed the newest write), see docs/staleness.md';
+
+/** How far a share measured over `n` may stray from the predicted one before it departs: the stated error, or two standard errors. */
+function tolerance(predicted: number, n: number): number {
+  return Math.max(STATED_ERROR, 2 * Math.sqrt((predicted * (1 - predicted)) / n));
+}
+
+/** The fault windows holding stale reads, the three with most named with their count, the rest counted: "A (5); B (4); C (3) and 2 more windows (3)". */
+function namedWindows(faults: readonly FaultSpan[], staleIn: (window: number) => number): string {
+  const windows = faults.map((f, w) => ({ f, stale: staleIn(w) })).filter((x) => x.stale > 0).sort((a, b) => b.stale - a.stale);
+  const named = windows.slice(0, 3).map((x) => `${windowWords(x.f)} (${x.stale})`);
+  const rest = windows.length - 3;
+  const more = rest > 0 ? ` and ${rest} more window${rest === 1 ? '' : 's'} (${windows.slice(3).reduce((s, x) => s + x.stale, 0)})` : '';
+  return named.join('; ') + more;
 }
 
 function departure(compared: readonly Compared[], rmse: number | null, faults: readonly FaultSpan[], byWindow: TVisibility[] | null): string {
   if (compared.length === 0) return `Too few (write, read) pairs to hold the measurement against the prediction: no t bucket has ${MIN_PAIRS}.`;
-  const departing = compared.filter((c) => Math.abs(c.p - c.predicted) > tolerance(c));
+  const departing = compared.filter((c) => Math.abs(c.p - c.predicted) > tolerance(c.predicted, c.b.pairs));
   const fit = `RMSE ${rmse!.toFixed(3)} over the ${compared.length} t bucket${compared.length === 1 ? '' : 's'} with at least ${MIN_PAIRS} pairs`;
   if (departing.length === 0) return `Measured as predicted: every t bucket with at least ${MIN_PAIRS} pairs is within the prediction's error (${fit}).`;
   const worst = departing.reduce((a, c) => (Math.abs(c.p - c.predicted) > Math.abs(a.p - a.predicted) ? c : a));
   const at = `at t = ${worst.b.fromMs}–${worst.b.toMs} ms, ${pct(worst.p)} of ${worst.b.pairs} (write, read) pairs saw the write, against ${pct(worst.predicted)} predicted (${fit})`;
-  if (worst.p > worst.predicted) return `Fresher than predicted ${at}: the model leaves out read repair, which only makes later reads fresher.`;
+  if (worst.p > worst.predicted) return `Fresher than predicted ${at}: ${LEAVES_OUT_READ_REPAIR}.`;
   const staler = departing.filter((c) => c.p < c.predicted);
   const staleIn = (t: TVisibility) => staler.reduce((s, c) => s + t.buckets[c.i]!.pairs - t.buckets[c.i]!.consistent, 0);
   const where = staler.length === 1 ? 'in that bucket' : `in the ${staler.length} buckets that fall below it`;
   if (!byWindow) {
-    return `Staler than predicted ${at}, with no fault injected: the model leaves out writes that lose on version order (a put whose version read missed the newest write), see docs/staleness.md.`;
+    return `Staler than predicted ${at}, with no fault injected: ${LEAVES_OUT_VERSION_ORDER}.`;
   }
   const total = staler.reduce((s, c) => s + c.b.pairs - c.b.consistent, 0);
-  const windows = faults.map((f, w) => ({ f, stale: staleIn(byWindow[w]!) })).filter((x) => x.stale > 0).sort((a, b) => b.stale - a.stale);
   const outside = staleIn(byWindow[faults.length]!);
   const q = byWindow[faults.length]!.buckets[worst.i]!;
-  const named = windows.slice(0, 3).map((x) => `${windowWords(x.f)} (${x.stale})`);
-  const more = windows.length > 3 ? ` and ${windows.length - 3} more window${windows.length - 3 === 1 ? '' : 's'} (${windows.slice(3).reduce((s, x) => s + x.stale, 0)})` : '';
   const inWindows = total - outside;
   const quietWords =
-    q.p === null ? 'no pair at that t outside them' : `outside them ${pct(q.p)} of ${q.pairs} pairs at that t saw the write${Math.abs(q.p - worst.predicted) <= tolerance({ ...worst, b: q, p: q.p }) ? ', as predicted' : ''}`;
+    q.p === null ? 'no pair at that t outside them' : `outside them ${pct(q.p)} of ${q.pairs} pairs at that t saw the write${Math.abs(q.p - worst.predicted) <= tolerance(worst.predicted, q.pairs) ? ', as predicted' : ''}`;
   if (inWindows === 0) return `Staler than predicted ${at}. None of the ${total} stale pairs ${where} had its read begin in a fault window (${quietWords}).`;
-  return `Staler than predicted ${at}. Of the ${total} stale pairs ${where}, ${inWindows} had their read begin in a fault window: ${named.join('; ')}${more}; ${outside} outside any (${quietWords}).`;
+  return `Staler than predicted ${at}. Of the ${total} stale pairs ${where}, ${inWindows} had their read begin in a fault window: ${namedWindows(faults, (w) => staleIn(byWindow[w]!))}; ${outside} outside any (${quietWords}).`;
 }
 
 /**
@@ -200,17 +210,14 @@ function kDeparture(byWindow: readonly KStaleness[], predicted: number, faults: 
   if (reads < MIN_PAIRS) return `Too few reads followed an acknowledged write of their key (${reads}) to hold k-staleness against the prediction: it takes ${MIN_PAIRS}.`;
   const measured = (reads - stale) / reads;
   const at = `${pct(measured)} of ${reads} reads returned the newest acknowledged version, against ${pct(predicted)} predicted`;
-  if (Math.abs(measured - predicted) <= Math.max(STATED_ERROR, 2 * Math.sqrt((predicted * (1 - predicted)) / reads))) return `Fresh reads (k = 1) as predicted: ${at}.`;
-  if (measured > predicted) return `Fresher than predicted at k = 1: ${at}; the model leaves out read repair, which only makes later reads fresher.`;
-  if (faults.length === 0) return `Staler than predicted at k = 1: ${at}, with no fault injected: the model leaves out writes that lose on version order, see docs/staleness.md.`;
+  if (Math.abs(measured - predicted) <= tolerance(predicted, reads)) return `Fresh reads (k = 1) as predicted: ${at}.`;
+  if (measured > predicted) return `Fresher than predicted at k = 1: ${at}; ${LEAVES_OUT_READ_REPAIR}.`;
+  if (faults.length === 0) return `Staler than predicted at k = 1: ${at}, with no fault injected: ${LEAVES_OUT_VERSION_ORDER}.`;
   const outside = byWindow[faults.length]!;
-  const windows = faults.map((f, w) => ({ f, stale: staleIn(byWindow[w]!) })).filter((x) => x.stale > 0).sort((a, b) => b.stale - a.stale);
   const inWindows = stale - staleIn(outside);
   const quiet = outside.reads === 0 ? 'no read began outside them' : `outside them ${pct(outside.share[0]!)} of ${outside.reads} reads were fresh`;
   if (inWindows === 0) return `Staler than predicted at k = 1: ${at}. None of the ${stale} reads that missed it began in a fault window (${quiet}).`;
-  const named = windows.slice(0, 3).map((x) => `${windowWords(x.f)} (${x.stale})`);
-  const more = windows.length > 3 ? ` and ${windows.length - 3} more window${windows.length - 3 === 1 ? '' : 's'} (${windows.slice(3).reduce((s, x) => s + x.stale, 0)})` : '';
-  return `Staler than predicted at k = 1: ${at}. Of the ${stale} reads that missed it, ${inWindows} began in a fault window: ${named.join('; ')}${more}; ${staleIn(outside)} outside any (${quiet}).`;
+  return `Staler than predicted at k = 1: ${at}. Of the ${stale} reads that missed it, ${inWindows} began in a fault window: ${namedWindows(faults, (w) => staleIn(byWindow[w]!))}; ${staleIn(outside)} outside any (${quiet}).`;
 }
 
 /** "partition · majorities ring, 2.00–3.50 s". */

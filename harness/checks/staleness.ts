@@ -1,6 +1,7 @@
 import { indexWrites } from './stale-reads.js';
 import type { OpPair } from '../history/pairs.js';
 import { firstWhere, lowerBound, upperBound } from '../shared/sorted.js';
+import { oncePer } from '../shared/once-per.js';
 
 /**
  * Staleness as PBS measures it (Bailis et al., "Probabilistically Bounded Staleness for Practical
@@ -64,34 +65,30 @@ function ended(w: OpPair): number {
 interface KeyIndex {
   /** ok writes of the key sorted by acknowledgement time. */
   acked: readonly OpPair[];
-  ackEnds: number[];
+  ackEnds: readonly number[];
   /** The write of each value, of any outcome. */
   byValue: ReadonlyMap<unknown, OpPair>;
 }
 
-// A report measures the same pairs several ways (t-visibility by fault window, k-staleness, the
-// comparison's row): the index is built once per pairs array, which no one changes once made.
-const keyIndexes = new WeakMap<readonly OpPair[], Map<string, KeyIndex>>();
-
-/** Every written key, indexed as the stale-read check indexes it, with acknowledgement times to search. */
-function indexKeys(pairs: readonly OpPair[]): Map<string, KeyIndex> {
-  const known = keyIndexes.get(pairs);
-  if (known) return known;
+/**
+ * Every written key, indexed as the stale-read check indexes it, with acknowledgement times to
+ * search; once per pairs array, as a report measures the same pairs several ways.
+ */
+const indexKeys = oncePer((pairs: readonly OpPair[]): ReadonlyMap<string, KeyIndex> => {
   const writes = indexWrites(pairs);
   const keys = new Map<string, KeyIndex>();
   for (const [key, byValue] of writes.byValue) {
     const acked = writes.byKey.get(key) ?? [];
     keys.set(key, { acked, ackEnds: acked.map((w) => w.end), byValue });
   }
-  keyIndexes.set(pairs, keys);
   return keys;
-}
+});
 
 /**
  * The reads the measures use, each with the end of the write it saw: −∞ for a read of nothing,
  * +∞ for a write of unknown outcome; reads of values nobody wrote are dropped.
  */
-function measuredReads(pairs: readonly OpPair[], keys: Map<string, KeyIndex>): { read: OpPair; key: KeyIndex; sourceEnd: number; source?: OpPair }[] {
+function measuredReads(pairs: readonly OpPair[], keys: ReadonlyMap<string, KeyIndex>): { read: OpPair; key: KeyIndex; sourceEnd: number; source?: OpPair }[] {
   const out: { read: OpPair; key: KeyIndex; sourceEnd: number; source?: OpPair }[] = [];
   for (const read of pairs) {
     if (read.f !== 'read' || read.type !== 'ok' || read.final) continue;
